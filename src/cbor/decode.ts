@@ -1,0 +1,446 @@
+/**
+ * Strict CBOR decoder: accepts exactly the deterministic encoding of RFC 8949 §4.2.1.
+ *
+ * Hand-written rather than wrapping cbor-x: cbor-x accepts non-shortest forms and unsorted keys, and a
+ * strict decoder has to look at every head anyway, so a second pass would only cost time
+ * (docs/decisions.md, "CBOR").
+ *
+ * @module
+ */
+import { MimiError } from '../errors.js';
+import { CborFloat, CborSimple, CborTag, type CborKey, type CborMap, type CborValue } from './value.js';
+
+/** Limits and switches for {@link decodeCbor}. Every limit has a safe default. */
+export interface CborDecodeOptions {
+  /** Largest input accepted, in bytes. Default 16 MiB. */
+  readonly maxBytes?: number;
+  /** Deepest nesting of arrays, maps and tags. Default 32. */
+  readonly maxDepth?: number;
+  /** Accept tagged items (returned as {@link CborTag}). Default false. */
+  readonly allowTags?: boolean;
+  /**
+   * Accept encodings that are well-formed but not deterministic: non-shortest heads, indefinite
+   * lengths, unsorted map keys, non-shortest floats. Duplicate keys, bad UTF-8, truncation and the
+   * limits are still errors. The result then does NOT re-encode to the same bytes. Default false.
+   */
+  readonly lenient?: boolean;
+}
+
+/** Default limits, exported so callers can tighten relative to them. */
+export const CBOR_DECODE_DEFAULTS: Readonly<Required<CborDecodeOptions>> = Object.freeze({
+  maxBytes: 16 * 1024 * 1024,
+  maxDepth: 32,
+  allowTags: false,
+  lenient: false,
+});
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const BREAK = Symbol('break');
+
+class Reader {
+  pos = 0;
+  readonly path: (string | number)[] = [];
+  readonly view: DataView;
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly maxDepth: number,
+    readonly allowTags: boolean,
+    readonly lenient: boolean,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  fail(code: string, message: string): never {
+    throw new MimiError(code, `${message} at byte ${this.pos}`, {
+      path: [...this.path],
+      details: { offset: this.pos },
+    });
+  }
+
+  need(n: number): void {
+    if (this.bytes.length - this.pos < n) this.fail('cbor/truncated', `need ${n} more byte(s) than the input has`);
+  }
+
+  /** Reads the argument of a head; returns -1 for indefinite length (additional info 31). */
+  argument(info: number, start: number): number {
+    if (info < 24) return info;
+    let value: number;
+    switch (info) {
+      case 24:
+        this.need(1);
+        value = this.bytes[this.pos++]!;
+        if (value < 24 && !this.lenient) this.nonShortest(start);
+        return value;
+      case 25:
+        this.need(2);
+        value = this.view.getUint16(this.pos);
+        this.pos += 2;
+        if (value <= 0xff && !this.lenient) this.nonShortest(start);
+        return value;
+      case 26:
+        this.need(4);
+        value = this.view.getUint32(this.pos);
+        this.pos += 4;
+        if (value <= 0xffff && !this.lenient) this.nonShortest(start);
+        return value;
+      case 27: {
+        this.need(8);
+        const hi = this.view.getUint32(this.pos);
+        const lo = this.view.getUint32(this.pos + 4);
+        this.pos += 8;
+        if (hi === 0 && !this.lenient) this.nonShortest(start);
+        if (hi > 0x1fffff) {
+          this.pos = start;
+          this.fail('cbor/integer-out-of-range', 'value exceeds 2^53-1');
+        }
+        return hi * 0x1_0000_0000 + lo;
+      }
+      case 31:
+        return -1;
+      default:
+        this.pos = start;
+        return this.fail('cbor/reserved-additional-info', `reserved additional information ${info}`);
+    }
+  }
+
+  nonShortest(start: number): never {
+    this.pos = start;
+    return this.fail('cbor/non-shortest-head', 'integer or length not in its shortest form (RFC 8949 §4.2.1)');
+  }
+
+  item(depth: number): CborValue | typeof BREAK {
+    const start = this.pos;
+    this.need(1);
+    const initial = this.bytes[this.pos++]!;
+    const major = initial >> 5;
+    const info = initial & 0x1f;
+    if (major === 7) return this.simple(info, start);
+    const arg = this.argument(info, start);
+    if (arg === -1 && (major === 0 || major === 1 || major === 6)) {
+      this.pos = start;
+      this.fail('cbor/reserved-additional-info', `additional information 31 is not valid for major type ${major}`);
+    }
+    switch (major) {
+      case 0:
+        return arg;
+      case 1:
+        if (arg === Number.MAX_SAFE_INTEGER) {
+          this.pos = start;
+          this.fail('cbor/integer-out-of-range', 'value below -(2^53-1)');
+        }
+        return -1 - arg;
+      case 2:
+        return arg === -1 ? this.indefiniteString(start, 2, depth) : this.byteString(arg);
+      case 3:
+        return arg === -1 ? this.indefiniteString(start, 3, depth) : this.textString(arg, start);
+      case 4:
+        return this.array(arg, start, depth);
+      case 5:
+        return this.map(arg, start, depth);
+      default: {
+        if (!this.allowTags) {
+          this.pos = start;
+          this.fail('cbor/tag-not-allowed', `tag ${arg} where no tag is allowed`);
+        }
+        this.enter(depth, start);
+        const inner = this.item(depth + 1);
+        if (inner === BREAK) this.unexpectedBreak();
+        return new CborTag(arg, inner);
+      }
+    }
+  }
+
+  enter(depth: number, start: number): void {
+    if (depth >= this.maxDepth) {
+      this.pos = start;
+      this.fail('cbor/too-deep', `nesting deeper than ${this.maxDepth}`);
+    }
+  }
+
+  unexpectedBreak(): never {
+    this.pos--;
+    return this.fail('cbor/unexpected-break', 'break (0xff) outside an indefinite-length item');
+  }
+
+  byteString(length: number): Uint8Array {
+    this.need(length);
+    const out = this.bytes.slice(this.pos, this.pos + length);
+    this.pos += length;
+    return out;
+  }
+
+  textString(length: number, start: number): string {
+    this.need(length);
+    const from = this.pos;
+    const end = from + length;
+    const bytes = this.bytes;
+    let ascii = length <= 64;
+    for (let i = from; ascii && i < end; i++) if (bytes[i]! >= 0x80) ascii = false;
+    let text: string;
+    if (ascii) {
+      text = '';
+      for (let i = from; i < end; i++) text += String.fromCharCode(bytes[i]!);
+    } else {
+      try {
+        text = utf8.decode(bytes.subarray(from, end));
+      } catch {
+        this.pos = start;
+        this.fail('cbor/invalid-utf8', 'text string is not valid UTF-8');
+      }
+    }
+    this.pos = end;
+    return text;
+  }
+
+  indefiniteString(start: number, major: 2 | 3, depth: number): Uint8Array | string {
+    if (!this.lenient) {
+      this.pos = start;
+      this.fail('cbor/indefinite-length', 'indefinite-length item (RFC 8949 §4.2.1 forbids them)');
+    }
+    const chunks: Uint8Array[] = [];
+    for (;;) {
+      this.need(1);
+      if (this.bytes[this.pos] === 0xff) {
+        this.pos++;
+        break;
+      }
+      const chunkStart = this.pos;
+      const head = this.bytes[this.pos++]!;
+      if (head >> 5 !== major || (head & 0x1f) === 31) {
+        this.pos = chunkStart;
+        this.fail('cbor/bad-chunk', 'indefinite-length string chunk of the wrong type');
+      }
+      const len = this.argument(head & 0x1f, chunkStart);
+      chunks.push(this.byteString(len));
+    }
+    const total = chunks.reduce((n, c) => n + c.length, 0);
+    const joined = new Uint8Array(total);
+    let off = 0;
+    for (const c of chunks) {
+      joined.set(c, off);
+      off += c.length;
+    }
+    if (major === 2) return joined;
+    try {
+      return utf8.decode(joined);
+    } catch {
+      this.pos = start;
+      return this.fail('cbor/invalid-utf8', 'text string is not valid UTF-8');
+    }
+    void depth;
+  }
+
+  array(length: number, start: number, depth: number): CborValue[] {
+    this.enter(depth, start);
+    if (length === -1) {
+      if (!this.lenient) {
+        this.pos = start;
+        this.fail('cbor/indefinite-length', 'indefinite-length array (RFC 8949 §4.2.1 forbids them)');
+      }
+      const out: CborValue[] = [];
+      for (;;) {
+        this.path.push(out.length);
+        const v = this.item(depth + 1);
+        this.path.pop();
+        if (v === BREAK) return out;
+        out.push(v);
+      }
+    }
+    // Each element takes at least one byte: refuse before allocating for bytes that do not exist.
+    if (length > this.bytes.length - this.pos) this.fail('cbor/truncated', `array of ${length} items is longer than the input`);
+    const out: CborValue[] = new Array<CborValue>(length);
+    for (let i = 0; i < length; i++) {
+      this.path.push(i);
+      const v = this.item(depth + 1);
+      if (v === BREAK) this.unexpectedBreak();
+      this.path.pop();
+      out[i] = v;
+    }
+    return out;
+  }
+
+  map(length: number, start: number, depth: number): CborMap {
+    this.enter(depth, start);
+    const indefinite = length === -1;
+    if (indefinite && !this.lenient) {
+      this.pos = start;
+      this.fail('cbor/indefinite-length', 'indefinite-length map (RFC 8949 §4.2.1 forbids them)');
+    }
+    if (!indefinite && length * 2 > this.bytes.length - this.pos) {
+      this.fail('cbor/truncated', `map of ${length} entries is longer than the input`);
+    }
+    const out: CborMap = new Map();
+    let previousKeyStart = -1;
+    let previousKeyEnd = -1;
+    for (let i = 0; indefinite || i < length; i++) {
+      const keyStart = this.pos;
+      const key = this.item(depth + 1);
+      if (key === BREAK) {
+        if (indefinite) return out;
+        this.unexpectedBreak();
+      }
+      const keyEnd = this.pos;
+      if (typeof key !== 'number' && typeof key !== 'string') {
+        this.pos = keyStart;
+        this.fail('cbor/unsupported-map-key', 'map keys must be integers or text strings');
+      }
+      if (out.has(key)) {
+        this.pos = keyStart;
+        this.fail('cbor/duplicate-map-key', `duplicate map key ${JSON.stringify(key)}`);
+      }
+      if (!this.lenient && previousKeyStart >= 0 && compareBytes(this.bytes, previousKeyStart, previousKeyEnd, keyStart, keyEnd) >= 0) {
+        this.pos = keyStart;
+        this.fail('cbor/unsorted-map-keys', 'map keys not in bytewise order of their encodings (RFC 8949 §4.2.1)');
+      }
+      previousKeyStart = keyStart;
+      previousKeyEnd = keyEnd;
+      this.path.push(key as CborKey);
+      const value = this.item(depth + 1);
+      if (value === BREAK) this.unexpectedBreak();
+      this.path.pop();
+      out.set(key, value);
+    }
+    return out;
+  }
+
+  simple(info: number, start: number): CborValue | typeof BREAK {
+    switch (info) {
+      case 20:
+        return false;
+      case 21:
+        return true;
+      case 22:
+        return null;
+      case 23:
+        return undefined;
+      case 24: {
+        this.need(1);
+        const v = this.bytes[this.pos++]!;
+        if (v < 32) {
+          this.pos = start;
+          this.fail('cbor/invalid-simple', `simple value ${v} must use the one-byte form`);
+        }
+        return new CborSimple(v);
+      }
+      case 25:
+        return this.float(start, 2);
+      case 26:
+        return this.float(start, 4);
+      case 27:
+        return this.float(start, 8);
+      case 31:
+        return BREAK;
+      default:
+        if (info < 20) return new CborSimple(info);
+        this.pos = start;
+        return this.fail('cbor/reserved-additional-info', `reserved additional information ${info} in major type 7`);
+    }
+  }
+
+  float(start: number, size: 2 | 4 | 8): CborFloat {
+    this.need(size);
+    const value =
+      size === 2 ? halfToNumber(this.view.getUint16(this.pos)) : size === 4 ? this.view.getFloat32(this.pos) : this.view.getFloat64(this.pos);
+    const raw = this.bytes.subarray(this.pos, this.pos + size);
+    this.pos += size;
+    if (!this.lenient) {
+      if (Number.isNaN(value)) {
+        if (!(size === 2 && raw[0] === 0x7e && raw[1] === 0x00)) {
+          this.pos = start;
+          this.fail('cbor/non-canonical-nan', 'NaN must be encoded as 0xf97e00 (RFC 8949 §4.2.2)');
+        }
+      } else if (floatWidth(value) !== size) {
+        this.pos = start;
+        this.fail('cbor/non-shortest-float', 'float not in the shortest form that preserves its value');
+      }
+    }
+    return new CborFloat(value);
+  }
+}
+
+function compareBytes(b: Uint8Array, aStart: number, aEnd: number, cStart: number, cEnd: number): number {
+  const aLen = aEnd - aStart;
+  const cLen = cEnd - cStart;
+  const n = Math.min(aLen, cLen);
+  for (let i = 0; i < n; i++) {
+    const d = b[aStart + i]! - b[cStart + i]!;
+    if (d !== 0) return d;
+  }
+  return aLen - cLen;
+}
+
+/** Converts an IEEE 754 half-precision bit pattern to a number. */
+export function halfToNumber(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exp = (bits >> 10) & 0x1f;
+  const frac = bits & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 0x1f) return frac === 0 ? sign * Infinity : NaN;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
+
+const f32 = new Float32Array(1);
+
+/** The width in bytes (2, 4 or 8) of the shortest IEEE 754 form that holds `value` exactly. */
+export function floatWidth(value: number): 2 | 4 | 8 {
+  if (Number.isNaN(value)) return 2;
+  f32[0] = value;
+  if (f32[0] !== value) return 8;
+  return numberToHalf(value) === undefined ? 4 : 2;
+}
+
+/** The half-precision bit pattern of `value`, or undefined when half precision cannot hold it exactly. */
+export function numberToHalf(value: number): number | undefined {
+  if (Number.isNaN(value)) return 0x7e00;
+  const sign = value < 0 || Object.is(value, -0) ? 0x8000 : 0;
+  const abs = Math.abs(value);
+  if (abs === Infinity) return sign | 0x7c00;
+  if (abs === 0) return sign;
+  const exp = Math.floor(Math.log2(abs));
+  if (exp < -24 || exp > 15) return undefined;
+  if (exp < -14) {
+    const frac = abs / 2 ** -24;
+    return Number.isInteger(frac) ? sign | frac : undefined;
+  }
+  const frac = (abs / 2 ** exp - 1) * 1024;
+  if (!Number.isInteger(frac)) return undefined;
+  return sign | ((exp + 15) << 10) | frac;
+}
+
+/**
+ * Decodes exactly one CBOR data item that must be in deterministic encoding (RFC 8949 §4.2.1).
+ *
+ * @param bytes - the complete encoding; trailing bytes are an error
+ * @param options - limits and switches; see {@link CborDecodeOptions}
+ * @returns the decoded value
+ * @throws {@link MimiError} with a `cbor/*` code (e.g. `cbor/non-shortest-head`, `cbor/unsorted-map-keys`,
+ *   `cbor/truncated`, `cbor/trailing-bytes`) and the path to the offending item
+ * @example
+ * ```ts
+ * import { decodeCbor } from 'mimi-kit';
+ * decodeCbor(new Uint8Array([0x82, 0x01, 0x02])); // [1, 2]
+ * ```
+ */
+export function decodeCbor(bytes: Uint8Array, options: CborDecodeOptions = {}): CborValue {
+  if (!(bytes instanceof Uint8Array)) throw new MimiError('cbor/not-bytes', 'input must be a Uint8Array');
+  const maxBytes = options.maxBytes ?? CBOR_DECODE_DEFAULTS.maxBytes;
+  if (bytes.length > maxBytes) {
+    throw new MimiError('cbor/too-large', `input of ${bytes.length} bytes exceeds the limit of ${maxBytes}`, {
+      details: { limit: maxBytes, size: bytes.length },
+    });
+  }
+  const reader: Reader = new Reader(
+    bytes,
+    options.maxDepth ?? CBOR_DECODE_DEFAULTS.maxDepth,
+    options.allowTags ?? CBOR_DECODE_DEFAULTS.allowTags,
+    options.lenient ?? CBOR_DECODE_DEFAULTS.lenient,
+  );
+  if (bytes.length === 0) reader.fail('cbor/truncated', 'empty input');
+  const value = reader.item(0);
+  if (value === BREAK) {
+    reader.pos = 0;
+    reader.fail('cbor/unexpected-break', 'break (0xff) outside an indefinite-length item');
+  }
+  if (reader.pos !== bytes.length) reader.fail('cbor/trailing-bytes', `${bytes.length - reader.pos} byte(s) after the data item`);
+  return value;
+}

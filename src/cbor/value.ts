@@ -1,0 +1,55 @@
+/**
+ * The CBOR data model mimi-kit decodes to and encodes from (RFC 8949 §2).
+ *
+ * Plain JS values stand for the common kinds; floats, tags and unusual simple values get small
+ * wrapper classes so that a decoded value re-encodes to exactly the same bytes.
+ *
+ * @module
+ */
+
+/** A CBOR floating-point number (major type 7). Kept apart from integers so `1.0` is not re-encoded as `1`. */
+export class CborFloat {
+  /** @param value - the number (NaN allowed; encoded as the canonical half-precision NaN `0xf97e00`) */
+  constructor(readonly value: number) {}
+}
+
+/** A tagged data item (RFC 8949 §3.4). Strict decoding rejects tags unless `allowTags` is set. */
+export class CborTag {
+  /**
+   * @param tag - the tag number (a safe non-negative integer)
+   * @param value - the enclosed data item
+   */
+  constructor(
+    readonly tag: number,
+    readonly value: CborValue,
+  ) {}
+}
+
+/** A simple value other than false/true/null/undefined (RFC 8949 §3.3): 0–19 or 32–255. */
+export class CborSimple {
+  /** @param value - the simple value number */
+  constructor(readonly value: number) {}
+}
+
+/** A map key mimi-kit supports: an integer or a text string (all MIMI maps use only these). */
+export type CborKey = number | string;
+
+/** A CBOR map; iteration order is the deterministic (bytewise encoded-key) order after decoding. */
+export type CborMap = Map<CborKey, CborValue>;
+
+/**
+ * Any CBOR data item: integers are `number` (only within ±(2^53−1)), byte strings `Uint8Array`,
+ * text `string`, arrays `CborValue[]`, maps `Map`.
+ */
+export type CborValue =
+  | null
+  | undefined
+  | boolean
+  | number
+  | string
+  | Uint8Array
+  | CborValue[]
+  | CborMap
+  | CborFloat
+  | CborTag
+  | CborSimple;
