@@ -1,0 +1,12 @@
+/**
+ * `npm run bench [suite…]`: runs every benchmark suite (or the named ones).
+ */
+const SUITES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
+  // content: () => import('./content.js'),
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, load] of Object.entries(SUITES)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  await (await load()).run();
+}
