@@ -3,6 +3,7 @@
  */
 const SUITES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   // content: () => import('./content.js'),
+  mls: () => import('./mls.js'),
 };
 
 const wanted = process.argv.slice(2);

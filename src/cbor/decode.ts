@@ -436,7 +436,18 @@ export function decodeCbor(bytes: Uint8Array, options: CborDecodeOptions = {}): 
     options.lenient ?? CBOR_DECODE_DEFAULTS.lenient,
   );
   if (bytes.length === 0) reader.fail('cbor/truncated', 'empty input');
-  const value = reader.item(0);
+  let value: CborValue | typeof BREAK;
+  try {
+    value = reader.item(0);
+  } catch (e) {
+    // A caller-raised maxDepth can exceed the engine's stack: report it as nesting, never as a raw RangeError
+    // (V8/JSC throw RangeError, SpiderMonkey InternalError "too much recursion").
+    if (e instanceof MimiError) throw e;
+    if (e instanceof RangeError || (e instanceof Error && e.name === 'InternalError')) {
+      throw new MimiError('cbor/too-deep', 'nesting exceeds what the JavaScript stack can decode', { cause: e });
+    }
+    throw e;
+  }
   if (value === BREAK) {
     reader.pos = 0;
     reader.fail('cbor/unexpected-break', 'break (0xff) outside an indefinite-length item');

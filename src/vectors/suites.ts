@@ -7,5 +7,5 @@ import type { VectorSuite } from './format.js';
 
 /** Lazily loads every known suite (lazy so `mimi vectors verify` on content files never loads ts-mls). */
 export const SUITE_LOADERS: Readonly<Record<string, () => Promise<VectorSuite>>> = {
-  // content: () => import('./content.js').then((m) => m.contentSuite),
+  content: () => import('./content.js').then((m) => m.contentSuite),
 };

@@ -1,0 +1,227 @@
+/**
+ * Receiver checks for MIMI content (draft-ietf-mimi-content §9.1 "General handling", §7.3 "Depth
+ * restrictions", §4.3 "External content"). Values the draft leaves vague are decided in
+ * docs/decisions/content.md.
+ *
+ * @module
+ */
+import type { CborValue } from '../cbor/value.js';
+import { CborTag } from '../cbor/value.js';
+import { MimiError } from '../errors.js';
+import type { MimiContent } from './mimiContent.js';
+import type { NestedPart } from './nestedPart.js';
+
+/** Limits applied by {@link checkReceivedContent}. */
+export interface ReceiveLimits {
+  /** Most parts (every NestedPart, multiparts included, i.e. highest part index + 1). §9.1: 1024. */
+  readonly maxParts: number;
+  /** Deepest NestedPart level; the top-level part is level 1. §7.3: 4. */
+  readonly maxPartDepth: number;
+  /** Longest topicId in octets. §9.1: 4096. */
+  readonly maxTopicIdBytes: number;
+  /** Deepest nesting of maps/arrays/tags in the extensions, the extensions map being level 1. §7.3: 4. */
+  readonly maxExtensionDepth: number;
+  /** Farthest expiry, in seconds, after the hub timestamp (absolute) or after reading (relative). §9.1: one year. */
+  readonly maxExpirySeconds: number;
+}
+
+/** The default limits (the draft's numbers; a year is 366 days). */
+export const RECEIVE_LIMITS: Readonly<ReceiveLimits> = Object.freeze({
+  maxParts: 1024,
+  maxPartDepth: 4,
+  maxTopicIdBytes: 4096,
+  maxExtensionDepth: 4,
+  maxExpirySeconds: 366 * 24 * 3600,
+});
+
+/** Options of {@link checkReceivedContent}. */
+export interface ReceiveCheckOptions {
+  /**
+   * Hub accepted timestamp of the message, in milliseconds since the UNIX epoch (§2.4). Without it,
+   * absolute expiry times are not checked.
+   */
+  readonly hubTimestamp?: number;
+  /** Overrides for {@link RECEIVE_LIMITS}. */
+  readonly limits?: Partial<ReceiveLimits>;
+}
+
+/**
+ * Hash algorithms of the IANA Named Information Hash Algorithm registry with their output length in
+ * octets (RFC 6920 §9.4). 0 means "no hash" (the conferencing example) and requires an empty contentHash.
+ */
+export const HASH_ALGORITHMS: ReadonlyMap<number, { readonly name: string; readonly length: number }> = new Map([
+  [1, { name: 'sha-256', length: 32 }],
+  [2, { name: 'sha-256-128', length: 16 }],
+  [3, { name: 'sha-256-120', length: 15 }],
+  [4, { name: 'sha-256-96', length: 12 }],
+  [5, { name: 'sha-256-64', length: 8 }],
+  [6, { name: 'sha-256-32', length: 4 }],
+  [7, { name: 'sha-384', length: 48 }],
+  [8, { name: 'sha-512', length: 64 }],
+  [9, { name: 'sha3-224', length: 28 }],
+  [10, { name: 'sha3-256', length: 32 }],
+  [11, { name: 'sha3-384', length: 48 }],
+  [12, { name: 'sha3-512', length: 64 }],
+]);
+
+/** AEAD algorithms (IANA AEAD registry, RFC 5116) whose key and nonce lengths are checked. */
+export const AEAD_ALGORITHMS: ReadonlyMap<number, { readonly name: string; readonly keyLength: number; readonly nonceLength: number }> =
+  new Map([
+    [1, { name: 'AEAD_AES_128_GCM', keyLength: 16, nonceLength: 12 }],
+    [2, { name: 'AEAD_AES_256_GCM', keyLength: 32, nonceLength: 12 }],
+    [3, { name: 'AEAD_AES_128_CCM', keyLength: 16, nonceLength: 12 }],
+    [4, { name: 'AEAD_AES_256_CCM', keyLength: 32, nonceLength: 12 }],
+    [29, { name: 'AEAD_CHACHA20_POLY1305', keyLength: 32, nonceLength: 12 }],
+  ]);
+
+type Path = (string | number)[];
+
+function fail(code: string, message: string, path: Path, details?: Record<string, unknown>): never {
+  throw new MimiError(code, message, details === undefined ? { path } : { path, details });
+}
+
+function containerDepth(v: CborValue, budget: number): number {
+  // Returns the nesting depth of maps/arrays/tags in v, stopping early once it exceeds `budget`.
+  if (budget < 0) return 1;
+  if (Array.isArray(v)) {
+    let d = 0;
+    for (const x of v) d = Math.max(d, containerDepth(x, budget - 1));
+    return 1 + d;
+  }
+  if (v instanceof Map) {
+    let d = 0;
+    for (const x of v.values()) d = Math.max(d, containerDepth(x, budget - 1));
+    return 1 + d;
+  }
+  if (v instanceof CborTag) return 1 + containerDepth(v.value, budget - 1);
+  return 0;
+}
+
+function checkExternal(p: Extract<NestedPart, { cardinality: 'external' }>, path: Path): void {
+  // draft-ietf-mimi-content §9.1 / §4.3: hashAlg is an IANA Named Information hash algorithm.
+  if (p.hashAlg === 0) {
+    if (p.contentHash.length !== 0) fail('content/content-hash-length', 'hashAlg 0 (none) requires an empty contentHash', [...path, 'contentHash']);
+  } else {
+    const alg = HASH_ALGORITHMS.get(p.hashAlg);
+    if (alg === undefined) fail('content/unknown-hash-alg', `unknown hash algorithm ${p.hashAlg}`, [...path, 'hashAlg'], { hashAlg: p.hashAlg });
+    if (p.contentHash.length !== alg.length) {
+      fail('content/content-hash-length', `${alg.name} hashes are ${alg.length} octets, not ${p.contentHash.length}`, [...path, 'contentHash'], {
+        expected: alg.length,
+        actual: p.contentHash.length,
+      });
+    }
+  }
+  // §4.3: "If ... the encAlg is set to zero, ... the key, nonce, and aad fields are zero length."
+  if (p.encAlg === 0) {
+    for (const f of ['key', 'nonce', 'aad'] as const) {
+      if (p[f].length !== 0) fail('content/bad-encryption-params', `encAlg 0 (not encrypted) requires an empty ${f}`, [...path, f]);
+    }
+  } else {
+    const aead = AEAD_ALGORITHMS.get(p.encAlg);
+    if (aead !== undefined) {
+      if (p.key.length !== aead.keyLength) fail('content/bad-encryption-params', `${aead.name} keys are ${aead.keyLength} octets`, [...path, 'key']);
+      if (p.nonce.length !== aead.nonceLength) {
+        fail('content/bad-encryption-params', `${aead.name} nonces are ${aead.nonceLength} octets`, [...path, 'nonce']);
+      }
+    }
+  }
+}
+
+/**
+ * Applies the receiver checks of draft-ietf-mimi-content §9.1 ("nonsensical values that most likely
+ * represent malicious messages") and §7.3 (depth restrictions) to a structurally valid message.
+ * {@link decodeContent} runs it by default.
+ *
+ * @param content - a decoded message
+ * @param opts - `hubTimestamp` (ms) to check absolute expiry; `limits` to override {@link RECEIVE_LIMITS}
+ * @returns the same message
+ * @throws {@link MimiError} `content/too-many-parts`, `content/too-deep`, `content/topic-too-long`,
+ *   `content/expired`, `content/expiry-too-far`, `content/unknown-message-id-alg`, `content/unknown-hash-alg`,
+ *   `content/content-hash-length`, `content/bad-encryption-params`, `content/extension-too-deep`,
+ *   `content/unexpected-null-part` (path uses field names)
+ * @example
+ * ```ts
+ * checkReceivedContent(decodeContent(bytes, { checks: false }), { hubTimestamp: 1644387225019 });
+ * ```
+ */
+export function checkReceivedContent(content: MimiContent, opts: ReceiveCheckOptions = {}): MimiContent {
+  const limits: ReceiveLimits = opts.limits === undefined ? RECEIVE_LIMITS : { ...RECEIVE_LIMITS, ...opts.limits };
+
+  // §9.1 topicId: "very long (greater than 4096 octets)".
+  if (content.topicId.length > limits.maxTopicIdBytes) {
+    fail('content/topic-too-long', `topicId of ${content.topicId.length} octets exceeds ${limits.maxTopicIdBytes}`, ['topicId'], {
+      limit: limits.maxTopicIdBytes,
+    });
+  }
+
+  // §9.1 message IDs: "the first octet of the message ID is an unknown hash algorithm" (only 0x01 = SHA-256 is defined, §2.3).
+  for (const f of ['replaces', 'inReplyTo'] as const) {
+    const id = content[f];
+    if (id !== null && id[0] !== 0x01) {
+      fail('content/unknown-message-id-alg', `${f} starts with unknown hash algorithm ${id[0]}`, [f], { hashAlg: id[0] });
+    }
+  }
+
+  // §9.1 expires: not more than a year in the future; absolute ones not in the past of the hub timestamp.
+  const ex = content.expires;
+  if (ex !== null) {
+    if (ex.relative) {
+      if (ex.time > limits.maxExpirySeconds) {
+        fail('content/expiry-too-far', `relative expiry of ${ex.time} s exceeds ${limits.maxExpirySeconds} s`, ['expires', 'time']);
+      }
+    } else if (opts.hubTimestamp !== undefined) {
+      const hubSeconds = Math.floor(opts.hubTimestamp / 1000);
+      if (ex.time <= hubSeconds) {
+        fail('content/expired', `absolute expiry ${ex.time} is not after the hub timestamp (${hubSeconds} s)`, ['expires', 'time'], {
+          expires: ex.time,
+          hubSeconds,
+        });
+      }
+      if (ex.time - hubSeconds > limits.maxExpirySeconds) {
+        fail('content/expiry-too-far', `absolute expiry is ${ex.time - hubSeconds} s after the hub timestamp`, ['expires', 'time']);
+      }
+    }
+  }
+
+  // §7.3: extensions map is level 1; no more than 4 levels of maps, arrays and tags.
+  const other = content.extensions.other;
+  if (other !== undefined) {
+    for (const [k, v] of other) {
+      const d = 1 + containerDepth(v, limits.maxExtensionDepth);
+      if (d > limits.maxExtensionDepth) {
+        fail('content/extension-too-deep', `extension ${String(k)} nests ${d} levels (limit ${limits.maxExtensionDepth})`, [
+          'extensions',
+          'other',
+          k,
+        ]);
+      }
+    }
+  }
+
+  // §9.1 body: too many parts, nested too deeply; §3.8: zero parts only when deleting or unliking.
+  let count = 0;
+  const walk = (p: NestedPart, depth: number, path: Path): void => {
+    count++;
+    if (count > limits.maxParts) fail('content/too-many-parts', `more than ${limits.maxParts} parts`, path, { limit: limits.maxParts });
+    if (depth > limits.maxPartDepth) {
+      fail('content/too-deep', `part nested ${depth} levels deep (limit ${limits.maxPartDepth})`, path, { limit: limits.maxPartDepth });
+    }
+    switch (p.cardinality) {
+      case 'nullpart':
+        if (depth !== 1 || content.replaces === null) {
+          fail('content/unexpected-null-part', 'a NullPart is only the whole body of a message that replaces another (delete, unlike)', path);
+        }
+        return;
+      case 'external':
+        checkExternal(p, path);
+        return;
+      case 'multi':
+        for (let i = 0; i < p.parts.length; i++) walk(p.parts[i]!, depth + 1, [...path, 'parts', i]);
+        return;
+      default:
+        return;
+    }
+  };
+  walk(content.nestedPart, 1, ['nestedPart']);
+  return content;
+}

@@ -1,0 +1,680 @@
+/**
+ * `render(content, context)`: plain text, GFM-MIMI markdown and sanitized HTML for one MIMI message,
+ * following the rules table in rules.ts.
+ *
+ * @module
+ */
+import type { MimiContent } from '../content/mimiContent.js';
+import type { ExternalPart, MultiPart, NestedPart, SinglePart } from '../content/nestedPart.js';
+import { translator, type Translate } from './i18n.js';
+import { htmlToTree, markdownToTree, plainToTree } from './parse.js';
+import type { RuleId } from './rules.js';
+import { emitHtml, emitMarkdown, emitText, LINK_REL, linkAllowed, mdInline, type EmitEnv, type Node } from './tree.js';
+import {
+  escapeHtml,
+  escapeMarkdown,
+  humanSize,
+  idHex,
+  parseMediaType,
+  rangeOf,
+  truncate,
+  type MediaType,
+} from './text.js';
+import type {
+  FallbackRange,
+  MessageKind,
+  RenderContext,
+  RenderFormat,
+  Rendering,
+  RenderWarning,
+} from './types.js';
+
+// draft-ietf-mimi-content §4.4 "Message Bodies": base dispositions.
+const D_REACTION = 2;
+const D_PROFILE = 3;
+const D_ICON = 5;
+const D_ATTACHMENT = 6;
+const D_SESSION = 7;
+const D_PREVIEW = 8;
+
+/** Media types the renderer turns into text, in default preference order (§7.1). */
+export const DEFAULT_SUPPORTED_TYPES: readonly string[] = [
+  'text/markdown;variant=GFM-MIMI',
+  'text/markdown;variant=CommonMark',
+  'text/html',
+  'text/plain',
+];
+
+/** A rendered fragment in the three forms. */
+interface Block {
+  text: string;
+  markdown: string;
+  html: string;
+}
+
+interface State {
+  readonly ctx: RenderContext;
+  readonly t: Translate;
+  readonly locale: string;
+  readonly rules: RuleId[];
+  readonly warnings: RenderWarning[];
+  readonly mentions: Set<string>;
+  readonly parts: NestedPart[];
+  readonly consumed: Set<number>;
+  readonly indexOf: Map<NestedPart, number>;
+  readonly supported: readonly MediaType[];
+  /** Silent mode: used to compare alternatives without recording rules or warnings. */
+  readonly silent: boolean;
+}
+
+/**
+ * What a message is (draft §4.1 replaces/inReplyTo and the §5 examples): an edit or delete has
+ * `replaces`; a delete (or unlike, when the disposition is reaction) has a NullPart body; a reaction has
+ * the reaction disposition; a reply has `inReplyTo`.
+ *
+ * @param content - the message
+ * @returns its kind
+ * @example
+ * ```ts
+ * classify(content); // 'reply'
+ * ```
+ */
+export function classify(content: MimiContent): MessageKind {
+  const body = content.nestedPart;
+  if (content.replaces !== null) {
+    if (body.cardinality === 'nullpart') return body.disposition === D_REACTION ? 'unlike' : 'delete';
+    return 'edit';
+  }
+  if (body.disposition === D_REACTION) return 'reaction';
+  if (content.inReplyTo !== null) return 'reply';
+  return 'message';
+}
+
+function newState(ctx: RenderContext, root: NestedPart, silent = false): State {
+  const parts: NestedPart[] = [];
+  const indexOf = new Map<NestedPart, number>();
+  // draft §4.4: "an implied part index, which is a zero-indexed, depth-first integer".
+  const walk = (p: NestedPart) => {
+    indexOf.set(p, parts.length);
+    parts.push(p);
+    if (p.cardinality === 'multi') for (const c of p.parts) walk(c);
+  };
+  walk(root);
+  return {
+    ctx,
+    t: translator(ctx),
+    locale: ctx.locale ?? 'en',
+    rules: [],
+    warnings: [],
+    mentions: new Set(),
+    parts,
+    consumed: new Set(),
+    indexOf,
+    supported: (ctx.supportedTypes ?? DEFAULT_SUPPORTED_TYPES).map(parseMediaType),
+    silent,
+  };
+}
+
+function rule(st: State, id: RuleId): void {
+  if (!st.silent && !st.rules.includes(id)) st.rules.push(id);
+}
+
+function warn(st: State, code: RenderWarning['code'], detail: string): void {
+  if (st.silent) return;
+  if (!st.warnings.some((w) => w.code === code && w.detail === detail)) st.warnings.push({ code, detail });
+}
+
+/** Removes bidi overrides/isolates and control characters from short labels (names, reactions). */
+function cleanLabel(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, '').trim();
+}
+
+function nameOf(st: State, uri: string | undefined): string {
+  if (uri === undefined || uri === '') return st.t('sender.unknown');
+  const n = st.ctx.displayName?.(uri);
+  const c = n === undefined ? '' : cleanLabel(n);
+  return c === '' ? uri : c;
+}
+
+// ------------------------------------------------------------------ capabilities
+
+function typeSupported(st: State, contentType: string): number {
+  const mt = parseMediaType(contentType);
+  for (let i = 0; i < st.supported.length; i++) {
+    const cap = st.supported[i]!;
+    const [ct, cs] = cap.essence.split('/');
+    const [pt, ps] = mt.essence.split('/');
+    const essenceOk = cap.essence === '*/*' || (ct === pt && (cs === '*' || cs === ps));
+    if (!essenceOk) continue;
+    const cv = cap.params.variant;
+    const pv = mt.params.variant;
+    if (cv !== undefined && pv !== undefined && cv.toLowerCase() !== pv.toLowerCase()) continue;
+    return i;
+  }
+  return Infinity;
+}
+
+function unsupportedCount(st: State, p: NestedPart): number {
+  switch (p.cardinality) {
+    case 'nullpart':
+      return 0;
+    case 'single':
+    case 'external':
+      return typeSupported(st, p.contentType) === Infinity ? 1 : 0;
+    case 'multi':
+      if (p.partSemantics === 'chooseOne') return Math.min(...p.parts.map((c) => unsupportedCount(st, c)));
+      return p.parts.reduce((n, c) => n + unsupportedCount(st, c), 0);
+  }
+}
+
+function firstRank(st: State, p: NestedPart): number {
+  switch (p.cardinality) {
+    case 'nullpart':
+      return Infinity;
+    case 'single':
+    case 'external':
+      return typeSupported(st, p.contentType);
+    case 'multi':
+      return p.partSemantics === 'chooseOne'
+        ? Math.min(...p.parts.map((c) => firstRank(st, c)))
+        : Math.min(...p.parts.map((c) => firstRank(st, c)));
+  }
+}
+
+function partLanguage(p: NestedPart): string {
+  if (p.language !== '') return p.language;
+  if (p.cardinality === 'multi') {
+    for (const c of p.parts) {
+      const l = partLanguage(c);
+      if (l !== '') return l;
+    }
+  }
+  return '';
+}
+
+function langRank(st: State, p: NestedPart): number {
+  const prefs = st.ctx.languages ?? [];
+  const tags = partLanguage(p)
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
+  if (tags.length === 0) return prefs.length;
+  for (let i = 0; i < prefs.length; i++) {
+    const want = prefs[i]!.toLowerCase();
+    if (tags.some((t) => t === want || t.startsWith(want + '-') || want.startsWith(t + '-'))) return i;
+  }
+  return prefs.length + 1;
+}
+
+// draft §4.4 chooseOne: "the receiver picks exactly one part ... according to its own policy".
+function chooseOne(st: State, m: MultiPart): NestedPart {
+  let best = m.parts[0]!;
+  let bestKey: number[] | undefined;
+  m.parts.forEach((p, i) => {
+    const key = [unsupportedCount(st, p), langRank(st, p), firstRank(st, p), i];
+    if (bestKey === undefined || lexLess(key, bestKey)) {
+      best = p;
+      bestKey = key;
+    }
+  });
+  return best;
+}
+
+function lexLess(a: number[], b: number[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
+  return false;
+}
+
+// draft §9.5 "Alternate content rendering": alternatives may show different things to different members.
+function checkAlternatives(st: State, m: MultiPart): void {
+  if (st.silent) return;
+  const texts = new Map<string, string[]>();
+  for (const p of m.parts) {
+    if (p.cardinality !== 'single' || !isTextType(p.contentType)) continue;
+    const silent = { ...newState(st.ctx, p, true), supported: st.supported };
+    const b = renderPart(silent, p);
+    if (!b) continue;
+    const lang = p.language.toLowerCase();
+    const norm = b.text.replace(/\s+/g, ' ').trim().toLowerCase();
+    const list = texts.get(lang) ?? [];
+    list.push(norm);
+    texts.set(lang, list);
+  }
+  for (const [lang, list] of texts) {
+    if (new Set(list).size > 1) {
+      rule(st, 'alternatives-differ');
+      warn(st, 'alternatives-differ', `text alternatives${lang ? ` in "${lang}"` : ''} do not say the same thing`);
+    }
+  }
+}
+
+function isTextType(ct: string): boolean {
+  const e = parseMediaType(ct).essence;
+  return e === 'text/plain' || e === 'text/markdown' || e === 'text/html';
+}
+
+// ------------------------------------------------------------------ blocks
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+const FAST_PLAIN = /[\\`*_[\]<>&|~!#\n\r\t]| {2}|^[\s\-+=>]|^\d+[.)]|\s$/;
+
+function envFor(st: State): EmitEnv {
+  return {
+    mentionName: (uri) => {
+      const n = st.ctx.displayName?.(uri);
+      const c = n === undefined ? '' : cleanLabel(n);
+      return c === '' ? undefined : c;
+    },
+    image: (src, alt) => imageHook(st, src, alt),
+    note: (what, detail) => {
+      if (what === 'mention') {
+        rule(st, 'mention');
+        if (!st.silent) st.mentions.add(detail);
+      } else if (what === 'mention-unresolved') warn(st, 'mention-unresolved', detail);
+      else {
+        rule(st, 'link-target-visible');
+        warn(st, what, detail);
+      }
+    },
+  };
+}
+
+function imageHook(st: State, src: string, alt: string): { placeholder: string } | { remote: string } {
+  const cid = /^cid:(\d+)@local\.invalid$/i.exec(src.trim());
+  const label = cleanLabel(alt);
+  if (cid) {
+    // draft §4.4: cid:partIndex@local.invalid references a SinglePart or ExternalPart of this message.
+    const idx = Number(cid[1]);
+    const target = st.parts[idx];
+    rule(st, 'cid-inline');
+    if (!target || (target.cardinality !== 'single' && target.cardinality !== 'external')) {
+      warn(st, 'cid-unresolved', src);
+      return { placeholder: label ? `${st.t('placeholder.image')}: ${label}` : st.t('placeholder.image') };
+    }
+    st.consumed.add(idx);
+    return { placeholder: `${mediaNoun(st, target.contentType)}: ${label || describeType(st, target)}` };
+  }
+  if (/^https?:/i.test(src.trim()) && st.ctx.remoteImages === true) return { remote: src.trim() };
+  rule(st, 'remote-image');
+  warn(st, 'remote-image-blocked', src);
+  return { placeholder: label ? `${st.t('placeholder.image')}: ${label}` : st.t('placeholder.image') };
+}
+
+function treeBlock(st: State, nodes: Node[]): Block {
+  const env = envFor(st);
+  return { text: emitText(nodes, env), markdown: emitMarkdown(nodes, env), html: emitHtml(nodes, env) };
+}
+
+function plainBlock(text: string): Block {
+  const t = text.replace(/\r\n?/g, '\n').trim();
+  return { text: t, markdown: escapeMarkdown(t), html: plainHtml(t) };
+}
+
+function plainHtml(t: string): string {
+  return t
+    .split(/\n{2,}/)
+    .filter((p) => p.trim() !== '')
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br />')}</p>`)
+    .join('');
+}
+
+function labelBlock(text: string, html?: string): Block {
+  return { text, markdown: mdInline(text), html: `<p>${html ?? escapeHtml(text)}</p>` };
+}
+
+function placeholderBlock(label: string): Block {
+  return { text: `[${label}]`, markdown: mdInline(`[${label}]`), html: `<p><span class="mimi-placeholder">[${escapeHtml(label)}]</span></p>` };
+}
+
+function mediaNoun(st: State, contentType: string): string {
+  const top = parseMediaType(contentType).essence.split('/')[0];
+  if (top === 'image') return st.t('placeholder.image');
+  if (top === 'audio') return st.t('placeholder.audio');
+  if (top === 'video') return st.t('placeholder.video');
+  return st.t('placeholder.content');
+}
+
+function describeType(st: State, p: SinglePart | ExternalPart): string {
+  const size = p.cardinality === 'single' ? p.content.length : p.size;
+  const bits: string[] = [];
+  const ct = parseMediaType(p.contentType).essence;
+  if (ct) bits.push(ct);
+  if (p.cardinality === 'single' || size > 0) bits.push(humanSize(size, st.t('units'), st.locale));
+  return bits.join(', ');
+}
+
+function joinBlocks(blocks: readonly Block[]): Block | undefined {
+  const bs = blocks.filter((b) => b.text !== '' || b.html !== '');
+  if (bs.length === 0) return undefined;
+  return {
+    text: bs.map((b) => b.text).join('\n\n'),
+    markdown: bs.map((b) => b.markdown).join('\n\n'),
+    html: bs.map((b) => b.html).join(''),
+  };
+}
+
+function renderText(st: State, p: SinglePart, mt: MediaType): Block {
+  const src = utf8.decode(p.content);
+  if (mt.essence === 'text/plain') {
+    rule(st, 'text-plain');
+    return plainBlock(src);
+  }
+  if (mt.essence === 'text/markdown') {
+    rule(st, 'text-markdown');
+    // Fast path: text with no markdown-significant character renders exactly as plain text.
+    if (!FAST_PLAIN.test(src)) return { text: src, markdown: src, html: `<p>${escapeHtml(src)}</p>` };
+    return treeBlock(st, markdownToTree(src, mt.params.variant));
+  }
+  rule(st, 'text-html');
+  return treeBlock(st, htmlToTree(src));
+}
+
+function renderSingle(st: State, p: SinglePart): Block | undefined {
+  const mt = parseMediaType(p.contentType);
+  const supported = typeSupported(st, p.contentType) !== Infinity;
+  const textual = isTextType(p.contentType);
+  if (p.disposition === D_ICON || p.disposition === D_PROFILE) {
+    rule(st, 'icon-profile');
+    return placeholderBlock(st.t(p.disposition === D_ICON ? 'placeholder.icon' : 'placeholder.profile'));
+  }
+  if (p.disposition === D_ATTACHMENT) {
+    rule(st, 'attachment');
+    return labelBlock(`${st.t('attachment.label')} ${describeType(st, p)}`);
+  }
+  if (textual && supported) return renderText(st, p, mt);
+  const top = mt.essence.split('/')[0];
+  if (top === 'image' || top === 'audio' || top === 'video') {
+    rule(st, 'media-placeholder');
+    return placeholderBlock(`${mediaNoun(st, p.contentType)}: ${describeType(st, p)}`);
+  }
+  rule(st, 'unknown-media-type');
+  warn(st, 'unsupported-part', mt.essence || '(no content type)');
+  return placeholderBlock(`${st.t('placeholder.unsupported')}: ${describeType(st, p) || '?'}`);
+}
+
+function renderExternal(st: State, p: ExternalPart): Block {
+  const now = st.ctx.now ?? Date.now();
+  const expired = p.expires !== 0 && p.expires * 1000 <= now;
+  const linkOk = linkAllowed(p.url) && !/^mimi:/i.test(p.url);
+  const lines: { text: string; md: string; html: string }[] = [];
+  const line = (text: string, md = mdInline(text), html = escapeHtml(text)) => lines.push({ text, md, html });
+  const linkLine = (note?: string) => {
+    if (expired) {
+      rule(st, 'external-expired');
+      line(st.t('attachment.linkExpired'));
+      return;
+    }
+    const n = note ? ` (${note})` : '';
+    if (linkOk)
+      line(`${p.url}${n}`, `[${mdInline(p.url)}](<${p.url.replace(/[<>\s]/g, encodeURIComponent)}>)${mdInline(n)}`, `<a href="${escapeHtml(p.url)}" rel="${LINK_REL}">${escapeHtml(p.url)}</a>${escapeHtml(n)}`);
+    else line(`${p.url}${n}`);
+  };
+  if (p.disposition === D_SESSION) {
+    // draft §5.10 "Conferencing": a session URL, to be shown so the user can join.
+    rule(st, 'session');
+    line(`${st.t('session.label')} ${cleanLabel(p.description) || cleanLabel(p.filename) || p.url}`);
+    linkLine();
+  } else {
+    // draft §4.5 "External content" / §5.9 "Attachments".
+    rule(st, 'attachment');
+    const name = cleanLabel(p.filename) || cleanLabel(p.description) || mediaNoun(st, p.contentType);
+    const desc = describeType(st, p);
+    line(`${st.t('attachment.label')} ${name}${desc ? ` (${desc})` : ''}`);
+    if (cleanLabel(p.filename) && cleanLabel(p.description)) line(cleanLabel(p.description));
+    if (p.encAlg !== 0) rule(st, 'encrypted-download');
+    linkLine(p.encAlg !== 0 ? st.t('attachment.encrypted') : undefined);
+  }
+  return {
+    text: lines.map((l) => l.text).join('\n'),
+    markdown: lines.map((l) => l.md).join('\\\n'),
+    html: `<p>${lines.map((l) => l.html).join('<br />')}</p>`,
+  };
+}
+
+function renderPart(st: State, p: NestedPart): Block | undefined {
+  const idx = st.indexOf.get(p);
+  if (idx !== undefined && st.consumed.has(idx)) return undefined; // draft §4.4: skip parts already referenced
+  if (p.disposition > D_PREVIEW) {
+    // draft §9.1: an unknown disposition "should be treated as if it were render".
+    rule(st, 'unknown-disposition');
+    warn(st, 'unknown-disposition', String(p.disposition));
+  }
+  let b: Block | undefined;
+  switch (p.cardinality) {
+    case 'nullpart':
+      return undefined;
+    case 'single':
+      b = renderSingle(st, p);
+      break;
+    case 'external':
+      b = renderExternal(st, p);
+      break;
+    case 'multi':
+      b = renderMulti(st, p);
+      break;
+  }
+  if (b && p.disposition === D_PREVIEW) {
+    rule(st, 'preview');
+    const label = st.t('preview.label');
+    b = { text: `${label} ${b.text}`, markdown: `${mdInline(label)} ${b.markdown}`, html: `<p>${escapeHtml(label)}</p>${b.html}` };
+  }
+  return b;
+}
+
+function renderMulti(st: State, m: MultiPart): Block | undefined {
+  if (m.partSemantics === 'chooseOne') {
+    rule(st, 'choose-one');
+    checkAlternatives(st, m);
+    return renderPart(st, chooseOne(st, m));
+  }
+  if (m.partSemantics === 'singleUnit') {
+    // draft §4.4 singleUnit: if even one nested part is not understood, process none of them.
+    if (unsupportedCount(st, m) > 0) {
+      rule(st, 'single-unit-unsupported');
+      warn(st, 'unsupported-part', 'singleUnit');
+      return placeholderBlock(st.t('placeholder.unitUnsupported'));
+    }
+    rule(st, 'single-unit');
+  } else rule(st, 'process-all');
+  const blocks: Block[] = [];
+  for (const c of m.parts) {
+    const b = renderPart(st, c);
+    if (b) blocks.push(b);
+  }
+  return joinBlocks(blocks);
+}
+
+// ------------------------------------------------------------------ reactions
+
+/**
+ * The reaction keys of a reaction body: the text of each text/plain part (a processAll multipart gives
+ * several, draft Appendix B.2), or a description of a non-text reaction. Control and bidi characters are
+ * removed; each key is at most 64 code points.
+ *
+ * @param part - the body of a reaction message
+ * @returns the keys, in order, without duplicates
+ * @example
+ * ```ts
+ * reactionKeys(content.nestedPart); // ['❤']
+ * ```
+ */
+export function reactionKeys(part: NestedPart): string[] {
+  const out: string[] = [];
+  const add = (k: string) => {
+    const c = truncate(cleanLabel(k), 64);
+    if (c !== '' && !out.includes(c)) out.push(c);
+  };
+  const walk = (p: NestedPart) => {
+    if (p.cardinality === 'multi') {
+      if (p.partSemantics === 'chooseOne') {
+        const first = p.parts.find((c) => c.cardinality === 'single' && parseMediaType(c.contentType).essence === 'text/plain') ?? p.parts[0]!;
+        walk(first);
+      } else p.parts.forEach(walk);
+    } else if (p.cardinality === 'single') {
+      if (parseMediaType(p.contentType).essence === 'text/plain') add(utf8.decode(p.content));
+      else add(`[${parseMediaType(p.contentType).essence}]`);
+    } else if (p.cardinality === 'external') add(`[${parseMediaType(p.contentType).essence || 'external'} ${p.url}]`);
+  };
+  walk(part);
+  return out;
+}
+
+// ------------------------------------------------------------------ message
+
+class Composer {
+  s = '';
+  readonly ranges: FallbackRange[] = [];
+  add(str: string, kind?: FallbackRange['for']): void {
+    const start = this.s.length;
+    this.s += str;
+    if (kind && str !== '') this.ranges.push(rangeOf(this.s, start, this.s.length, kind));
+  }
+}
+
+function formatTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+}
+
+/**
+ * Renders one MIMI message as plain text, GFM-MIMI markdown and sanitized HTML, for a receiver that may
+ * not support every feature. See the rules table ({@link RULES}) and docs/fallback.md.
+ *
+ * @param content - the decoded message
+ * @param context - locale, display names, capabilities, reply-target lookup, … (all optional)
+ * @returns the three forms, the kind, the rules applied, fallback ranges, warnings and mentions
+ * @throws never for valid MimiContent: unknown types and dispositions render as placeholders
+ * @example
+ * ```ts
+ * import { render } from 'mimi-kit/fallback';
+ * const r = render(content, { locale: 'fr', displayName: (u) => names.get(u) });
+ * notify(r.text);
+ * ```
+ */
+export function render(content: MimiContent, context: RenderContext = {}): Rendering {
+  const st = newState(context, content.nestedPart);
+  const kind = classify(content);
+  const out: Record<RenderFormat, Composer> = { text: new Composer(), markdown: new Composer(), html: new Composer() };
+  const addAll = (b: Block, k?: FallbackRange['for']) => {
+    out.text.add(b.text, k);
+    out.markdown.add(b.markdown, k);
+    out.html.add(b.html, k);
+  };
+  const senderName = nameOf(st, context.sender ?? content.extensions.senderUri);
+
+  switch (kind) {
+    case 'delete': {
+      rule(st, 'delete');
+      addAll(labelBlock(st.t('delete.request', { name: senderName })), 'delete');
+      break;
+    }
+    case 'unlike': {
+      rule(st, 'unlike');
+      addAll(labelBlock(st.t('unlike.request', { name: senderName })), 'unlike');
+      break;
+    }
+    case 'reaction': {
+      const keys = reactionKeys(content.nestedPart);
+      rule(st, keys.length > 1 ? 'reactions-multi' : 'reaction');
+      const prefix = st.t(keys.length > 1 ? 'reactions.prefix' : 'reaction.prefix') + ' ';
+      addAll({ text: prefix, markdown: mdInline(prefix), html: `<p><span class="mimi-fallback">${escapeHtml(prefix)}</span>` }, 'reaction');
+      // draft §5.3: reactions are never concatenated into one string; ", " keeps them apart.
+      const list = keys.join(', ');
+      addAll({ text: list, markdown: mdInline(list), html: `${escapeHtml(list)}</p>` });
+      break;
+    }
+    case 'edit': {
+      rule(st, 'edit');
+      const body = renderPart(st, content.nestedPart) ?? placeholderBlock(st.t('placeholder.empty'));
+      const p = st.t('edit.prefix');
+      addAll({ text: p + ' ', markdown: mdInline(p) + '\n\n', html: `<p class="mimi-fallback">${escapeHtml(p)}</p>` }, 'edit');
+      addAll(body);
+      break;
+    }
+    case 'reply':
+    case 'message': {
+      if (kind === 'reply') addAll(replyQuote(st, idHex(content.inReplyTo!)), 'reply');
+      const body = renderPart(st, content.nestedPart);
+      if (body) addAll(body);
+      else {
+        rule(st, 'empty');
+        addAll(placeholderBlock(st.t('placeholder.empty')));
+      }
+      break;
+    }
+  }
+
+  if (content.expires !== null && kind !== 'delete' && kind !== 'unlike') {
+    // draft §4.1 expires / §5.8: absolute seconds, or seconds relative to the hub timestamp.
+    rule(st, 'expiring');
+    const e = content.expires;
+    const at = e.relative ? (context.hubTimestamp !== undefined ? context.hubTimestamp + e.time * 1000 : undefined) : e.time * 1000;
+    const note = at !== undefined ? st.t('expires.absolute', { time: formatTime(at) }) : st.t('expires.relative', { seconds: String(e.time) });
+    addAll({ text: `\n\n(${note})`, markdown: `\n\n${mdInline(`(${note})`)}`, html: `<p class="mimi-fallback">(${escapeHtml(note)})</p>` }, 'expiring');
+  }
+
+  return {
+    text: out.text.s,
+    markdown: out.markdown.s,
+    html: out.html.s,
+    kind,
+    rules: st.rules,
+    fallbackRanges: { text: out.text.ranges, markdown: out.markdown.ranges, html: out.html.ranges },
+    warnings: st.warnings,
+    mentions: [...st.mentions],
+  };
+}
+
+function replyQuote(st: State, targetHex: string): Block {
+  const ref = st.ctx.resolveMessage?.(targetHex) ?? { status: 'unknown' as const };
+  if (ref.status !== 'available') {
+    // draft §5.6: replies to a deleted message hide the quoted portion; same for expired/unknown.
+    rule(st, 'reply-unavailable');
+    const key = ref.status === 'deleted' ? 'reply.deleted' : ref.status === 'expired' ? 'reply.expired' : ref.status === 'loop' ? 'reply.loop' : 'reply.unknown';
+    const line = st.t(key);
+    return { text: `> ${line}\n\n`, markdown: `> ${mdInline(line)}\n\n`, html: `<blockquote class="mimi-reply"><p>${escapeHtml(line)}</p></blockquote>` };
+  }
+  rule(st, 'reply');
+  const wrote = st.t('reply.wrote', { name: nameOf(st, ref.sender) });
+  const max = st.ctx.quoteMaxCodePoints ?? 80;
+  let excerpt = '';
+  if (max > 0) {
+    // Only the body's plain text, never a nested quote; one line, truncated (Matrix MSC2781 lesson).
+    const inner = newState({ ...st.ctx, resolveMessage: () => undefined }, ref.content.nestedPart, true);
+    const kind = classify(ref.content);
+    const b =
+      kind === 'reaction'
+        ? { text: reactionKeys(ref.content.nestedPart).join(', ') }
+        : kind === 'delete' || kind === 'unlike'
+          ? { text: '' }
+          : (renderPart(inner, ref.content.nestedPart) ?? { text: '' });
+    excerpt = truncate(b.text, max);
+  }
+  if (ref.editedSince) {
+    rule(st, 'reply-to-edited');
+    excerpt = `${excerpt} ${st.t('reply.editedSince')}`.trim();
+  }
+  const mdLine = (s: string) => mdInline(s).replace(/^([#+\-=]|\d+[.)])/, (m) => '\\' + m);
+  if (excerpt === '') return { text: `> ${wrote}\n\n`, markdown: `> ${mdLine(wrote)}\n\n`, html: `<blockquote class="mimi-reply"><p>${escapeHtml(wrote)}</p></blockquote>` };
+  return {
+    text: `> ${wrote}\n> ${excerpt}\n\n`,
+    markdown: `> ${mdLine(wrote)}\\\n> ${mdLine(excerpt)}\n\n`,
+    html: `<blockquote class="mimi-reply"><p>${escapeHtml(wrote)}<br />${escapeHtml(excerpt)}</p></blockquote>`,
+  };
+}
+
+/**
+ * Renders only the body (NestedPart) of a message, without reply quotes, edit markers or expiry notes.
+ *
+ * @param part - a NestedPart
+ * @param context - as for {@link render}
+ * @returns text, markdown and HTML (empty strings for a NullPart)
+ * @example
+ * ```ts
+ * renderBody(content.nestedPart).text;
+ * ```
+ */
+export function renderBody(part: NestedPart, context: RenderContext = {}): { text: string; markdown: string; html: string } {
+  const st = newState(context, part);
+  return renderPart(st, part) ?? { text: '', markdown: '', html: '' };
+}

@@ -1,0 +1,276 @@
+/**
+ * Small string helpers: escaping, code-point offsets, truncation, sizes, media types, links.
+ *
+ * @module
+ */
+import type { FallbackRange } from './types.js';
+
+const HTML_ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/**
+ * Escapes text for HTML element content and attribute values.
+ *
+ * @param s - any text
+ * @returns text with `& < > " '` replaced by character references
+ * @example
+ * ```ts
+ * escapeHtml('<b>'); // '&lt;b&gt;'
+ * ```
+ */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => HTML_ESC[c]!);
+}
+
+/**
+ * Escapes text so that GFM-MIMI shows it literally: inline markup characters everywhere, block markers
+ * at line starts, leading whitespace as character references (no indented code), single newlines as
+ * hard breaks (CommonMark §2.4 backslash escapes, §6.7 hard line breaks).
+ *
+ * @param s - any text
+ * @returns markdown source that renders as `s`
+ * @example
+ * ```ts
+ * escapeMarkdown('*hi*'); // '\\*hi\\*'
+ * ```
+ */
+export function escapeMarkdown(s: string): string {
+  return s
+    .replace(/\r\n?/g, '\n')
+    .split(/\n{2,}/)
+    .map((para) =>
+      para
+        .replace(/[\\`*_[\]<>&|~]/g, (c) => '\\' + c)
+        .replace(/^([ \t]*)([#+\-=]|\d+[.)])/gm, (_m, ws: string, mark: string) => ws + mark.replace(/([#+\-=.)])/, '\\$1'))
+        .replace(/^[ \t]+/gm, (ws) => ws.replace(/ /g, '&#32;').replace(/\t/g, '&#9;'))
+        .replace(/\n/g, '\\\n'),
+    )
+    .join('\n\n');
+}
+
+/**
+ * Number of Unicode code points in `s` (lone surrogates count as one).
+ *
+ * @param s - text
+ * @returns its length in code points
+ */
+export function codePointLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Converts a UTF-16 offset into a code-point offset.
+ *
+ * @param s - the string
+ * @param utf16 - an offset in UTF-16 code units (must not split a surrogate pair)
+ * @returns the same position in code points
+ * @example
+ * ```ts
+ * utf16ToCodePoint('😀a', 2); // 1
+ * ```
+ */
+export function utf16ToCodePoint(s: string, utf16: number): number {
+  return codePointLength(s.slice(0, utf16));
+}
+
+/**
+ * Converts a code-point offset into a UTF-16 offset.
+ *
+ * @param s - the string
+ * @param codePoint - an offset in code points
+ * @returns the same position in UTF-16 code units
+ * @example
+ * ```ts
+ * codePointToUtf16('😀a', 1); // 2
+ * ```
+ */
+export function codePointToUtf16(s: string, codePoint: number): number {
+  let i = 0;
+  for (let n = 0; n < codePoint && i < s.length; n++) {
+    const c = s.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && i + 1 < s.length ? 2 : 1;
+  }
+  return i;
+}
+
+/** Builds a {@link FallbackRange} for `s.slice(start, end)`. */
+export function rangeOf(s: string, start: number, end: number, kind: FallbackRange['for']): FallbackRange {
+  return {
+    for: kind,
+    start,
+    end,
+    startCodePoint: utf16ToCodePoint(s, start),
+    endCodePoint: utf16ToCodePoint(s, end),
+    unit: 'utf16',
+  };
+}
+
+/**
+ * Collapses whitespace to single spaces and cuts `s` to at most `max` code points (grapheme-safe for
+ * surrogate pairs; a trailing ZWJ or variation selector is dropped), appending "…" when cut.
+ *
+ * @param s - text
+ * @param max - limit in code points, including the ellipsis
+ * @returns the excerpt
+ * @example
+ * ```ts
+ * truncate('hello world', 6); // 'hello…'
+ * ```
+ */
+export function truncate(s: string, max: number): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  const cps = Array.from(flat);
+  if (cps.length <= max) return flat;
+  let cut = cps.slice(0, Math.max(0, max - 1));
+  while (cut.length > 0 && /[\u200d\ufe0f\u{1f3fb}-\u{1f3ff}\s]/u.test(cut[cut.length - 1]!)) cut = cut.slice(0, -1);
+  return cut.join('') + '…';
+}
+
+/**
+ * Human-readable size with decimal (SI) units from the catalog, e.g. `708.2 MB`.
+ *
+ * @param bytes - size in octets
+ * @param units - comma-separated unit names for 10^0, 10^3, 10^6, 10^9, 10^12
+ * @param locale - number formatting locale
+ * @returns the size text
+ * @example
+ * ```ts
+ * humanSize(708234961, 'B,kB,MB,GB,TB', 'en'); // '708.2 MB'
+ * ```
+ */
+export function humanSize(bytes: number, units: string, locale: string): string {
+  const names = units.split(',');
+  let v = bytes;
+  let i = 0;
+  while (v >= 1000 && i < names.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  let num: string;
+  try {
+    num = new Intl.NumberFormat(locale, { maximumFractionDigits: i === 0 ? 0 : 1, minimumFractionDigits: i === 0 ? 0 : 1 }).format(v);
+  } catch {
+    num = i === 0 ? String(v) : v.toFixed(1);
+  }
+  return `${num} ${names[i] ?? ''}`.trim();
+}
+
+/** A parsed media type: lower-case `type/subtype` and parameters (names lower-case). */
+export interface MediaType {
+  readonly essence: string;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/**
+ * Parses a media type such as `text/markdown;variant=GFM-MIMI` (RFC 6838 syntax, lenient).
+ *
+ * @param s - the content type
+ * @returns essence and parameters
+ */
+export function parseMediaType(s: string): MediaType {
+  const [head, ...rest] = s.split(';');
+  const params: Record<string, string> = {};
+  for (const p of rest) {
+    const eq = p.indexOf('=');
+    if (eq < 0) continue;
+    let v = p.slice(eq + 1).trim();
+    if (v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1);
+    params[p.slice(0, eq).trim().toLowerCase()] = v;
+  }
+  return { essence: (head ?? '').trim().toLowerCase(), params };
+}
+
+/** URL schemes a rendered link may have (others are shown as text, never as a link). */
+export const LINK_SCHEMES = ['http', 'https', 'mailto', 'mimi'] as const;
+
+/**
+ * The scheme of a URL (lower-case, without ":"), or undefined when it has none.
+ *
+ * @param url - a URL
+ * @returns the scheme
+ */
+export function schemeOf(url: string): string | undefined {
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url.trim());
+  return m ? m[1]!.toLowerCase() : undefined;
+}
+
+/**
+ * Compares link text with its target the way the draft's "Link and Mention handling" asks: equal, or
+ * canonically equivalent (scheme-less text taken as https, default port, trailing slash), is a match.
+ *
+ * @param text - the visible link text
+ * @param href - the link target
+ * @returns `'same'`, `'downgrade'` (https text, http target) or `'different'`
+ * @example
+ * ```ts
+ * compareLink('example.com/foobar', 'https://example.com/foobar'); // 'same'
+ * ```
+ */
+export function compareLink(text: string, href: string): 'same' | 'downgrade' | 'different' {
+  const t = text.trim();
+  if (t === href) return 'same';
+  const target = tryUrl(href);
+  const shown = tryUrl(/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(t) ? t : `https://${t}`);
+  if (!target || !shown) return 'different';
+  const norm = (u: URL) => `${u.host}${u.pathname.replace(/\/$/, '')}${u.search}${u.hash}`;
+  if (norm(target) !== norm(shown)) return 'different';
+  if (target.protocol === shown.protocol) return 'same';
+  if (shown.protocol === 'https:' && target.protocol === 'http:') return 'downgrade';
+  return 'different';
+}
+
+function tryUrl(s: string): URL | undefined {
+  if (/\s/.test(s)) return undefined;
+  try {
+    return new URL(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True for user URIs that make a link a mention (draft "Link and Mention handling": IM URIs). */
+export function isMentionUri(href: string): boolean {
+  const s = schemeOf(href);
+  return s === 'mimi' || s === 'im';
+}
+
+/**
+ * Hex of a message ID (lower case); strings are validated and lower-cased.
+ *
+ * @param id - bytes or hex
+ * @returns lower-case hex
+ */
+export function idHex(id: Uint8Array | string): string {
+  if (typeof id === 'string') return id.toLowerCase();
+  let s = '';
+  for (const b of id) s += (b < 16 ? '0' : '') + b.toString(16);
+  return s;
+}
+
+/**
+ * Removes fallback ranges from a rendered string (what a client that renders the relation natively
+ * does, like XEP-0428's stripping).
+ *
+ * @param s - a rendered form (`text`, `markdown` or `html`)
+ * @param ranges - the ranges reported for that form
+ * @param kinds - only strip ranges of these kinds (default: all)
+ * @returns the string without them
+ * @example
+ * ```ts
+ * stripFallback(r.text, r.fallbackRanges.text, ['reply']);
+ * ```
+ */
+export function stripFallback(s: string, ranges: readonly FallbackRange[], kinds?: readonly FallbackRange['for'][]): string {
+  const sel = ranges.filter((r) => !kinds || kinds.includes(r.for)).sort((a, b) => b.start - a.start);
+  let out = s;
+  for (const r of sel) out = out.slice(0, r.start) + out.slice(r.end);
+  return out;
+}

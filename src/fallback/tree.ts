@@ -1,0 +1,442 @@
+/**
+ * A tiny document tree between the parsers (sanitize-html for HTML, markdown-it for markdown) and the
+ * three emitters (plain text, GFM-MIMI markdown, HTML).
+ *
+ * The tree is only ever built from the *output* of sanitize-html or of markdown-it with raw HTML
+ * disabled, both of which serialize regularly (double-quoted attributes, `&amp; &lt; &gt; &quot;`
+ * escaping), so the tokenizer here does not have to handle arbitrary HTML. The emitters still enforce
+ * the element and URL-scheme allowlist themselves (defence in depth).
+ *
+ * @module
+ */
+import { compareLink, escapeHtml, isMentionUri, LINK_SCHEMES, schemeOf } from './text.js';
+
+/** An element of the tree. */
+export interface El {
+  readonly tag: string;
+  readonly attrs: Readonly<Record<string, string>>;
+  readonly children: Node[];
+}
+/** A node: text or element. */
+export type Node = string | El;
+
+/** Elements the emitters know; anything else is unwrapped (its children kept). */
+export const ALLOWED_TAGS = [
+  'p', 'br', 'b', 'strong', 'i', 'em', 'u', 's', 'del', 'strike', 'code', 'pre', 'blockquote', 'ul', 'ol', 'li',
+  'a', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'hr', 'span', 'sub', 'sup', 'img',
+] as const;
+const ALLOWED = new Set<string>(ALLOWED_TAGS);
+const VOID = new Set(['br', 'hr', 'img']);
+const BLOCK = new Set(['p', 'pre', 'blockquote', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'hr']);
+
+const TOKEN = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s=>/]+(?:="[^"]*")?)*)\s*\/?>|<!--[\s\S]*?-->|[^<]+|</g;
+const ATTR = /([^\s=>/]+)(?:="([^"]*)")?/g;
+
+/**
+ * Decodes the character references that sanitize-html and markdown-it emit (and numeric ones).
+ *
+ * @param s - serialized text
+ * @returns the text
+ */
+export function decodeEntities(s: string): string {
+  if (!s.includes('&')) return s;
+  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos|nbsp|#39);/g, (m, e: string) => {
+    switch (e) {
+      case 'amp': return '&';
+      case 'lt': return '<';
+      case 'gt': return '>';
+      case 'quot': return '"';
+      case 'apos':
+      case '#39': return "'";
+      case 'nbsp': return '\u00a0';
+    }
+    const cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+    return cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : '\ufffd';
+  });
+}
+
+/**
+ * Parses regular serialized HTML (see module comment) into a tree.
+ *
+ * @param html - sanitize-html or markdown-it output
+ * @returns the top-level nodes
+ */
+export function parseTree(html: string): Node[] {
+  const root: El = { tag: '#root', attrs: {}, children: [] };
+  const stack: El[] = [root];
+  TOKEN.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = TOKEN.exec(html)) !== null) {
+    const top = stack[stack.length - 1]!;
+    const [all, close, rawName, rawAttrs] = m;
+    if (rawName === undefined) {
+      if (all.startsWith('<!--')) continue;
+      top.children.push(decodeEntities(all));
+      continue;
+    }
+    const name = rawName.toLowerCase();
+    if (close) {
+      for (let i = stack.length - 1; i > 0; i--) {
+        if (stack[i]!.tag === name) {
+          stack.length = i;
+          break;
+        }
+      }
+      continue;
+    }
+    const attrs: Record<string, string> = {};
+    if (rawAttrs) {
+      ATTR.lastIndex = 0;
+      let a: RegExpExecArray | null;
+      while ((a = ATTR.exec(rawAttrs)) !== null) attrs[a[1]!.toLowerCase()] = decodeEntities(a[2] ?? '');
+    }
+    const el: El = { tag: name, attrs, children: [] };
+    top.children.push(el);
+    if (!VOID.has(name)) stack.push(el);
+  }
+  return root.children;
+}
+
+/** Hooks the emitters call for things that depend on the message or the room. */
+export interface EmitEnv {
+  /** Display name for a mentioned user URI, or undefined. */
+  readonly mentionName: (uri: string) => string | undefined;
+  /** Called for each `<img>`: returns a placeholder label (text) or a safe remote URL to show. */
+  readonly image: (src: string, alt: string) => { placeholder: string } | { remote: string };
+  /** Collects warnings and mentions. */
+  readonly note: (what: 'mention' | 'link-text-mismatch' | 'link-scheme-downgrade' | 'mention-unresolved', detail: string) => void;
+}
+
+/** Whether a URL may be a link target. */
+export function linkAllowed(href: string): boolean {
+  const s = schemeOf(href);
+  return s !== undefined && (LINK_SCHEMES as readonly string[]).includes(s);
+}
+
+function textOf(nodes: readonly Node[]): string {
+  let s = '';
+  for (const n of nodes) s += typeof n === 'string' ? n : n.tag === 'br' ? '\n' : textOf(n.children);
+  return s;
+}
+
+interface LinkInfo {
+  readonly kind: 'mention' | 'link' | 'text';
+  readonly label: string;
+  readonly href: string;
+  /** Show the target after the label. */
+  readonly showTarget: boolean;
+}
+
+function linkInfo(el: El, env: EmitEnv): LinkInfo {
+  const href = (el.attrs.href ?? '').trim();
+  const label = textOf(el.children).replace(/\s+/g, ' ').trim();
+  if (!href || !linkAllowed(href)) return { kind: 'text', label, href, showTarget: false };
+  if (isMentionUri(href)) {
+    // draft "Link and Mention handling": the link text is only a hint; the room state decides.
+    const name = env.mentionName(href);
+    env.note('mention', href);
+    if (name !== undefined) return { kind: 'mention', label: '@' + name, href, showTarget: false };
+    env.note('mention-unresolved', href);
+    return { kind: 'mention', label: href, href, showTarget: false };
+  }
+  const cmp = label === '' ? 'different' : compareLink(label, href);
+  if (cmp === 'different' && label !== '') env.note('link-text-mismatch', `${label} -> ${href}`);
+  if (cmp === 'downgrade') env.note('link-scheme-downgrade', `${label} -> ${href}`);
+  return { kind: 'link', label: label === '' ? href : label, href, showTarget: cmp !== 'same' && label !== '' };
+}
+
+// ---------------------------------------------------------------- plain text
+
+/**
+ * Plain text of a tree: block elements on their own lines, lists with `- `/`1. `, quotes with `> `,
+ * links as `label (target)` when they differ, images as placeholders.
+ *
+ * @param nodes - the tree
+ * @param env - hooks
+ * @returns plain text
+ */
+export function emitText(nodes: readonly Node[], env: EmitEnv): string {
+  return blocksText(nodes, env).replace(/\n{3,}/g, '\n\n').trim();
+}
+
+function blocksText(nodes: readonly Node[], env: EmitEnv): string {
+  let out = '';
+  let inline = '';
+  const flush = () => {
+    const t = inline.replace(/[ \t\r\n]+/g, ' ').replace(/ ?\u2028 ?/g, '\n').trim();
+    if (t) out += t + '\n\n';
+    inline = '';
+  };
+  for (const n of nodes) {
+    if (typeof n !== 'string' && BLOCK.has(n.tag)) {
+      flush();
+      out += blockText(n, env);
+    } else inline += inlineText(n, env);
+  }
+  flush();
+  return out;
+}
+
+function inlineText(n: Node, env: EmitEnv): string {
+  if (typeof n === 'string') return n;
+  switch (n.tag) {
+    case 'br':
+      return '\u2028';
+    case 'img': {
+      const r = env.image(n.attrs.src ?? '', n.attrs.alt ?? '');
+      return 'placeholder' in r ? `[${r.placeholder}]` : `[${n.attrs.alt || r.remote}] (${r.remote})`;
+    }
+    case 'a': {
+      const l = linkInfo(n, env);
+      return l.showTarget ? `${l.label} (${l.href})` : l.label;
+    }
+    default:
+      return n.children.map((c) => inlineText(c, env)).join('');
+  }
+}
+
+function blockText(el: El, env: EmitEnv): string {
+  switch (el.tag) {
+    case 'hr':
+      return '---\n\n';
+    case 'pre':
+      return textOf(el.children).replace(/\n$/, '') + '\n\n';
+    case 'blockquote':
+      return prefixLines(blocksText(el.children, env).trim(), '> ') + '\n\n';
+    case 'ul':
+    case 'ol':
+      return listText(el, env) + '\n';
+    case 'table':
+    case 'thead':
+    case 'tbody':
+      return tableRows(el).map((row) => row.map((c) => blocksText(c.children, env).trim().replace(/\s+/g, ' ')).join(' | ')).join('\n') + '\n\n';
+    default:
+      return blocksText(el.children, env);
+  }
+}
+
+function listText(el: El, env: EmitEnv): string {
+  let i = Number.parseInt(el.attrs.start ?? '1', 10);
+  if (!Number.isFinite(i)) i = 1;
+  let out = '';
+  for (const li of el.children) {
+    if (typeof li === 'string') continue;
+    const marker = el.tag === 'ol' ? `${i++}. ` : '- ';
+    const body = blocksText(li.children, env).trim();
+    out += marker + body.replace(/\n/g, '\n' + ' '.repeat(marker.length)) + '\n';
+  }
+  return out;
+}
+
+function tableRows(el: El): El[][] {
+  const rows: El[][] = [];
+  const walk = (e: El) => {
+    for (const c of e.children) {
+      if (typeof c === 'string') continue;
+      if (c.tag === 'tr') rows.push(c.children.filter((x): x is El => typeof x !== 'string'));
+      else walk(c);
+    }
+  };
+  walk(el);
+  return rows;
+}
+
+function prefixLines(s: string, p: string): string {
+  return s
+    .split('\n')
+    .map((l) => (l === '' ? p.trimEnd() : p + l))
+    .join('\n');
+}
+
+// ---------------------------------------------------------------- markdown
+
+/**
+ * Escapes inline text for GFM-MIMI (every character that can start inline markup).
+ *
+ * @param s - text
+ * @returns escaped text
+ */
+export function mdInline(s: string): string {
+  return s.replace(/[\\`*_[\]<>&|~]/g, (c) => '\\' + c);
+}
+
+/** Escapes block markers at the start of each line of a paragraph's inline markdown. */
+function mdLineStarts(s: string): string {
+  return s.replace(/^([ \t]*)([#+\-=]|\d+[.)])/gm, (_m, ws: string, mark: string) => ws + mark.replace(/([#+\-=.)])/, '\\$1'));
+}
+
+function mdUrl(href: string): string {
+  return '<' + href.replace(/[<>\s\\]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')) + '>';
+}
+
+/**
+ * GFM-MIMI markdown of a tree (no raw HTML is ever produced).
+ *
+ * @param nodes - the tree
+ * @param env - hooks
+ * @returns markdown
+ */
+export function emitMarkdown(nodes: readonly Node[], env: EmitEnv): string {
+  return blocksMd(nodes, env).replace(/\n{3,}/g, '\n\n').trim();
+}
+
+function blocksMd(nodes: readonly Node[], env: EmitEnv): string {
+  let out = '';
+  let inline = '';
+  const flush = () => {
+    const t = inline.replace(/[ \t\r\n]+/g, ' ').replace(/ ?\u2028 ?/g, '\\\n').trim();
+    if (t) out += mdLineStarts(t) + '\n\n';
+    inline = '';
+  };
+  for (const n of nodes) {
+    if (typeof n !== 'string' && BLOCK.has(n.tag)) {
+      flush();
+      out += blockMd(n, env);
+    } else inline += inlineMd(n, env);
+  }
+  flush();
+  return out;
+}
+
+function wrap(mark: string, inner: string): string {
+  const t = inner.trim();
+  return t ? `${mark}${t}${mark}` : '';
+}
+
+function inlineMd(n: Node, env: EmitEnv): string {
+  if (typeof n === 'string') return mdInline(n);
+  const inner = () => n.children.map((c) => inlineMd(c, env)).join('');
+  switch (n.tag) {
+    case 'br':
+      return '\u2028';
+    case 'b':
+    case 'strong':
+      return wrap('**', inner());
+    case 'i':
+    case 'em':
+      return wrap('*', inner());
+    case 's':
+    case 'del':
+    case 'strike':
+      return wrap('~~', inner());
+    case 'code': {
+      const t = textOf(n.children);
+      const ticks = '`'.repeat(Math.max(0, ...(t.match(/`+/g) ?? []).map((x) => x.length)) + 1);
+      const pad = t.startsWith('`') || t.endsWith('`') ? ' ' : '';
+      return `${ticks}${pad}${t}${pad}${ticks}`;
+    }
+    case 'img': {
+      const r = env.image(n.attrs.src ?? '', n.attrs.alt ?? '');
+      return 'placeholder' in r ? mdInline(`[${r.placeholder}]`) : `[${mdInline(n.attrs.alt || r.remote)}](${mdUrl(r.remote)})`;
+    }
+    case 'a': {
+      const l = linkInfo(n, env);
+      if (l.kind === 'text') return mdInline(l.label);
+      const link = `[${mdInline(l.label)}](${mdUrl(l.href)})`;
+      return l.showTarget ? `${link} (${mdInline(l.href)})` : link;
+    }
+    default:
+      return inner();
+  }
+}
+
+function blockMd(el: El, env: EmitEnv): string {
+  switch (el.tag) {
+    case 'hr':
+      return '---\n\n';
+    case 'h1': case 'h2': case 'h3': case 'h4': case 'h5': case 'h6': {
+      const t = blocksMd(el.children, env).trim().replace(/\n+/g, ' ').replace(/\\$/, '');
+      return t ? `${'#'.repeat(Number(el.tag[1]))} ${t.replace(/^\\(?=[#+\-=])/, '\\')}\n\n` : '';
+    }
+    case 'pre': {
+      const t = textOf(el.children).replace(/\n$/, '');
+      const fence = '`'.repeat(Math.max(3, ...(t.match(/`+/g) ?? []).map((x) => x.length + 1)));
+      return `${fence}\n${t}\n${fence}\n\n`;
+    }
+    case 'blockquote':
+      return prefixLines(blocksMd(el.children, env).trim(), '> ') + '\n\n';
+    case 'ul':
+    case 'ol': {
+      let i = Number.parseInt(el.attrs.start ?? '1', 10);
+      if (!Number.isFinite(i)) i = 1;
+      let out = '';
+      for (const li of el.children) {
+        if (typeof li === 'string') continue;
+        const marker = el.tag === 'ol' ? `${i++}. ` : '- ';
+        const body = blocksMd(li.children, env).trim().replace(/\n\n+/g, '\n');
+        out += marker + body.replace(/\n/g, '\n' + ' '.repeat(marker.length)) + '\n';
+      }
+      return out + '\n';
+    }
+    case 'table':
+    case 'thead':
+    case 'tbody': {
+      const rows = tableRows(el);
+      if (rows.length === 0) return '';
+      const width = Math.max(...rows.map((r) => r.length));
+      const cell = (c: El | undefined) =>
+        c ? blocksMd(c.children, env).trim().replace(/\s*\n\s*/g, ' ').replace(/\\$/, '') : '';
+      const line = (r: El[]) => '| ' + Array.from({ length: width }, (_, i) => cell(r[i])).join(' | ') + ' |';
+      const sep = '|' + Array.from({ length: width }, () => ' --- |').join('');
+      return [line(rows[0]!), sep, ...rows.slice(1).map(line)].join('\n') + '\n\n';
+    }
+    default:
+      return blocksMd(el.children, env);
+  }
+}
+
+// ---------------------------------------------------------------- HTML
+
+/** `rel` added to every link (no referrer, no opener, no SEO credit for sender-chosen links). */
+export const LINK_REL = 'noopener noreferrer nofollow';
+
+/**
+ * Safe HTML of a tree: only {@link ALLOWED_TAGS}, only `href`/`src`/`alt`/`start` attributes, only
+ * allowed schemes; links get `rel="noopener noreferrer nofollow"` and their target is shown after the
+ * label when it differs; mentions carry `class="mimi-mention"`.
+ *
+ * @param nodes - the tree
+ * @param env - hooks
+ * @returns an HTML fragment
+ */
+export function emitHtml(nodes: readonly Node[], env: EmitEnv): string {
+  return nodes
+    .map((n) => (typeof n === 'string' && n.trim() === '' ? '' : htmlNode(n, env)))
+    .join('')
+    .trim();
+}
+
+function htmlNode(n: Node, env: EmitEnv): string {
+  if (typeof n === 'string') return escapeHtml(n);
+  const inner = () => n.children.map((c) => htmlNode(c, env)).join('');
+  if (!ALLOWED.has(n.tag)) return inner();
+  switch (n.tag) {
+    case 'br':
+      return '<br />';
+    case 'hr':
+      return '<hr />';
+    case 'img': {
+      const r = env.image(n.attrs.src ?? '', n.attrs.alt ?? '');
+      if ('placeholder' in r) return `<span class="mimi-placeholder">[${escapeHtml(r.placeholder)}]</span>`;
+      return `<img src="${escapeHtml(r.remote)}" alt="${escapeHtml(n.attrs.alt ?? '')}" />`;
+    }
+    case 'a': {
+      const l = linkInfo(n, env);
+      if (l.kind === 'text') return escapeHtml(l.label);
+      const cls = l.kind === 'mention' ? ' class="mimi-mention"' : '';
+      const a = `<a href="${escapeHtml(l.href)}" rel="${LINK_REL}"${cls}>${escapeHtml(l.label)}</a>`;
+      return l.showTarget ? `${a} <span class="mimi-link-target">(${escapeHtml(l.href)})</span>` : a;
+    }
+    case 'ol': {
+      const start = Number.parseInt(n.attrs.start ?? '', 10);
+      return `<ol${Number.isFinite(start) && start !== 1 ? ` start="${start}"` : ''}>${inner()}</ol>`;
+    }
+    default:
+      return `<${n.tag}>${inner()}</${n.tag}>`;
+  }
+}
+
+/** Text content of a tree (no hooks), for comparisons. */
+export function plainOf(nodes: readonly Node[]): string {
+  return textOf(nodes);
+}

@@ -1,0 +1,220 @@
+/**
+ * A ts-mls `CryptoProvider` on node:crypto (OpenSSL), for RFC 9420 §17.1 cipher suites
+ * 0x0001 (X25519 / AES-128-GCM / SHA-256 / Ed25519) and 0x0003 (X25519 / ChaCha20-Poly1305 /
+ * SHA-256 / Ed25519). Other suites are delegated to ts-mls's default provider.
+ *
+ * Only import this module under Node: it imports `node:crypto` statically.
+ *
+ * @module
+ */
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  randomBytes,
+  sign as nodeSign,
+  verify as nodeVerify,
+  type KeyObject,
+} from 'node:crypto';
+import { defaultCryptoProvider, type Ciphersuite, type CiphersuiteImpl, type CryptoProvider, type Signature } from 'ts-mls';
+import { CryptoError } from 'ts-mls/mlsError.js';
+import { Lru, bytesKey, makeHash, makeHpke, makeKdf, type AeadPrim, type DhPrim, type KemKey, type SyncHash } from './common.js';
+
+/** Options for {@link createNodeCryptoProvider}. */
+export interface NodeCryptoProviderOptions {
+  /** Maximum number of imported signature keys kept (public and private each). Default 1024. */
+  keyCacheSize?: number;
+}
+
+// RFC 8410 DER prefixes: PKCS#8 private key and SubjectPublicKeyInfo for Ed25519 (1.3.101.112) and X25519 (1.3.101.110).
+const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
+const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
+const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const X25519_SPKI = Buffer.from('302a300506032b656e032100', 'hex');
+
+const toU8 = (b: Uint8Array): Uint8Array => new Uint8Array(b); // copy out of Node's Buffer (pool) into a plain Uint8Array
+
+function nodeHash(alg: 'sha256' | 'sha384' | 'sha512', size: number): SyncHash {
+  return {
+    size,
+    digest: (data) => toU8(createHash(alg).update(data).digest()),
+    hmac: (key, data) => toU8(createHmac(alg, key).update(data).digest()),
+  };
+}
+
+function nodeAead(kind: 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305'): AeadPrim {
+  const keyLength = kind === 'aes-128-gcm' ? 16 : 32;
+  const id = kind === 'aes-128-gcm' ? 1 : kind === 'aes-256-gcm' ? 2 : 3;
+  const check = (key: Uint8Array, nonce: Uint8Array) => {
+    if (key.length !== keyLength) throw new CryptoError(`AEAD: key must be ${keyLength} bytes`);
+    if (nonce.length !== 12) throw new CryptoError('AEAD: nonce must be 12 bytes');
+  };
+  return {
+    id,
+    keyLength,
+    nonceLength: 12,
+    seal(key, nonce, aad, pt) {
+      check(key, nonce);
+      const c = createCipheriv(kind as 'aes-128-gcm', key, nonce, { authTagLength: 16 });
+      if (aad.length > 0) c.setAAD(aad, { plaintextLength: pt.length });
+      const a = c.update(pt);
+      const b = c.final();
+      const tag = c.getAuthTag();
+      const out = new Uint8Array(a.length + b.length + 16);
+      out.set(a, 0);
+      out.set(b, a.length);
+      out.set(tag, a.length + b.length);
+      return out;
+    },
+    open(key, nonce, aad, ct) {
+      check(key, nonce);
+      if (ct.length < 16) throw new CryptoError('AEAD: ciphertext shorter than the tag');
+      const n = ct.length - 16;
+      const d = createDecipheriv(kind as 'aes-128-gcm', key, nonce, { authTagLength: 16 });
+      d.setAuthTag(ct.subarray(n));
+      if (aad.length > 0) d.setAAD(aad, { plaintextLength: n });
+      const a = d.update(ct.subarray(0, n));
+      let b: Buffer;
+      try {
+        b = d.final();
+      } catch {
+        throw new CryptoError('AEAD: authentication failed');
+      }
+      const out = new Uint8Array(a.length + b.length);
+      out.set(a, 0);
+      out.set(b, a.length);
+      return out;
+    },
+  };
+}
+
+function nodeX25519(): DhPrim {
+  const privObj = (k: KemKey): KeyObject =>
+    (k.native ??= createPrivateKey({ key: Buffer.concat([X25519_PKCS8, k.raw]), format: 'der', type: 'pkcs8' })) as KeyObject;
+  const pubObj = (k: KemKey): KeyObject =>
+    (k.native ??= createPublicKey({ key: Buffer.concat([X25519_SPKI, k.raw]), format: 'der', type: 'spki' })) as KeyObject;
+  return {
+    kemId: 0x0020,
+    publicLength: 32,
+    privateLength: 32,
+    secretLength: 32,
+    randomPrivate: () => toU8(randomBytes(32)),
+    publicFromPrivate(sk) {
+      const der = createPublicKey(privObj(sk)).export({ format: 'der', type: 'spki' });
+      return toU8(der.subarray(der.length - 32));
+    },
+    dh(sk, pk) {
+      // OpenSSL refuses an all-zero X25519 output (RFC 9180 §7.1.4); we check again anyway.
+      const z = diffieHellman({ privateKey: privObj(sk), publicKey: pubObj(pk) });
+      if (z.every((x) => x === 0)) throw new CryptoError('X25519: all-zero shared secret');
+      return toU8(z);
+    },
+  };
+}
+
+function nodeEd25519(cacheSize: number): Signature {
+  const pubCache = new Lru<string, KeyObject>(cacheSize);
+  const privCache = new Lru<string, KeyObject>(cacheSize);
+  // Private-key cache entries are keyed by a keyed hash of the key (with a per-provider random
+  // salt), so raw private key bytes never become a (non-clearable) string.
+  const salt = randomBytes(32);
+  const privKey = (signKey: Uint8Array): KeyObject => {
+    const id = createHmac('sha256', salt).update(signKey).digest('base64');
+    return privCache.getOrSet(id, () => {
+      // ts-mls's default provider produces 48-byte PKCS#8 keys, noble 32-byte seeds: accept both.
+      const der = signKey.length === 32 ? Buffer.concat([ED25519_PKCS8, signKey]) : Buffer.from(signKey);
+      let k: KeyObject;
+      try {
+        k = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+      } catch {
+        throw new CryptoError('Ed25519: invalid private key');
+      }
+      if (k.asymmetricKeyType !== 'ed25519') throw new CryptoError('Ed25519: invalid private key');
+      return k;
+    });
+  };
+  const pubKey = (publicKey: Uint8Array): KeyObject => {
+    if (publicKey.length !== 32) throw new CryptoError('Ed25519: public key must be 32 bytes');
+    return pubCache.getOrSet(bytesKey(publicKey), () => {
+      try {
+        return createPublicKey({ key: Buffer.concat([ED25519_SPKI, publicKey]), format: 'der', type: 'spki' });
+      } catch {
+        throw new CryptoError('Ed25519: invalid public key');
+      }
+    });
+  };
+  return {
+    async sign(signKey, message) {
+      return toU8(nodeSign(null, message, privKey(signKey)));
+    },
+    async verify(publicKey, message, signature) {
+      const k = pubKey(publicKey);
+      if (signature.length !== 64) return false;
+      return nodeVerify(null, message, k, signature);
+    },
+    async keygen() {
+      const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+      const sk = privateKey.export({ format: 'der', type: 'pkcs8' });
+      const pk = publicKey.export({ format: 'der', type: 'spki' });
+      return { signKey: toU8(sk.subarray(sk.length - 32)), publicKey: toU8(pk.subarray(pk.length - 32)) };
+    },
+  };
+}
+
+/** Cipher suite names this provider implements itself. */
+export const NODE_PROVIDER_SUITES = [
+  'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519',
+  'MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519',
+] as const;
+
+/**
+ * Creates a ts-mls `CryptoProvider` backed by node:crypto: synchronous SHA-256/HMAC/HKDF,
+ * AES-128-GCM or ChaCha20-Poly1305, Ed25519 with an LRU cache of imported keys, and RFC 9180 HPKE
+ * base mode with DHKEM(X25519, HKDF-SHA256). Suites other than 0x0001 and 0x0003 are delegated to
+ * ts-mls's `defaultCryptoProvider`.
+ *
+ * @param options - cache size
+ * @returns the provider
+ * @throws never at creation; ts-mls `CryptoError` from the primitives on bad keys or failed authentication
+ * @example
+ * ```ts
+ * import { createNodeCryptoProvider } from 'mimi-kit/mls/crypto/node';
+ * const cs = await getCiphersuiteImpl(getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519'), createNodeCryptoProvider());
+ * ```
+ */
+export function createNodeCryptoProvider(options: NodeCryptoProviderOptions = {}): CryptoProvider {
+  const cacheSize = options.keyCacheSize ?? 1024;
+  const impls = new Map<string, CiphersuiteImpl>();
+  return {
+    async getCiphersuiteImpl(cs: Ciphersuite): Promise<CiphersuiteImpl> {
+      const hit = impls.get(cs.name);
+      if (hit) return hit;
+      const aeadKind =
+        cs.name === 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519'
+          ? ('aes-128-gcm' as const)
+          : cs.name === 'MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519'
+            ? ('chacha20-poly1305' as const)
+            : undefined;
+      if (aeadKind === undefined) return defaultCryptoProvider.getCiphersuiteImpl(cs);
+      const h = nodeHash('sha256', 32);
+      const impl: CiphersuiteImpl = {
+        hash: makeHash(h),
+        kdf: makeKdf(h),
+        signature: nodeEd25519(cacheSize),
+        hpke: makeHpke(nodeX25519(), h, 0x0001, nodeAead(aeadKind)),
+        rng: { randomBytes: (n: number) => toU8(randomBytes(n)) },
+        name: cs.name,
+      };
+      impls.set(cs.name, impl);
+      return impl;
+    },
+  };
+}
+
+/** A shared node:crypto provider with default options. */
+export const nodeCryptoProvider: CryptoProvider = createNodeCryptoProvider();

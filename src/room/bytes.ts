@@ -1,0 +1,18 @@
+/**
+ * Byte helpers.
+ *
+ * @module
+ */
+
+/**
+ * Constant-shape byte comparison.
+ *
+ * @param a - bytes
+ * @param b - bytes
+ * @returns whether equal
+ */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
