@@ -2,8 +2,9 @@
  * `npm run bench [suite…]`: runs every benchmark suite (or the named ones).
  */
 const SUITES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
-  // content: () => import('./content.js'),
+  content: () => import('./content.js'),
   mls: () => import('./mls.js'),
+  fallback: () => import('./fallback.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -12,7 +12,8 @@
  * - message-id vectors: SHA-256 computed here with node:crypto from the formula of
  *   draft-ietf-mimi-content §2.3.
  *
- * Run: `npx tsx scripts/gen-content-vectors.ts` (writes spec-vectors/content/).
+ * Run: `npx tsx scripts/gen-content-vectors.ts` (writes spec-vectors/content/, or $MIMI_VECTORS_OUT; the
+ * specs are read from ../shared/specs or $MIMI_SPECS).
  *
  * @module
  */
@@ -27,7 +28,7 @@ import { parseEdn, statedMessageId } from '../src/vectors/edn.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SPECS = process.env.MIMI_SPECS ?? join(root, '..', 'shared', 'specs');
 const EXAMPLES = join(SPECS, 'mimi-content', 'examples');
-const OUT = join(root, 'spec-vectors', 'content');
+const OUT = process.env.MIMI_VECTORS_OUT ?? join(root, 'spec-vectors', 'content');
 
 const CONTENT_SOURCE = {
   document: 'draft-ietf-mimi-content',

@@ -10,14 +10,95 @@ import { CborFloat, CborSimple, CborTag, type CborValue } from './value.js';
 
 const textEncoder = new TextEncoder();
 
-class Writer {
+// One scratch buffer reused across calls (the result is copied out with `slice`); a nested call while it
+// is in use (not done by this module) falls back to a fresh buffer.
+let scratch: Uint8Array = new Uint8Array(4096);
+let scratchView = new DataView(scratch.buffer);
+let scratchBusy = false;
+
+/**
+ * Bytewise order of the deterministic encodings of two map keys (RFC 8949 §4.2.1), computed without
+ * encoding them: unsigned integers ascending, then negative integers by decreasing value, then text
+ * strings by UTF-8 length and then by code points (= bytewise UTF-8).
+ */
+export function compareKeys(a: number | string, b: number | string): number {
+  if (typeof a === 'number') {
+    if (typeof b !== 'number') return -1;
+    if (a >= 0) return b >= 0 ? a - b : -1;
+    return b >= 0 ? 1 : b - a;
+  }
+  if (typeof b === 'number') return 1;
+  if (a === b) return 0;
+  const la = utf8Length(a);
+  const lb = utf8Length(b);
+  if (la !== lb) return la - lb;
+  // Same UTF-8 length: compare by code point, which is the bytewise order of UTF-8.
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    const ca = a.codePointAt(i)!;
+    const cb = b.codePointAt(j)!;
+    if (ca !== cb) return ca - cb;
+    i += ca > 0xffff ? 2 : 1;
+    j += cb > 0xffff ? 2 : 1;
+  }
+  return 0;
+}
+
+/** UTF-8 length of a well-formed string. */
+function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) {
+      if (c < 0x800) n += 1;
+      else if (c >= 0xd800 && c <= 0xdbff) {
+        n += 2; // surrogate pair: 2 units, 4 bytes
+        i++;
+      }
+      else n += 2;
+    }
+  }
+  return n;
+}
+
+/**
+ * Low-level deterministic CBOR writer, shared with the content codec (internal: not re-exported by the
+ * public entry points). Create, write, then `finish()` (returns a copy and releases the scratch buffer).
+ * @internal
+ */
+export class CborWriter {
   buf: Uint8Array;
   view: DataView;
   pos = 0;
   readonly path: (string | number)[] = [];
-  constructor(size: number) {
-    this.buf = new Uint8Array(size);
-    this.view = new DataView(this.buf.buffer);
+  readonly shared: boolean;
+  constructor() {
+    this.shared = !scratchBusy;
+    if (this.shared) {
+      scratchBusy = true;
+      this.buf = scratch;
+      this.view = scratchView;
+    } else {
+      this.buf = new Uint8Array(256);
+      this.view = new DataView(this.buf.buffer);
+    }
+  }
+
+  /** The bytes written so far (a copy); releases the writer. */
+  finish(): Uint8Array {
+    const out = this.buf.slice(0, this.pos);
+    this.release();
+    return out;
+  }
+
+  release(): void {
+    if (this.shared) {
+      // Keep a grown buffer for next time, but do not hold on to a huge one.
+      if (this.buf.length <= 1 << 20 && this.buf !== scratch) {
+        scratch = this.buf;
+        scratchView = this.view;
+      }
+      scratchBusy = false;
+    }
   }
 
   ensure(n: number): void {
@@ -32,18 +113,19 @@ class Writer {
 
   head(major: number, arg: number): void {
     const m = major << 5;
+    const buf = this.buf;
     if (arg < 24) {
-      this.ensure(1);
+      if (this.pos + 1 > buf.length) this.ensure(1);
       this.buf[this.pos++] = m | arg;
     } else if (arg <= 0xff) {
-      this.ensure(2);
+      if (this.pos + 2 > buf.length) this.ensure(2);
       this.buf[this.pos++] = m | 24;
       this.buf[this.pos++] = arg;
     } else if (arg <= 0xffff) {
       this.ensure(3);
       this.buf[this.pos++] = m | 25;
-      this.view.setUint16(this.pos, arg);
-      this.pos += 2;
+      this.buf[this.pos++] = arg >> 8;
+      this.buf[this.pos++] = arg & 0xff;
     } else if (arg <= 0xffffffff) {
       this.ensure(5);
       this.buf[this.pos++] = m | 26;
@@ -63,28 +145,39 @@ class Writer {
   }
 
   text(s: string): void {
-    // Fast path for short ASCII, the common case for MIMI field values.
-    if (s.length < 24) {
-      let ascii = true;
-      for (let i = 0; i < s.length; i++) {
-        if (s.charCodeAt(i) >= 0x80) {
-          ascii = false;
-          break;
-        }
-      }
-      if (ascii) {
-        this.ensure(1 + s.length);
-        this.buf[this.pos++] = 0x60 | s.length;
-        for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
+    const n = s.length;
+    // Optimistic ASCII pass: the byte length is then the string length.
+    this.ensure(n + 9);
+    const start = this.pos;
+    this.head(3, n);
+    const buf = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) {
+        this.pos = start;
+        this.textSlow(s);
         return;
       }
+      buf[p++] = c;
     }
+    this.pos = p;
+  }
+
+  textSlow(s: string): void {
     if (!s.isWellFormed()) this.fail('text contains a lone surrogate and cannot be UTF-8');
-    const bytes = textEncoder.encode(s);
-    this.head(3, bytes.length);
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
+    const len = utf8Length(s);
+    this.head(3, len);
+    this.ensure(len);
+    textEncoder.encodeInto(s, this.buf.subarray(this.pos, this.pos + len));
+    this.pos += len;
+  }
+
+  bytes(v: Uint8Array): void {
+    this.head(2, v.length);
+    this.ensure(v.length);
+    this.buf.set(v, this.pos);
+    this.pos += v.length;
   }
 
   value(v: CborValue, depth: number): void {
@@ -117,16 +210,14 @@ class Writer {
       this.ensure(1);
       this.buf[this.pos++] = 0xf6;
     } else if (v instanceof Uint8Array) {
-      this.head(2, v.length);
-      this.ensure(v.length);
-      this.buf.set(v, this.pos);
-      this.pos += v.length;
+      this.bytes(v);
     } else if (Array.isArray(v)) {
       this.head(4, v.length);
+      const path = this.path;
       for (let i = 0; i < v.length; i++) {
-        this.path.push(i);
+        path.push(i);
         this.value(v[i], depth + 1);
-        this.path.pop();
+        path.pop();
       }
     } else if (v instanceof Map) {
       this.map(v, depth);
@@ -151,22 +242,28 @@ class Writer {
   }
 
   map(m: Map<unknown, CborValue>, depth: number): void {
-    const entries: { key: Uint8Array; value: CborValue; name: string | number }[] = [];
-    for (const [k, value] of m) {
-      if (typeof k !== 'number' && typeof k !== 'string') this.fail('map keys must be integers or text strings');
-      entries.push({ key: encodeCbor(k), value, name: k });
+    const keys: (number | string)[] = [];
+    for (const k of m.keys()) {
+      if (typeof k === 'number') {
+        if (!Number.isSafeInteger(k)) this.fail(`map key ${k} is not a safe integer`);
+      } else if (typeof k === 'string') {
+        if (!k.isWellFormed()) this.fail('map key contains a lone surrogate');
+      } else this.fail('map keys must be integers or text strings');
+      keys.push(k);
     }
-    entries.sort((a, b) => compare(a.key, b.key));
-    this.head(5, entries.length);
-    for (let i = 0; i < entries.length; i++) {
-      const e = entries[i]!;
-      if (i > 0 && compare(entries[i - 1]!.key, e.key) === 0) this.fail(`duplicate map key ${String(e.name)}`);
-      this.ensure(e.key.length);
-      this.buf.set(e.key, this.pos);
-      this.pos += e.key.length;
-      this.path.push(e.name);
-      this.value(e.value, depth + 1);
-      this.path.pop();
+    if (keys.length > 1) keys.sort(compareKeys);
+    this.head(5, keys.length);
+    const path = this.path;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      // Map keys are unique under SameValueZero, so only 0 and -0 could collide; they cannot be both present.
+      if (typeof k === 'number') {
+        if (k >= 0) this.head(0, k);
+        else this.head(1, -1 - k);
+      } else this.text(k);
+      path.push(k);
+      this.value(m.get(k)!, depth + 1);
+      path.pop();
     }
   }
 
@@ -187,15 +284,6 @@ class Writer {
   }
 }
 
-function compare(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = a[i]! - b[i]!;
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
-}
-
 /**
  * Encodes a value in deterministic CBOR (RFC 8949 §4.2.1).
  *
@@ -210,7 +298,11 @@ function compare(a: Uint8Array, b: Uint8Array): number {
  * ```
  */
 export function encodeCbor(value: CborValue): Uint8Array {
-  const w = new Writer(256);
-  w.value(value, 0);
-  return w.buf.slice(0, w.pos);
+  const w = new CborWriter();
+  try {
+    w.value(value, 0);
+    return w.buf.slice(0, w.pos);
+  } finally {
+    w.release();
+  }
 }

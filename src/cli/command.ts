@@ -8,6 +8,8 @@
 export interface CliIO {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Writes raw bytes to standard output (binary output such as `mimi encode`). */
+  readonly stdoutBytes?: (bytes: Uint8Array) => void;
   /** Reads a file path, or standard input for "-". */
   readonly readInput: (pathOrDash: string) => Promise<Uint8Array>;
 }

@@ -22,7 +22,15 @@ import { checkDraft, type DraftReport } from '../vectors/checkDraft.js';
 import { parseVectorFile, verifyVectorFile, type VerifyReport } from '../vectors/verify.js';
 import { parseArgs, type CliCommand, type CliIO } from './command.js';
 
-/** A {@link CliIO} that can also write raw bytes to standard output (used by `mimi encode`). */
+/**
+ * A {@link CliIO} that can also write raw bytes to standard output (used by `mimi encode`); without
+ * `stdoutBytes` the bytes go to `process.stdout`.
+ *
+ * @example
+ * ```ts
+ * const io: BinaryCliIO = { ...nodeIO, stdoutBytes: (b) => chunks.push(b) };
+ * ```
+ */
 export interface BinaryCliIO extends CliIO {
   readonly stdoutBytes?: (bytes: Uint8Array) => void;
 }
@@ -236,5 +244,12 @@ const checkDraftCommand: CliCommand = {
   },
 };
 
-/** The commands of this module, registered in src/cli/commands.ts. */
+/**
+ * The commands of this module, registered in src/cli/commands.ts.
+ *
+ * @example
+ * ```ts
+ * await runCli(['vectors', 'verify', 'spec-vectors']); // prints "N passed, N failed"
+ * ```
+ */
 export const commands: CliCommand[] = [decode, id, encode, vectorsVerify, checkDraftCommand];

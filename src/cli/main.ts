@@ -18,6 +18,7 @@ async function readStdin(): Promise<Uint8Array> {
 export const nodeIO: CliIO = {
   stdout: (t) => process.stdout.write(t.endsWith('\n') ? t : t + '\n'),
   stderr: (t) => process.stderr.write(t.endsWith('\n') ? t : t + '\n'),
+  stdoutBytes: (b) => process.stdout.write(b),
   readInput: async (p) => (p === '-' ? readStdin() : new Uint8Array(await readFile(p))),
 };
 

@@ -113,9 +113,9 @@ function checkExternal(p: Extract<NestedPart, { cardinality: 'external' }>, path
   }
   // §4.3: "If ... the encAlg is set to zero, ... the key, nonce, and aad fields are zero length."
   if (p.encAlg === 0) {
-    for (const f of ['key', 'nonce', 'aad'] as const) {
-      if (p[f].length !== 0) fail('content/bad-encryption-params', `encAlg 0 (not encrypted) requires an empty ${f}`, [...path, f]);
-    }
+    if (p.key.length !== 0) fail('content/bad-encryption-params', 'encAlg 0 (not encrypted) requires an empty key', [...path, 'key']);
+    if (p.nonce.length !== 0) fail('content/bad-encryption-params', 'encAlg 0 (not encrypted) requires an empty nonce', [...path, 'nonce']);
+    if (p.aad.length !== 0) fail('content/bad-encryption-params', 'encAlg 0 (not encrypted) requires an empty aad', [...path, 'aad']);
   } else {
     const aead = AEAD_ALGORITHMS.get(p.encAlg);
     if (aead !== undefined) {
@@ -124,6 +124,45 @@ function checkExternal(p: Extract<NestedPart, { cardinality: 'external' }>, path
         fail('content/bad-encryption-params', `${aead.name} nonces are ${aead.nonceLength} octets`, [...path, 'nonce']);
       }
     }
+  }
+}
+
+interface WalkState {
+  count: number;
+  readonly limits: ReceiveLimits;
+  readonly replaces: boolean;
+  /** Path of the current part, maintained with push/pop and copied only on failure. */
+  readonly path: Path;
+}
+
+function walkParts(p: NestedPart, depth: number, s: WalkState): void {
+  s.count++;
+  const { limits } = s;
+  if (s.count > limits.maxParts) fail('content/too-many-parts', `more than ${limits.maxParts} parts`, [...s.path], { limit: limits.maxParts });
+  if (depth > limits.maxPartDepth) {
+    fail('content/too-deep', `part nested ${depth} levels deep (limit ${limits.maxPartDepth})`, [...s.path], { limit: limits.maxPartDepth });
+  }
+  switch (p.cardinality) {
+    case 'nullpart':
+      if (depth !== 1 || !s.replaces) {
+        fail('content/unexpected-null-part', 'a NullPart is only the whole body of a message that replaces another (delete, unlike)', [...s.path]);
+      }
+      return;
+    case 'external':
+      checkExternal(p, s.path);
+      return;
+    case 'multi': {
+      const path = s.path;
+      path.push('parts', 0);
+      for (let i = 0; i < p.parts.length; i++) {
+        path[path.length - 1] = i;
+        walkParts(p.parts[i]!, depth + 1, s);
+      }
+      path.length -= 2;
+      return;
+    }
+    default:
+      return;
   }
 }
 
@@ -155,11 +194,11 @@ export function checkReceivedContent(content: MimiContent, opts: ReceiveCheckOpt
   }
 
   // §9.1 message IDs: "the first octet of the message ID is an unknown hash algorithm" (only 0x01 = SHA-256 is defined, §2.3).
-  for (const f of ['replaces', 'inReplyTo'] as const) {
-    const id = content[f];
-    if (id !== null && id[0] !== 0x01) {
-      fail('content/unknown-message-id-alg', `${f} starts with unknown hash algorithm ${id[0]}`, [f], { hashAlg: id[0] });
-    }
+  const rep = content.replaces;
+  if (rep !== null && rep[0] !== 0x01) fail('content/unknown-message-id-alg', `replaces starts with unknown hash algorithm ${rep[0]}`, ['replaces']);
+  const irt = content.inReplyTo;
+  if (irt !== null && irt[0] !== 0x01) {
+    fail('content/unknown-message-id-alg', `inReplyTo starts with unknown hash algorithm ${irt[0]}`, ['inReplyTo']);
   }
 
   // §9.1 expires: not more than a year in the future; absolute ones not in the past of the hub timestamp.
@@ -199,29 +238,10 @@ export function checkReceivedContent(content: MimiContent, opts: ReceiveCheckOpt
   }
 
   // §9.1 body: too many parts, nested too deeply; §3.8: zero parts only when deleting or unliking.
-  let count = 0;
-  const walk = (p: NestedPart, depth: number, path: Path): void => {
-    count++;
-    if (count > limits.maxParts) fail('content/too-many-parts', `more than ${limits.maxParts} parts`, path, { limit: limits.maxParts });
-    if (depth > limits.maxPartDepth) {
-      fail('content/too-deep', `part nested ${depth} levels deep (limit ${limits.maxPartDepth})`, path, { limit: limits.maxPartDepth });
-    }
-    switch (p.cardinality) {
-      case 'nullpart':
-        if (depth !== 1 || content.replaces === null) {
-          fail('content/unexpected-null-part', 'a NullPart is only the whole body of a message that replaces another (delete, unlike)', path);
-        }
-        return;
-      case 'external':
-        checkExternal(p, path);
-        return;
-      case 'multi':
-        for (let i = 0; i < p.parts.length; i++) walk(p.parts[i]!, depth + 1, [...path, 'parts', i]);
-        return;
-      default:
-        return;
-    }
-  };
-  walk(content.nestedPart, 1, ['nestedPart']);
+  const p = content.nestedPart;
+  if (p.cardinality === 'single') return content; // the common case: nothing more to check
+  if (p.cardinality === 'nullpart' && content.replaces !== null) return content;
+  const state = { count: 0, limits, replaces: content.replaces !== null, path: ['nestedPart'] as Path };
+  walkParts(p, 1, state);
   return content;
 }

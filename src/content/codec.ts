@@ -12,8 +12,8 @@
  *
  * @module
  */
-import { decodeCbor } from '../cbor/decode.js';
-import { encodeCbor } from '../cbor/encode.js';
+import { CborReader, decodeCbor } from '../cbor/decode.js';
+import { CborWriter } from '../cbor/encode.js';
 import type { CborKey, CborMap, CborValue } from '../cbor/value.js';
 import { MimiError, safely, type Result } from '../errors.js';
 import { checkReceivedContent, type ReceiveCheckOptions } from './checks.js';
@@ -222,33 +222,36 @@ export function contentFromCbor(value: CborValue): MimiContent {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Encoding: MimiContent -> CBOR data model (with validation of the object)
+// Encoding: validation of a MimiContent object (field-name paths), then building or writing
 // ---------------------------------------------------------------------------------------------
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Map);
 }
 
-function checkKeys(o: Record<string, unknown>, allowed: readonly string[], path: Path): void {
-  for (const k of Object.keys(o)) {
+/**
+ * Strict-object check: no key outside `allowed`. With `required`, every allowed key is also type-checked
+ * afterwards, so a key count equal to `allowed.length` proves there is no extra key.
+ */
+function checkKeys(o: Record<string, unknown>, allowed: readonly string[], path: Path, required = true): void {
+  if (required) {
+    let n = 0;
+    for (const k in o) n++;
+    if (n === allowed.length) return;
+  }
+  for (const k in o) {
     if (!allowed.includes(k)) fail('content/bad-structure', `unknown field ${JSON.stringify(k)}`, [...path, k]);
   }
 }
 
-function oText(o: Record<string, unknown>, k: string, path: Path, code = 'content/bad-structure'): string {
-  const v = o[k];
-  if (typeof v !== 'string') fail(code, `${k} must be a string`, [...path, k]);
-  return v;
+function oText(o: Record<string, unknown>, k: string, path: Path, code = 'content/bad-structure'): void {
+  if (typeof o[k] !== 'string') fail(code, `${k} must be a string`, [...path, k]);
 }
-function oBytes(o: Record<string, unknown>, k: string, path: Path): Uint8Array {
-  const v = o[k];
-  if (!(v instanceof Uint8Array)) fail('content/bad-structure', `${k} must be a Uint8Array`, [...path, k]);
-  return v;
+function oBytes(o: Record<string, unknown>, k: string, path: Path): void {
+  if (!(o[k] instanceof Uint8Array)) fail('content/bad-structure', `${k} must be a Uint8Array`, [...path, k]);
 }
-function oUint(o: Record<string, unknown>, k: string, max: number, path: Path, code = 'content/bad-structure'): number {
-  const v = o[k];
-  if (!isUint(v, max)) fail(code, `${k} must be an integer 0..${max}`, [...path, k]);
-  return v;
+function oUint(o: Record<string, unknown>, k: string, max: number, path: Path, code = 'content/bad-structure'): void {
+  if (!isUint(o[k], max)) fail(code, `${k} must be an integer 0..${max}`, [...path, k]);
 }
 
 const FIELDS: Record<string, readonly string[]> = {
@@ -274,69 +277,64 @@ const FIELDS: Record<string, readonly string[]> = {
   multi: ['disposition', 'language', 'cardinality', 'partSemantics', 'parts'],
 };
 
-function partToCbor(p: unknown, path: Path, depth: number): CborValue[] {
+function checkPart(p: unknown, path: Path, depth: number): void {
   if (!isPlainObject(p)) fail('content/bad-structure', 'a part must be an object', path);
   if (depth > 64) fail('content/too-deep', 'parts nested more than 64 levels (or cyclic)', path);
-  const disposition = oUint(p, 'disposition', 255, path, 'content/invalid-disposition');
-  const language = oText(p, 'language', path, 'content/invalid-language');
+  oUint(p, 'disposition', 255, path, 'content/invalid-disposition');
+  oText(p, 'language', path, 'content/invalid-language');
   const card = p.cardinality;
   const fields = typeof card === 'string' && Object.hasOwn(FIELDS, card) ? FIELDS[card] : undefined;
   if (fields === undefined) fail('content/unknown-cardinality', `unknown cardinality ${String(card)}`, [...path, 'cardinality']);
   checkKeys(p, fields, path);
   switch (card) {
     case 'nullpart':
-      return [disposition, language, 0];
+      return;
     case 'single':
-      return [disposition, language, 1, oText(p, 'contentType', path), oBytes(p, 'content', path)];
-    case 'external': {
-      return [
-        disposition,
-        language,
-        2,
-        oText(p, 'contentType', path),
-        oText(p, 'url', path),
-        oUint(p, 'expires', 0xffffffff, path),
-        oUint(p, 'size', Number.MAX_SAFE_INTEGER, path),
-        oUint(p, 'encAlg', 0xffff, path),
-        oBytes(p, 'key', path),
-        oBytes(p, 'nonce', path),
-        oBytes(p, 'aad', path),
-        oUint(p, 'hashAlg', 0xff, path),
-        oBytes(p, 'contentHash', path),
-        oText(p, 'description', path),
-        oText(p, 'filename', path),
-      ];
-    }
+      oText(p, 'contentType', path);
+      oBytes(p, 'content', path);
+      return;
+    case 'external':
+      oText(p, 'contentType', path);
+      oText(p, 'url', path);
+      oUint(p, 'expires', 0xffffffff, path);
+      oUint(p, 'size', Number.MAX_SAFE_INTEGER, path);
+      oUint(p, 'encAlg', 0xffff, path);
+      oBytes(p, 'key', path);
+      oBytes(p, 'nonce', path);
+      oBytes(p, 'aad', path);
+      oUint(p, 'hashAlg', 0xff, path);
+      oBytes(p, 'contentHash', path);
+      oText(p, 'description', path);
+      oText(p, 'filename', path);
+      return;
     default: {
-      const sem = SEMANTICS.indexOf(p.partSemantics as (typeof SEMANTICS)[number]);
-      if (sem < 0) fail('content/unknown-part-semantics', `unknown partSemantics ${String(p.partSemantics)}`, [...path, 'partSemantics']);
+      if (SEMANTICS.indexOf(p.partSemantics as (typeof SEMANTICS)[number]) < 0) {
+        fail('content/unknown-part-semantics', `unknown partSemantics ${String(p.partSemantics)}`, [...path, 'partSemantics']);
+      }
       const parts = p.parts;
       if (!Array.isArray(parts)) fail('content/bad-structure', 'parts must be an array', [...path, 'parts']);
       if (parts.length < 2) fail('content/multipart-too-few-parts', 'a MultiPart has at least 2 parts', [...path, 'parts']);
-      const out: CborValue[] = new Array<CborValue>(parts.length);
-      for (let i = 0; i < parts.length; i++) out[i] = partToCbor(parts[i], [...path, 'parts', i], depth + 1);
-      return [disposition, language, 3, sem, out];
+      for (let i = 0; i < parts.length; i++) checkPart(parts[i], [...path, 'parts', i], depth + 1);
     }
   }
 }
 
-function messageIdToCbor(v: unknown, field: string): Uint8Array | null {
-  if (v === null) return null;
-  if (!isMessageId(v)) fail('content/invalid-message-id', `${field} must be null or a 32-octet MessageId`, [field]);
-  return v;
+function checkMessageId(v: unknown, field: string): void {
+  if (v !== null && !isMessageId(v)) fail('content/invalid-message-id', `${field} must be null or a 32-octet MessageId`, [field]);
 }
 
-function extensionsToCbor(e: unknown): CborMap {
+const EXT_FIELDS = ['senderUri', 'roomUri', 'other'];
+
+function checkExtensions(e: unknown): void {
   const path: Path = ['extensions'];
   if (!isPlainObject(e)) fail('content/invalid-extensions', 'extensions must be an object', path);
-  checkKeys(e, ['senderUri', 'roomUri', 'other'], path);
-  const m: CborMap = new Map();
-  if (e.senderUri !== undefined) m.set(1, oText(e, 'senderUri', path, 'content/invalid-sender-uri'));
-  if (e.roomUri !== undefined) m.set(2, oText(e, 'roomUri', path, 'content/invalid-room-uri'));
+  checkKeys(e, EXT_FIELDS, path, false);
+  if (e.senderUri !== undefined) oText(e, 'senderUri', path, 'content/invalid-sender-uri');
+  if (e.roomUri !== undefined) oText(e, 'roomUri', path, 'content/invalid-room-uri');
   const other = e.other;
   if (other !== undefined) {
     if (!(other instanceof Map)) fail('content/invalid-extensions', 'extensions.other must be a Map', [...path, 'other']);
-    for (const [k, v] of other as Map<unknown, CborValue>) {
+    for (const k of (other as Map<unknown, CborValue>).keys()) {
       checkExtensionKey(k, [...path, 'other', String(k)]);
       if (k === 1 || k === 2) {
         fail('content/invalid-extension-key', `key ${k} goes in extensions.${k === 1 ? 'senderUri' : 'roomUri'}, not in other`, [
@@ -345,13 +343,67 @@ function extensionsToCbor(e: unknown): CborMap {
           k,
         ]);
       }
-      m.set(k, v);
     }
   }
-  return m;
 }
 
 const TOP_FIELDS = ['salt', 'replaces', 'topicId', 'expires', 'inReplyTo', 'extensions', 'nestedPart'] as const;
+
+/** Validates a MimiContent object (what {@link MimiContentSchema} accepts, plus §3.7 extension keys). */
+function checkContent(o: unknown): asserts o is MimiContent {
+  if (!isPlainObject(o)) fail('content/bad-structure', 'content must be an object', []);
+  checkKeys(o, TOP_FIELDS, []);
+  const salt = o.salt;
+  if (!(salt instanceof Uint8Array) || salt.length !== 16) fail('content/invalid-salt', 'salt must be 16 octets', ['salt']);
+  checkMessageId(o.replaces, 'replaces');
+  if (!(o.topicId instanceof Uint8Array)) fail('content/invalid-topic-id', 'topicId must be a Uint8Array', ['topicId']);
+  const ex = o.expires;
+  if (ex !== null) {
+    if (!isPlainObject(ex) || typeof ex.relative !== 'boolean' || !isUint(ex.time, 0xffffffff) || Object.keys(ex).length !== 2) {
+      fail('content/invalid-expiration', 'expires must be null or { relative: boolean, time: uint32 }', ['expires']);
+    }
+  }
+  checkMessageId(o.inReplyTo, 'inReplyTo');
+  checkExtensions(o.extensions);
+  checkPart(o.nestedPart, ['nestedPart'], 1);
+}
+
+function partToCbor(p: NestedPart): CborValue[] {
+  switch (p.cardinality) {
+    case 'nullpart':
+      return [p.disposition, p.language, 0];
+    case 'single':
+      return [p.disposition, p.language, 1, p.contentType, p.content];
+    case 'external':
+      return [
+        p.disposition,
+        p.language,
+        2,
+        p.contentType,
+        p.url,
+        p.expires,
+        p.size,
+        p.encAlg,
+        p.key,
+        p.nonce,
+        p.aad,
+        p.hashAlg,
+        p.contentHash,
+        p.description,
+        p.filename,
+      ];
+    default:
+      return [p.disposition, p.language, 3, SEMANTICS.indexOf(p.partSemantics), p.parts.map(partToCbor)];
+  }
+}
+
+function extensionMap(e: MimiExtensions): CborMap {
+  const m: CborMap = new Map();
+  if (e.senderUri !== undefined) m.set(1, e.senderUri);
+  if (e.roomUri !== undefined) m.set(2, e.roomUri);
+  if (e.other !== undefined) for (const [k, v] of e.other) m.set(k, v);
+  return m;
+}
 
 /**
  * Converts a {@link MimiContent} into the CBOR data model (draft-ietf-mimi-content §3), validating it.
@@ -365,30 +417,61 @@ const TOP_FIELDS = ['salt', 'replaces', 'topicId', 'expires', 'inReplyTo', 'exte
  * ```
  */
 export function contentToCbor(c: MimiContent): CborValue {
-  const o = c as unknown;
-  if (!isPlainObject(o)) fail('content/bad-structure', 'content must be an object', []);
-  checkKeys(o, TOP_FIELDS, []);
-  const salt = o.salt;
-  if (!(salt instanceof Uint8Array) || salt.length !== 16) fail('content/invalid-salt', 'salt must be 16 octets', ['salt']);
-  const topicId = o.topicId;
-  if (!(topicId instanceof Uint8Array)) fail('content/invalid-topic-id', 'topicId must be a Uint8Array', ['topicId']);
-  let expires: CborValue = null;
-  const ex = o.expires;
-  if (ex !== null) {
-    if (!isPlainObject(ex) || typeof ex.relative !== 'boolean' || !isUint(ex.time, 0xffffffff) || Object.keys(ex).length !== 2) {
-      fail('content/invalid-expiration', 'expires must be null or { relative: boolean, time: uint32 }', ['expires']);
-    }
-    expires = [ex.relative, ex.time];
-  }
+  checkContent(c);
   return [
-    salt,
-    messageIdToCbor(o.replaces, 'replaces'),
-    topicId,
-    expires,
-    messageIdToCbor(o.inReplyTo, 'inReplyTo'),
-    extensionsToCbor(o.extensions),
-    partToCbor(o.nestedPart, ['nestedPart'], 1),
+    c.salt,
+    c.replaces,
+    c.topicId,
+    c.expires === null ? null : [c.expires.relative, c.expires.time],
+    c.inReplyTo,
+    extensionMap(c.extensions),
+    partToCbor(c.nestedPart),
   ];
+}
+
+function writePart(w: CborWriter, p: NestedPart): void {
+  switch (p.cardinality) {
+    case 'nullpart':
+      w.head(4, 3);
+      w.head(0, p.disposition);
+      w.text(p.language);
+      w.head(0, 0);
+      return;
+    case 'single':
+      w.head(4, 5);
+      w.head(0, p.disposition);
+      w.text(p.language);
+      w.head(0, 1);
+      w.text(p.contentType);
+      w.bytes(p.content);
+      return;
+    case 'external':
+      w.head(4, 15);
+      w.head(0, p.disposition);
+      w.text(p.language);
+      w.head(0, 2);
+      w.text(p.contentType);
+      w.text(p.url);
+      w.head(0, p.expires);
+      w.head(0, p.size);
+      w.head(0, p.encAlg);
+      w.bytes(p.key);
+      w.bytes(p.nonce);
+      w.bytes(p.aad);
+      w.head(0, p.hashAlg);
+      w.bytes(p.contentHash);
+      w.text(p.description);
+      w.text(p.filename);
+      return;
+    default:
+      w.head(4, 5);
+      w.head(0, p.disposition);
+      w.text(p.language);
+      w.head(0, 3);
+      w.head(0, SEMANTICS.indexOf(p.partSemantics));
+      w.head(4, p.parts.length);
+      for (const child of p.parts) writePart(w, child);
+  }
 }
 
 /**
@@ -404,7 +487,166 @@ export function contentToCbor(c: MimiContent): CborValue {
  * ```
  */
 export function encodeContent(c: MimiContent): Uint8Array {
-  return encodeCbor(contentToCbor(c));
+  checkContent(c);
+  const w = new CborWriter();
+  try {
+    w.head(4, 7);
+    w.bytes(c.salt);
+    if (c.replaces === null) w.head(7, 22);
+    else w.bytes(c.replaces);
+    w.bytes(c.topicId);
+    if (c.expires === null) w.head(7, 22);
+    else {
+      w.head(4, 2);
+      w.head(7, c.expires.relative ? 21 : 20);
+      w.head(0, c.expires.time);
+    }
+    if (c.inReplyTo === null) w.head(7, 22);
+    else w.bytes(c.inReplyTo);
+    const e = c.extensions;
+    if (e.other === undefined) {
+      // draft-ietf-mimi-content §3.7: keys 1 and 2 are already in deterministic order.
+      w.head(5, (e.senderUri === undefined ? 0 : 1) + (e.roomUri === undefined ? 0 : 1));
+      if (e.senderUri !== undefined) {
+        w.head(0, 1);
+        w.text(e.senderUri);
+      }
+      if (e.roomUri !== undefined) {
+        w.head(0, 2);
+        w.text(e.roomUri);
+      }
+    } else {
+      w.path.push('extensions');
+      w.map(extensionMap(e), 1);
+      w.path.pop();
+    }
+    writePart(w, c.nestedPart);
+    return w.buf.slice(0, w.pos);
+  } finally {
+    w.release();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fast path: bytes -> MimiContent directly, for well-formed input. It uses the strict reader's own
+// primitives (shortest heads, UTF-8, bounds) and gives up (FALLBACK) on anything unusual; the general
+// path (decodeCbor + contentFromCbor) then produces the result or the authoritative error. A fuzz test
+// checks that both paths agree.
+// ---------------------------------------------------------------------------------------------
+
+const FALLBACK = new Error('fallback');
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+
+function rHead(r: CborReader, major: number): number {
+  const start = r.pos;
+  if (start >= r.bytes.length) throw FALLBACK;
+  const ib = r.bytes[r.pos++]!;
+  if (ib >> 5 !== major) throw FALLBACK;
+  const arg = r.argument(ib & 0x1f, start);
+  if (arg < 0) throw FALLBACK;
+  return arg;
+}
+function rBytes(r: CborReader): Uint8Array<ArrayBuffer> {
+  return r.byteString(rHead(r, 2)) as Uint8Array<ArrayBuffer>;
+}
+function rText(r: CborReader): string {
+  const start = r.pos;
+  return r.textString(rHead(r, 3), start);
+}
+function rUint(r: CborReader, max: number): number {
+  const v = rHead(r, 0);
+  if (v > max) throw FALLBACK;
+  return v;
+}
+function rNull(r: CborReader): boolean {
+  if (r.bytes[r.pos] === 0xf6) {
+    r.pos++;
+    return true;
+  }
+  return false;
+}
+function rMessageId(r: CborReader): Uint8Array<ArrayBuffer> | null {
+  if (rNull(r)) return null;
+  const id = rBytes(r);
+  if (id.length !== 32) throw FALLBACK;
+  return id;
+}
+
+function rPart(r: CborReader, level: number): NestedPart {
+  if (level > 8) throw FALLBACK;
+  const n = rHead(r, 4);
+  const disposition = rUint(r, 255);
+  const language = rText(r);
+  const card = rUint(r, 3);
+  if (n !== PART_LENGTH[card]) throw FALLBACK;
+  switch (card) {
+    case 0:
+      return { disposition, language, cardinality: 'nullpart' };
+    case 1:
+      return { disposition, language, cardinality: 'single', contentType: rText(r), content: rBytes(r) };
+    case 2:
+      return {
+        disposition,
+        language,
+        cardinality: 'external',
+        contentType: rText(r),
+        url: rText(r),
+        expires: rUint(r, 0xffffffff),
+        size: rUint(r, Number.MAX_SAFE_INTEGER),
+        encAlg: rUint(r, 0xffff),
+        key: rBytes(r),
+        nonce: rBytes(r),
+        aad: rBytes(r),
+        hashAlg: rUint(r, 0xff),
+        contentHash: rBytes(r),
+        description: rText(r),
+        filename: rText(r),
+      };
+    default: {
+      const partSemantics = SEMANTICS[rUint(r, 2)]!;
+      const count = rHead(r, 4);
+      if (count < 2 || count > r.bytes.length - r.pos) throw FALLBACK;
+      const parts: NestedPart[] = new Array<NestedPart>(count);
+      for (let i = 0; i < count; i++) parts[i] = rPart(r, level + 1);
+      return { disposition, language, cardinality: 'multi', partSemantics, parts };
+    }
+  }
+}
+
+function fastDecode(bytes: Uint8Array, maxBytes: number | undefined): MimiContent {
+  if (!(bytes instanceof Uint8Array) || bytes.length > (maxBytes ?? DEFAULT_MAX_BYTES) || bytes[0] !== 0x87) throw FALLBACK;
+  const r = new CborReader(bytes, 32, true, false);
+  r.pos = 1;
+  const salt = rBytes(r);
+  if (salt.length !== 16) throw FALLBACK;
+  const replaces = rMessageId(r);
+  const topicId = rBytes(r);
+  let expires: Expiration | null = null;
+  if (!rNull(r)) {
+    if (bytes[r.pos] !== 0x82) throw FALLBACK;
+    const b = bytes[r.pos + 1];
+    if (b !== 0xf4 && b !== 0xf5) throw FALLBACK;
+    r.pos += 2;
+    expires = { relative: b === 0xf5, time: rUint(r, 0xffffffff) };
+  }
+  const inReplyTo = rMessageId(r);
+  let extensions: MimiExtensions;
+  const e0 = bytes[r.pos];
+  if (e0 === 0xa2 && bytes[r.pos + 1] === 0x01) {
+    // The common case {1: senderUri, 2: roomUri}, read without building a Map.
+    r.pos += 2;
+    const senderUri = rText(r);
+    if (bytes[r.pos] !== 0x02) throw FALLBACK;
+    r.pos++;
+    extensions = { senderUri, roomUri: rText(r) };
+  } else {
+    const m = r.item(1);
+    if (!(m instanceof Map)) throw FALLBACK;
+    extensions = extensionsFromCbor(m, [5]);
+  }
+  const nestedPart = rPart(r, 1);
+  if (r.pos !== bytes.length) throw FALLBACK;
+  return { salt, replaces, topicId, expires, inReplyTo, extensions, nestedPart };
 }
 
 /**
@@ -423,8 +665,14 @@ export function encodeContent(c: MimiContent): Uint8Array {
  * ```
  */
 export function decodeContent(bytes: Uint8Array, opts: DecodeContentOptions = {}): MimiContent {
-  const value = decodeCbor(bytes, opts.maxBytes === undefined ? { allowTags: true } : { allowTags: true, maxBytes: opts.maxBytes });
-  const content = contentFromCbor(value);
+  let content: MimiContent;
+  try {
+    content = fastDecode(bytes, opts.maxBytes);
+  } catch {
+    // The general path is authoritative for every error (and for anything the fast path does not handle).
+    const value = decodeCbor(bytes, opts.maxBytes === undefined ? { allowTags: true } : { allowTags: true, maxBytes: opts.maxBytes });
+    content = contentFromCbor(value);
+  }
   if (opts.checks !== false) checkReceivedContent(content, opts);
   return content;
 }

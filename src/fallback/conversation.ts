@@ -156,6 +156,8 @@ interface Rel {
   reactions: Stored[];
 }
 
+const NONE: readonly never[] = Object.freeze([]);
+
 /** Sort order of the draft (§5.11): timestamp, then lexically lowest message ID. */
 function before(a: { ts: number; id: string }, b: { ts: number; id: string }): number {
   return a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -371,22 +373,28 @@ export class Conversation {
    * @returns the referenced message as {@link render} expects it
    */
   resolve(id: string, now: number = Date.now()): ReferencedMessage {
-    const v = this.#msgs.get(id.toLowerCase());
+    const r = this.#ref(id.toLowerCase(), now);
+    if (r.status !== 'available') return { status: r.status };
+    const content = { ...r.root.content, nestedPart: r.version.content.nestedPart };
+    return r.editedSince ? { status: 'available', sender: r.root.sender, content, editedSince: true } : { status: 'available', sender: r.root.sender, content };
+  }
+
+  /** Status of a referenced version without building any content. */
+  #ref(
+    id: string,
+    now: number,
+  ): { status: 'available'; root: Stored; version: Stored; editedSince: boolean } | { status: 'unknown' | 'deleted' | 'expired'; root?: Stored } {
+    const v = this.#msgs.get(id);
     if (!v || this.#pendingOrder.has(v.id)) return { status: 'unknown' };
     const root = this.#root(v.id);
     if (!root || (root.kind !== 'message' && root.kind !== 'reply' && root.kind !== 'reaction')) return { status: 'unknown' };
     const rel = this.#rels.get(root.id);
-    if (this.#isDeleted(rel)) return { status: 'deleted' };
+    if (this.#isDeleted(rel)) return { status: 'deleted', root };
     const exp = this.#expiresAt(root);
-    if (exp !== undefined && exp <= now) return { status: 'expired' };
+    if (exp !== undefined && exp <= now) return { status: 'expired', root };
     if (v.kind === 'edit' && !rel?.edits.includes(v)) return { status: 'unknown' }; // a rejected edit
     const current = this.#winner(rel) ?? root;
-    return {
-      status: 'available',
-      sender: root.sender,
-      content: { ...root.content, nestedPart: v.content.nestedPart },
-      ...(current.id !== v.id ? { editedSince: true } : {}),
-    };
+    return { status: 'available', root, version: v, editedSince: current.id !== v.id };
   }
 
   /**
@@ -414,13 +422,8 @@ export class Conversation {
       }
       const rel = this.#rels.get(s.id);
       const deleted = this.#isDeleted(rel);
-      const edits = [...(rel?.edits ?? [])].sort(before);
       const win = this.#winner(rel);
-      const del = deleted ? [...rel!.deletes].sort(before)[0]! : undefined;
-      let replyTo: ReplyTarget | undefined;
-      if (s.inReplyTo !== undefined) replyTo = this.#replyTarget(s, loops, now);
-      const topic = s.content.topicId.length > 0 ? idHex(s.content.topicId) : '';
-      entries.push({
+      const e: { -readonly [K in keyof TimelineEntry]: TimelineEntry[K] } = {
         id: s.id,
         sender: s.sender,
         hubTimestamp: s.ts,
@@ -428,15 +431,23 @@ export class Conversation {
         state: deleted ? 'deleted' : 'visible',
         content: deleted ? null : win ? { ...s.content, nestedPart: win.content.nestedPart } : s.content,
         versionId: win && !deleted ? win.id : s.id,
-        edited: edits.length > 0,
-        edits: edits.map((e) => e.id),
-        ...(win ? { editedBy: win.sender, editedAt: win.ts } : {}),
-        ...(del ? { deletedBy: del.sender, deletedAt: del.ts } : {}),
-        reactions: deleted ? [] : this.#reactions(rel, win ?? s, now),
-        ...(replyTo ? { replyTo } : {}),
-        topicId: topic,
-        ...(exp !== undefined ? { expiresAt: exp } : {}),
-      });
+        edited: win !== undefined,
+        edits: rel && rel.edits.length > 0 ? [...rel.edits].sort(before).map((x) => x.id) : NONE,
+        reactions: deleted || !rel ? NONE : this.#reactions(rel, win ?? s, now),
+        topicId: s.content.topicId.length > 0 ? idHex(s.content.topicId) : '',
+      };
+      if (win) {
+        e.editedBy = win.sender;
+        e.editedAt = win.ts;
+      }
+      if (deleted) {
+        const del = [...rel!.deletes].sort(before)[0]!;
+        e.deletedBy = del.sender;
+        e.deletedAt = del.ts;
+      }
+      if (s.inReplyTo !== undefined) e.replyTo = this.#replyTarget(s, loops, now);
+      if (exp !== undefined) e.expiresAt = exp;
+      entries.push(e);
     }
     const topics = new Map<string, string[]>();
     for (const e of entries) {
@@ -486,8 +497,9 @@ export class Conversation {
   #loopSet(): Set<string> {
     const state = new Map<string, 1 | 2>(); // 1 = on current path, 2 = done
     const loopy = new Set<string>();
-    for (const start of this.#msgs.keys()) {
-      if (state.has(start)) continue;
+    for (const m of this.#msgs.values()) {
+      const start = m.id;
+      if (m.inReplyTo === undefined || (m.kind !== 'reply' && m.kind !== 'message') || state.has(start)) continue;
       const path: string[] = [];
       let cur: string | undefined = start;
       let hitLoop = false;
@@ -517,11 +529,14 @@ export class Conversation {
   #replyTarget(s: Stored, loops: Set<string>, now: number): ReplyTarget {
     const id = s.inReplyTo!;
     if (loops.has(s.id)) return { id, status: 'loop' };
-    const ref = this.resolve(id, now);
-    const root = this.#root(id);
-    const base = { id, ...(root && ref.status !== 'unknown' ? { rootId: root.id } : {}) };
-    if (ref.status === 'available') return { ...base, status: 'available', sender: ref.sender, ...(ref.editedSince ? { editedSince: true } : {}) };
-    return { ...base, status: ref.status };
+    const r = this.#ref(id, now);
+    const t: { -readonly [K in keyof ReplyTarget]: ReplyTarget[K] } = { id, status: r.status };
+    if (r.root) t.rootId = r.root.id;
+    if (r.status === 'available') {
+      t.sender = r.root.sender;
+      if (r.editedSince) t.editedSince = true;
+    }
+    return t;
   }
 
   /**

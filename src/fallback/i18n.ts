@@ -111,6 +111,19 @@ export type Translate = (key: CatalogKey, params?: Readonly<Record<string, strin
  * ```
  */
 export function translator(context: Pick<RenderContext, 'locale' | 'catalogs'>): Translate {
+  if (context.catalogs !== undefined) return build(context);
+  const key = context.locale ?? 'en';
+  let t = CACHE.get(key);
+  if (!t) {
+    if (CACHE.size >= 64) CACHE.clear();
+    CACHE.set(key, (t = build(context)));
+  }
+  return t;
+}
+
+const CACHE = new Map<string, Translate>();
+
+function build(context: Pick<RenderContext, 'locale' | 'catalogs'>): Translate {
   const locale = (context.locale ?? 'en').toLowerCase();
   const lang = locale.split('-')[0] ?? 'en';
   const extra = context.catalogs ?? {};

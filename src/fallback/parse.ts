@@ -65,9 +65,75 @@ const commonmark = new MarkdownIt('commonmark', { html: false, linkify: false, t
  */
 export function markdownToTree(src: string, variant?: string): Node[] {
   const md = variant !== undefined && variant.toLowerCase() === 'commonmark' ? commonmark : gfm;
-  const nodes = parseTree(md.render(src));
+  const nodes = tokensToTree(md.parse(src, {}));
   taskLists(nodes);
   return nodes;
+}
+
+type Token = ReturnType<(typeof gfm)['parse']>[number];
+
+/**
+ * Builds the tree straight from markdown-it's tokens (no HTML round trip). With `html: false` there
+ * are no html_block/html_inline tokens; link and image URLs were already normalized and validated
+ * (javascript:, vbscript:, file: and non-image data: refused) by markdown-it.
+ */
+function tokensToTree(tokens: readonly Token[]): Node[] {
+  const root: El = { tag: '#root', attrs: {}, children: [] };
+  const stack: El[] = [root];
+  const hidden: boolean[] = [];
+  const top = () => stack[stack.length - 1]!;
+  const attrsOf = (t: Token): Record<string, string> => {
+    const a: Record<string, string> = {};
+    for (const [k, v] of t.attrs ?? []) if (k === 'href' || k === 'src' || k === 'start') a[k] = String(v);
+    return a;
+  };
+  const walk = (list: readonly Token[]) => {
+    for (const t of list) {
+      if (t.nesting === 1) {
+        hidden.push(t.hidden);
+        if (t.hidden) continue;
+        const el: El = { tag: t.tag, attrs: attrsOf(t), children: [] };
+        top().children.push(el);
+        stack.push(el);
+      } else if (t.nesting === -1) {
+        if (!hidden.pop()) stack.pop();
+      } else {
+        switch (t.type) {
+          case 'inline':
+            walk(t.children ?? []);
+            break;
+          case 'text':
+            top().children.push(t.content);
+            break;
+          case 'softbreak':
+            top().children.push('\n');
+            break;
+          case 'hardbreak':
+            top().children.push({ tag: 'br', attrs: {}, children: [] });
+            break;
+          case 'code_inline':
+            top().children.push({ tag: 'code', attrs: {}, children: [t.content] });
+            break;
+          case 'code_block':
+          case 'fence':
+            top().children.push({ tag: 'pre', attrs: {}, children: [{ tag: 'code', attrs: {}, children: [t.content] }] });
+            break;
+          case 'hr':
+            top().children.push({ tag: 'hr', attrs: {}, children: [] });
+            break;
+          case 'image': {
+            const alt = (t.children ?? []).map((c) => c.content).join('');
+            top().children.push({ tag: 'img', attrs: { src: String(t.attrGet('src') ?? ''), alt }, children: [] });
+            break;
+          }
+          default:
+            if (t.content) top().children.push(t.content);
+        }
+      }
+    }
+  };
+  walk(tokens);
+  return root.children;
 }
 
 function taskLists(nodes: Node[]): void {

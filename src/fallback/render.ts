@@ -11,6 +11,7 @@ import { htmlToTree, markdownToTree, plainToTree } from './parse.js';
 import type { RuleId } from './rules.js';
 import { emitHtml, emitMarkdown, emitText, LINK_REL, linkAllowed, mdInline, type EmitEnv, type Node } from './tree.js';
 import {
+  escapeAttr,
   escapeHtml,
   escapeMarkdown,
   humanSize,
@@ -59,9 +60,10 @@ interface State {
   readonly rules: RuleId[];
   readonly warnings: RenderWarning[];
   readonly mentions: Set<string>;
-  readonly parts: NestedPart[];
-  readonly consumed: Set<number>;
-  readonly indexOf: Map<NestedPart, number>;
+  readonly root: NestedPart;
+  index: { parts: NestedPart[]; indexOf: Map<NestedPart, number> } | undefined;
+  /** Part indexes already shown through a cid: reference. */
+  consumed: Set<number> | undefined;
   readonly supported: readonly MediaType[];
   /** Silent mode: used to compare alternatives without recording rules or warnings. */
   readonly silent: boolean;
@@ -91,6 +93,24 @@ export function classify(content: MimiContent): MessageKind {
 }
 
 function newState(ctx: RenderContext, root: NestedPart, silent = false): State {
+  return {
+    ctx,
+    t: translator(ctx),
+    locale: ctx.locale ?? 'en',
+    rules: [],
+    warnings: [],
+    mentions: new Set(),
+    root,
+    index: undefined,
+    consumed: undefined,
+    supported: parsedCaps(ctx.supportedTypes ?? DEFAULT_SUPPORTED_TYPES),
+    silent,
+  };
+}
+
+/** The depth-first part index (draft §4.4), built only when a cid: reference needs it. */
+function partIndex(st: State): { parts: NestedPart[]; indexOf: Map<NestedPart, number> } {
+  if (st.index) return st.index;
   const parts: NestedPart[] = [];
   const indexOf = new Map<NestedPart, number>();
   // draft §4.4: "an implied part index, which is a zero-indexed, depth-first integer".
@@ -99,20 +119,15 @@ function newState(ctx: RenderContext, root: NestedPart, silent = false): State {
     parts.push(p);
     if (p.cardinality === 'multi') for (const c of p.parts) walk(c);
   };
-  walk(root);
-  return {
-    ctx,
-    t: translator(ctx),
-    locale: ctx.locale ?? 'en',
-    rules: [],
-    warnings: [],
-    mentions: new Set(),
-    parts,
-    consumed: new Set(),
-    indexOf,
-    supported: (ctx.supportedTypes ?? DEFAULT_SUPPORTED_TYPES).map(parseMediaType),
-    silent,
-  };
+  walk(st.root);
+  return (st.index = { parts, indexOf });
+}
+
+const CAPS = new WeakMap<readonly string[], readonly MediaType[]>();
+function parsedCaps(types: readonly string[]): readonly MediaType[] {
+  let c = CAPS.get(types);
+  if (!c) CAPS.set(types, (c = types.map(parseMediaType)));
+  return c;
 }
 
 function rule(st: State, id: RuleId): void {
@@ -151,7 +166,9 @@ function typeSupported(st: State, contentType: string): number {
     if (cv !== undefined && pv !== undefined && cv.toLowerCase() !== pv.toLowerCase()) continue;
     return i;
   }
-  return Infinity;
+  // Text we can convert (§7.1: "rendering Markdown as plain text is an acceptable form of support")
+  // ranks after every listed type but is never "unsupported".
+  return isTextType(contentType) ? st.supported.length : Infinity;
 }
 
 function unsupportedCount(st: State, p: NestedPart): number {
@@ -231,7 +248,7 @@ function checkAlternatives(st: State, m: MultiPart): void {
   const texts = new Map<string, string[]>();
   for (const p of m.parts) {
     if (p.cardinality !== 'single' || !isTextType(p.contentType)) continue;
-    const silent = { ...newState(st.ctx, p, true), supported: st.supported };
+    const silent = newState(st.ctx, p, true);
     const b = renderPart(silent, p);
     if (!b) continue;
     const lang = p.language.toLowerCase();
@@ -271,6 +288,7 @@ function envFor(st: State): EmitEnv {
         rule(st, 'mention');
         if (!st.silent) st.mentions.add(detail);
       } else if (what === 'mention-unresolved') warn(st, 'mention-unresolved', detail);
+      else if (what === 'link-scheme') rule(st, 'link-scheme');
       else {
         rule(st, 'link-target-visible');
         warn(st, what, detail);
@@ -285,14 +303,14 @@ function imageHook(st: State, src: string, alt: string): { placeholder: string }
   if (cid) {
     // draft §4.4: cid:partIndex@local.invalid references a SinglePart or ExternalPart of this message.
     const idx = Number(cid[1]);
-    const target = st.parts[idx];
+    const target = partIndex(st).parts[idx];
     rule(st, 'cid-inline');
     if (!target || (target.cardinality !== 'single' && target.cardinality !== 'external')) {
       warn(st, 'cid-unresolved', src);
       return { placeholder: label ? `${st.t('placeholder.image')}: ${label}` : st.t('placeholder.image') };
     }
-    st.consumed.add(idx);
-    return { placeholder: `${mediaNoun(st, target.contentType)}: ${label || describeType(st, target)}` };
+    (st.consumed ??= new Set()).add(idx);
+    return { placeholder: `${mediaNoun(st, target.contentType)}: ${label ? `${label} (${describeType(st, target)})` : describeType(st, target)}` };
   }
   if (/^https?:/i.test(src.trim()) && st.ctx.remoteImages === true) return { remote: src.trim() };
   rule(st, 'remote-image');
@@ -306,6 +324,7 @@ function treeBlock(st: State, nodes: Node[]): Block {
 }
 
 function plainBlock(text: string): Block {
+  if (!FAST_PLAIN.test(text)) return { text, markdown: text, html: `<p>${escapeHtml(text)}</p>` };
   const t = text.replace(/\r\n?/g, '\n').trim();
   return { text: t, markdown: escapeMarkdown(t), html: plainHtml(t) };
 }
@@ -381,9 +400,10 @@ function renderSingle(st: State, p: SinglePart): Block | undefined {
     rule(st, 'attachment');
     return labelBlock(`${st.t('attachment.label')} ${describeType(st, p)}`);
   }
-  if (textual && supported) return renderText(st, p, mt);
+  if (textual) return renderText(st, p, mt);
   const top = mt.essence.split('/')[0];
-  if (top === 'image' || top === 'audio' || top === 'video') {
+  if (top === 'image' || top === 'audio' || top === 'video' || supported) {
+    // The client renders media (and types it listed as supported) itself; we only describe them.
     rule(st, 'media-placeholder');
     return placeholderBlock(`${mediaNoun(st, p.contentType)}: ${describeType(st, p)}`);
   }
@@ -406,8 +426,11 @@ function renderExternal(st: State, p: ExternalPart): Block {
     }
     const n = note ? ` (${note})` : '';
     if (linkOk)
-      line(`${p.url}${n}`, `[${mdInline(p.url)}](<${p.url.replace(/[<>\s]/g, encodeURIComponent)}>)${mdInline(n)}`, `<a href="${escapeHtml(p.url)}" rel="${LINK_REL}">${escapeHtml(p.url)}</a>${escapeHtml(n)}`);
-    else line(`${p.url}${n}`);
+      line(`${p.url}${n}`, `[${mdInline(p.url)}](<${p.url.replace(/[<>\s]/g, encodeURIComponent)}>)${mdInline(n)}`, `<a href="${escapeAttr(p.url)}" rel="${LINK_REL}">${escapeHtml(p.url)}</a>${escapeHtml(n)}`);
+    else {
+      rule(st, 'link-scheme');
+      line(`${p.url}${n}`);
+    }
   };
   if (p.disposition === D_SESSION) {
     // draft §5.10 "Conferencing": a session URL, to be shown so the user can join.
@@ -432,8 +455,10 @@ function renderExternal(st: State, p: ExternalPart): Block {
 }
 
 function renderPart(st: State, p: NestedPart): Block | undefined {
-  const idx = st.indexOf.get(p);
-  if (idx !== undefined && st.consumed.has(idx)) return undefined; // draft §4.4: skip parts already referenced
+  if (st.consumed !== undefined) {
+    const idx = partIndex(st).indexOf.get(p);
+    if (idx !== undefined && st.consumed.has(idx)) return undefined; // draft §4.4: skip parts already referenced
+  }
   if (p.disposition > D_PREVIEW) {
     // draft §9.1: an unknown disposition "should be treated as if it were render".
     rule(st, 'unknown-disposition');

@@ -5,20 +5,34 @@
  */
 import type { FallbackRange } from './types.js';
 
-const HTML_ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
 /**
- * Escapes text for HTML element content and attribute values.
+ * Escapes text for HTML element content (`& < >`, as sanitize-html serializes text).
  *
  * @param s - any text
- * @returns text with `& < > " '` replaced by character references
+ * @returns text with `& < >` replaced by character references
  * @example
  * ```ts
  * escapeHtml('<b>'); // '&lt;b&gt;'
  * ```
  */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => HTML_ESC[c]!);
+  return s.replace(/[&<>]/g, (c) => HTML_ESC[c]!);
+}
+
+/**
+ * Escapes text for a double-quoted HTML attribute value (`& < > "`).
+ *
+ * @param s - any text
+ * @returns the escaped value
+ * @example
+ * ```ts
+ * escapeAttr('a"b'); // 'a&quot;b'
+ * ```
+ */
+export function escapeAttr(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => HTML_ESC[c]!);
 }
 
 /**
@@ -176,6 +190,18 @@ export interface MediaType {
  * @returns essence and parameters
  */
 export function parseMediaType(s: string): MediaType {
+  const hit = MT_CACHE.get(s);
+  if (hit) return hit;
+  const mt = parseMediaTypeUncached(s);
+  if (MT_CACHE.size >= 256) MT_CACHE.clear();
+  MT_CACHE.set(s, mt);
+  return mt;
+}
+
+const MT_CACHE = new Map<string, MediaType>();
+const HEX_CODES = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+
+function parseMediaTypeUncached(s: string): MediaType {
   const [head, ...rest] = s.split(';');
   const params: Record<string, string> = {};
   for (const p of rest) {
@@ -249,10 +275,14 @@ export function isMentionUri(href: string): boolean {
  * @returns lower-case hex
  */
 export function idHex(id: Uint8Array | string): string {
-  if (typeof id === 'string') return id.toLowerCase();
-  let s = '';
-  for (const b of id) s += (b < 16 ? '0' : '') + b.toString(16);
-  return s;
+  if (typeof id === 'string') return /[A-F]/.test(id) ? id.toLowerCase() : id;
+  const codes = new Array<number>(id.length * 2);
+  for (let i = 0; i < id.length; i++) {
+    const b = id[i]!;
+    codes[2 * i] = HEX_CODES[b >> 4]!;
+    codes[2 * i + 1] = HEX_CODES[b & 15]!;
+  }
+  return String.fromCharCode(...codes);
 }
 
 /**

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { compareLink, escapeHtml, isMentionUri, LINK_SCHEMES, schemeOf } from './text.js';
+import { compareLink, escapeAttr, escapeHtml, isMentionUri, LINK_SCHEMES, schemeOf } from './text.js';
 
 /** An element of the tree. */
 export interface El {
@@ -27,6 +27,7 @@ export const ALLOWED_TAGS = [
 ] as const;
 const ALLOWED = new Set<string>(ALLOWED_TAGS);
 const VOID = new Set(['br', 'hr', 'img']);
+const CONTAINER = new Set(['ul', 'ol', 'table', 'thead', 'tbody', 'tr', 'blockquote']);
 const BLOCK = new Set(['p', 'pre', 'blockquote', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'hr']);
 
 const TOKEN = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s=>/]+(?:="[^"]*")?)*)\s*\/?>|<!--[\s\S]*?-->|[^<]+|</g;
@@ -104,7 +105,7 @@ export interface EmitEnv {
   /** Called for each `<img>`: returns a placeholder label (text) or a safe remote URL to show. */
   readonly image: (src: string, alt: string) => { placeholder: string } | { remote: string };
   /** Collects warnings and mentions. */
-  readonly note: (what: 'mention' | 'link-text-mismatch' | 'link-scheme-downgrade' | 'mention-unresolved', detail: string) => void;
+  readonly note: (what: 'mention' | 'link-text-mismatch' | 'link-scheme-downgrade' | 'mention-unresolved' | 'link-scheme', detail: string) => void;
 }
 
 /** Whether a URL may be a link target. */
@@ -130,7 +131,10 @@ interface LinkInfo {
 function linkInfo(el: El, env: EmitEnv): LinkInfo {
   const href = (el.attrs.href ?? '').trim();
   const label = textOf(el.children).replace(/\s+/g, ' ').trim();
-  if (!href || !linkAllowed(href)) return { kind: 'text', label, href, showTarget: false };
+  if (!href || !linkAllowed(href)) {
+    if (href) env.note('link-scheme', href);
+    return { kind: 'text', label, href, showTarget: false };
+  }
   if (isMentionUri(href)) {
     // draft "Link and Mention handling": the link text is only a hint; the room state decides.
     const name = env.mentionName(href);
@@ -408,7 +412,9 @@ export function emitHtml(nodes: readonly Node[], env: EmitEnv): string {
 
 function htmlNode(n: Node, env: EmitEnv): string {
   if (typeof n === 'string') return escapeHtml(n);
-  const inner = () => n.children.map((c) => htmlNode(c, env)).join('');
+  const container = CONTAINER.has(n.tag);
+  const inner = () =>
+    n.children.map((c) => (container && typeof c === 'string' && c.trim() === '' ? '' : htmlNode(c, env))).join('');
   if (!ALLOWED.has(n.tag)) return inner();
   switch (n.tag) {
     case 'br':
@@ -418,13 +424,13 @@ function htmlNode(n: Node, env: EmitEnv): string {
     case 'img': {
       const r = env.image(n.attrs.src ?? '', n.attrs.alt ?? '');
       if ('placeholder' in r) return `<span class="mimi-placeholder">[${escapeHtml(r.placeholder)}]</span>`;
-      return `<img src="${escapeHtml(r.remote)}" alt="${escapeHtml(n.attrs.alt ?? '')}" />`;
+      return `<img src="${escapeAttr(r.remote)}" alt="${escapeAttr(n.attrs.alt ?? '')}" />`;
     }
     case 'a': {
       const l = linkInfo(n, env);
       if (l.kind === 'text') return escapeHtml(l.label);
       const cls = l.kind === 'mention' ? ' class="mimi-mention"' : '';
-      const a = `<a href="${escapeHtml(l.href)}" rel="${LINK_REL}"${cls}>${escapeHtml(l.label)}</a>`;
+      const a = `<a href="${escapeAttr(l.href)}" rel="${LINK_REL}"${cls}>${escapeHtml(l.label)}</a>`;
       return l.showTarget ? `${a} <span class="mimi-link-target">(${escapeHtml(l.href)})</span>` : a;
     }
     case 'ol': {

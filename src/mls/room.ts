@@ -12,7 +12,6 @@
  */
 import {
   createApplicationMessage,
-  createCommit,
   createGroup,
   createProposal,
   decodeGroupState,
@@ -47,13 +46,22 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { MimiError } from '../errors.js';
 import { decodeContent, messageId, type MimiContent } from '../content/index.js';
 import { ROLE_BANNED, type RoomMetadata, type RoomState } from '../room/index.js';
+import { createMimiCommit, pathRequired } from './commit.js';
 import { mlsError } from './errors.js';
 import { checkIdentityUris, decodeClientIdentity, encodeClientIdentity, type CredentialVerifier } from './identity.js';
 import { checkClientRemoval, checkCommit, checkRoomChange, type CommitRefusal, type CommitView, type LeafMember } from './policy.js';
 import { decodeRoom, encodeRoom } from './roomBridge.js';
 import { mimiSuite } from './suite.js';
 
-/** draft-ietf-mls-extensions §4.6: app_data_dictionary extension type (suggested value). */
+/**
+ * draft-ietf-mls-extensions §4.6: the app_data_dictionary GroupContext extension type (suggested value
+ * 0x0006) carrying the room state.
+ *
+ * @example
+ * ```ts
+ * APP_DATA_DICTIONARY; // 6
+ * ```
+ */
 export const APP_DATA_DICTIONARY = 0x0006;
 
 const utf8 = new TextEncoder();
@@ -66,7 +74,16 @@ const SEEN_LIMIT = 4096;
 
 const identityKeys = new WeakMap<ClientIdentity, { signKey: Uint8Array; publicKey: Uint8Array }>();
 
-/** A client's long-term MLS identity: its URIs and signature key pair (Ed25519, ciphersuite 0x0001). */
+/**
+ * A client's long-term MLS identity: its URIs and signature key pair (Ed25519, ciphersuite 0x0001).
+ * Create with {@link createClientIdentity}; the private key never leaves the object.
+ *
+ * @example
+ * ```ts
+ * const id = await createClientIdentity({ userUri, clientUri });
+ * trustStore.register(id.clientUri, id.userUri, id.signaturePublicKey);
+ * ```
+ */
 export class ClientIdentity {
   /** The user URI (`mimi://provider/u/…`). */
   readonly userUri: string;
@@ -109,7 +126,16 @@ export async function createClientIdentity(options: {
 
 const kpSecrets = new WeakMap<KeyPackageBundle, { pub: KeyPackage; priv: PrivateKeyPackage }>();
 
-/** A key package (public bytes to publish) with its private keys (kept by the client). */
+/**
+ * A key package (public bytes to publish) with its private keys (kept by the client, needed by
+ * {@link joinFromWelcome}).
+ *
+ * @example
+ * ```ts
+ * const kp = await generateKeyPackage(bob1);
+ * provider.publish(kp.keyPackage);
+ * ```
+ */
 export class KeyPackageBundle {
   /** The KeyPackage as an encoded MLSMessage (RFC 9420 §6), to upload to the provider. */
   readonly keyPackage: Uint8Array;
@@ -118,8 +144,9 @@ export class KeyPackageBundle {
   /** The user of that client. */
   readonly userUri: string;
 
-  /** @internal */
-  constructor(identity: ClientIdentity, pub: KeyPackage, priv: PrivateKeyPackage) {
+  /** @internal use {@link generateKeyPackage} */
+  constructor(identity: ClientIdentity, secrets: unknown) {
+    const { pub, priv } = secrets as { pub: KeyPackage; priv: PrivateKeyPackage };
     this.keyPackage = encodeMlsMessage({ version: 'mls10', wireformat: 'mls_key_package', keyPackage: pub });
     this.clientUri = identity.clientUri;
     this.userUri = identity.userUri;
@@ -172,7 +199,7 @@ async function makeKeyPackage(identity: ClientIdentity): Promise<{ pub: KeyPacka
  */
 export async function generateKeyPackage(identity: ClientIdentity): Promise<KeyPackageBundle> {
   const { pub, priv } = await makeKeyPackage(identity);
-  return new KeyPackageBundle(identity, pub, priv);
+  return new KeyPackageBundle(identity, { pub, priv });
 }
 
 function decodeMessage(bytes: Uint8Array): MLSMessage {
@@ -186,7 +213,18 @@ function decodeMessage(bytes: Uint8Array): MLSMessage {
   return decoded[0];
 }
 
-/** The user and client URIs a key package claims (checked by the verifier when used). */
+/**
+ * The user and client URIs a key package claims (not verified here: the verifier checks them when the
+ * key package is used).
+ *
+ * @param bytes - an encoded KeyPackage (MLSMessage)
+ * @returns the claimed user and client URIs
+ * @throws {@link MimiError} `mls/bad-key-package`
+ * @example
+ * ```ts
+ * inspectKeyPackage(kp.keyPackage).userUri; // 'mimi://a.example/u/bob'
+ * ```
+ */
 export function inspectKeyPackage(bytes: Uint8Array): { userUri: string; clientUri: string } {
   return identityOfKeyPackage(parseKeyPackage(bytes));
 }
@@ -326,7 +364,10 @@ export interface RoomOptions {
   readonly retainEpochs?: number;
 }
 
+const ROOM_TAG: unique symbol = Symbol('MimiRoom');
+
 interface Inner {
+  readonly [ROOM_TAG]: true;
   readonly state: ClientState;
   readonly cs: CiphersuiteImpl;
   readonly verifier: CredentialVerifier;
@@ -334,7 +375,12 @@ interface Inner {
   readonly retainEpochs: number | undefined;
   readonly roomUri: string;
   readonly seen: readonly string[];
-  readonly spent: { value: boolean };
+  /**
+   * Nonce-reuse guard shared by every room value of one epoch lineage: counts encryptions; a value may
+   * encrypt only if no other value of the lineage encrypted after it was derived (decision D13).
+   */
+  readonly guard: { encrypts: number };
+  readonly guardSeen: number;
 }
 
 function hex(b: Uint8Array): string {
@@ -421,22 +467,39 @@ function refusedError(r: CommitRefusal): MimiError {
   return mlsError('mls/policy-refused', `refused by room policy: ${r.message}`, { refusal: r });
 }
 
-/** RFC 9420 §17.4 "Path Required": which proposal types force an UpdatePath. */
+/**
+ * RFC 9420 §17.4 "Path Required": whether a commit with these proposal types needs an UpdatePath
+ * (update, remove, external_init, group_context_extensions, or no proposal at all).
+ *
+ * @param proposalTypes - ts-mls proposal type names (`add`, `remove`, `group_context_extensions`, …)
+ * @returns true when RFC 9420 requires a path
+ * @example
+ * ```ts
+ * commitRequiresPath(['add']); // false
+ * commitRequiresPath(['add', 'group_context_extensions']); // true
+ * ```
+ */
 export function commitRequiresPath(proposalTypes: readonly string[]): boolean {
-  if (proposalTypes.length === 0) return true;
-  return proposalTypes.some((t) => t === 'update' || t === 'remove' || t === 'external_init' || t === 'group_context_extensions');
+  return pathRequired(proposalTypes);
 }
 
 /**
  * A MIMI room as seen by one client: MLS group state plus room state. Immutable: operations return
  * a new room; keep the old one until the hub accepted the commit.
+ *
+ * @example
+ * ```ts
+ * const { commit, room: next } = await room.changeRole(bobUri, 5);
+ * hub.submit(commit).then(() => (room = next));
+ * ```
  */
 export class MimiRoom {
   readonly #i: Inner;
 
-  /** @internal */
-  constructor(inner: Inner) {
-    this.#i = inner;
+  /** @internal use {@link createRoom}, {@link joinFromWelcome} or {@link loadRoom} */
+  constructor(inner: unknown) {
+    if (typeof inner !== 'object' || inner === null || !(ROOM_TAG in inner)) throw mlsError('mls/bad-state', 'use createRoom, joinFromWelcome or loadRoom');
+    this.#i = inner as Inner;
   }
 
   /** The room URI (also the MLS group_id, UTF-8; decision D4). */
@@ -483,7 +546,10 @@ export class MimiRoom {
   }
 
   #with(state: ClientState, seen?: readonly string[]): MimiRoom {
-    return new MimiRoom({ ...this.#i, state, seen: seen ?? this.#i.seen, spent: { value: false } });
+    // Same epoch: same sending ratchet lineage, share the guard. New epoch: fresh secret tree, fresh guard.
+    const sameEpoch = state.groupContext.epoch === this.#i.state.groupContext.epoch;
+    const guard = sameEpoch ? this.#i.guard : { encrypts: 0 };
+    return new MimiRoom({ ...this.#i, state, seen: seen ?? this.#i.seen, guard, guardSeen: sameEpoch ? this.#i.guardSeen : 0 });
   }
 
   #user(): string {
@@ -502,10 +568,10 @@ export class MimiRoom {
    * Creates, authorizes (unless `authorize: false`, for tests of receivers) and signs a commit.
    * @internal
    */
-  async commitWith(proposals: Proposal[], newRoomState: RoomState | undefined, opts: { authorize?: boolean } = {}): Promise<CommitOutcome> {
+  async commitWith(proposals: readonly unknown[], newRoomState: RoomState | undefined, opts: { authorize?: boolean } = {}): Promise<CommitOutcome> {
     this.#requireMember();
     const { state, cs, tracker } = this.#i;
-    const extra = [...proposals];
+    const extra = [...(proposals as readonly Proposal[])];
     if (newRoomState !== undefined) {
       extra.push({ proposalType: 'group_context_extensions', groupContextExtensions: { extensions: roomExtensions(newRoomState) } });
     }
@@ -516,7 +582,8 @@ export class MimiRoom {
     tracker.rejected = undefined;
     let res;
     try {
-      res = await createCommit({ state, cipherSuite: cs }, { extraProposals: extra, wireAsPublicMessage: true, ratchetTreeExtension: true });
+      // Decision D7: our own commit builder (path per RFC 9420 §17.4, provisional context with the new extensions).
+      res = await createMimiCommit(state, cs, extra);
     } catch (e) {
       throw mapError(e, tracker, 'mls/invalid-commit');
     }
@@ -859,9 +926,8 @@ export class MimiRoom {
           ? String(p.proposal.proposalType)
           : String(state.unappliedProposals[bytesToBase64(p.reference)]?.proposal.proposalType ?? 'unknown'),
       );
-      const strictTypes = types.filter((t) => t !== 'group_context_extensions');
-      if (content.commit.path === undefined && commitRequiresPath(strictTypes) && !(types.length > 0 && strictTypes.length === 0)) {
-        throw mlsError('mls/path-missing', 'commit lacks the UpdatePath RFC 9420 §12.4 requires');
+      if (content.commit.path === undefined && pathRequired(types)) {
+        throw mlsError('mls/path-missing', 'commit lacks the UpdatePath RFC 9420 §12.4 requires', { proposalTypes: types });
       }
     }
     let refusal: CommitRefusal | undefined;
@@ -903,6 +969,18 @@ export class MimiRoom {
   }
 
   /**
+   * Encrypts bytes as an application message without any content check (tests of receivers only).
+   * @internal
+   */
+  async encryptUnchecked(bytes: Uint8Array): Promise<{ message: Uint8Array; room: MimiRoom }> {
+    const res = await createApplicationMessage(this.#i.state, bytes, this.#i.cs);
+    return {
+      message: encodeMlsMessage({ version: 'mls10', wireformat: 'mls_private_message', privateMessage: res.privateMessage }),
+      room: this.#with(res.newState),
+    };
+  }
+
+  /**
    * Encrypts MIMI content bytes as an MLS application message (PrivateMessage).
    *
    * The content's senderUri/roomUri extensions, when present, must be this user and this room.
@@ -919,7 +997,9 @@ export class MimiRoom {
    */
   async encryptContent(contentBytes: Uint8Array): Promise<{ message: Uint8Array; room: MimiRoom }> {
     this.#requireMember();
-    if (this.#i.spent.value) throw mlsError('mls/bad-state', 'this room value already encrypted a message; use the room it returned');
+    if (this.#i.guard.encrypts !== this.#i.guardSeen) {
+      throw mlsError('mls/bad-state', 'another value of this room already encrypted in this epoch; use the room that encryptContent returned');
+    }
     const c = decodeContent(contentBytes, { checks: false });
     const user = this.#user();
     if (c.extensions.senderUri !== undefined && c.extensions.senderUri !== user) {
@@ -935,10 +1015,11 @@ export class MimiRoom {
     } catch (e) {
       throw mapError(e, this.#i.tracker, 'mls/bad-message');
     }
-    this.#i.spent.value = true;
+    this.#i.guard.encrypts++;
+    const next = new MimiRoom({ ...this.#i, state: res.newState, guardSeen: this.#i.guard.encrypts });
     return {
       message: encodeMlsMessage({ version: 'mls10', wireformat: 'mls_private_message', privateMessage: res.privateMessage }),
-      room: this.#with(res.newState),
+      room: next,
     };
   }
 
@@ -985,6 +1066,14 @@ export class MimiRoom {
     if (senderData === undefined) throw mlsError('mls/not-member', 'sender data does not decrypt: the sender is not a member');
     const sender = membersOf(tree).get(senderData.leafIndex);
     if (sender === undefined) throw mlsError('mls/not-member', `no member at leaf ${senderData.leafIndex}`);
+    if (hist !== undefined) {
+      // Decision D8: a late message from a retained epoch is accepted only if its sender is still a
+      // member now; a removed client could otherwise keep talking in the epochs before its removal.
+      const now = membersOf(state.ratchetTree).get(senderData.leafIndex);
+      if (now === undefined || now.clientUri !== sender.clientUri) {
+        throw mlsError('mls/not-member', `${sender.clientUri} is no longer a member`, { epoch: pm.epoch.toString() });
+      }
+    }
     let res;
     try {
       res = await processPrivateMessage(state, pm, emptyPskIndex, cs);
@@ -1125,7 +1214,7 @@ export async function createRoom(options: {
   } catch (e) {
     throw mapError(e, tracker, 'mls/bad-message');
   }
-  return new MimiRoom({ state, cs, verifier, tracker, retainEpochs: options.retainEpochs, roomUri, seen: [], spent: { value: false } });
+  return new MimiRoom({ [ROOM_TAG]: true, state, cs, verifier, tracker, retainEpochs: options.retainEpochs, roomUri, seen: [], guard: { encrypts: 0 }, guardSeen: 0 });
 }
 
 function checkJoinedState(room: MimiRoom): void {
@@ -1172,7 +1261,7 @@ export async function joinFromWelcome(options: {
   } catch (e) {
     throw mlsError('mls/bad-state', 'group_id is not a room URI', undefined, e);
   }
-  const room = new MimiRoom({ state, cs, verifier: options.verifier, tracker, retainEpochs: options.retainEpochs, roomUri, seen: [], spent: { value: false } });
+  const room = new MimiRoom({ [ROOM_TAG]: true, state, cs, verifier: options.verifier, tracker, retainEpochs: options.retainEpochs, roomUri, seen: [], guard: { encrypts: 0 }, guardSeen: 0 });
   checkJoinedState(room);
   return room;
 }
@@ -1220,5 +1309,5 @@ export async function loadRoom(bytes: Uint8Array, options: RoomOptions): Promise
   const { config, tracker } = makeConfig(options.verifier, options.retainEpochs);
   // ts-mls.md §2.1: clientConfig is not serialized; re-attach it.
   const state: ClientState = { ...decoded[0], clientConfig: config };
-  return new MimiRoom({ state, cs, verifier: options.verifier, tracker, retainEpochs: options.retainEpochs, roomUri, seen, spent: { value: false } });
+  return new MimiRoom({ [ROOM_TAG]: true, state, cs, verifier: options.verifier, tracker, retainEpochs: options.retainEpochs, roomUri, seen, guard: { encrypts: 0 }, guardSeen: 0 });
 }

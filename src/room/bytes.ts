@@ -10,6 +10,10 @@
  * @param a - bytes
  * @param b - bytes
  * @returns whether equal
+ * @example
+ * ```ts
+ * const result = bytesEqual(a, b);
+ * ```
  */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;

@@ -74,6 +74,10 @@ export function encodeParticipantList(participants: readonly UserRolePair[]): Ui
  * @param options - bounds
  * @returns the pairs
  * @throws {@link MimiError} `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeParticipantList(bytes, options);
+ * ```
  */
 export function decodeParticipantList(bytes: Uint8Array, options?: TlsReaderOptions): UserRolePair[] {
   return decodeWith(bytes, (r) => r.vector(readUserRole), options);
@@ -104,6 +108,10 @@ export function encodeParticipantListUpdate(u: ParticipantListUpdate): Uint8Arra
  * @param options - bounds
  * @returns the update
  * @throws {@link MimiError} `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeParticipantListUpdate(bytes, options);
+ * ```
  */
 export function decodeParticipantListUpdate(bytes: Uint8Array, options?: TlsReaderOptions): ParticipantListUpdate {
   return decodeWith(
@@ -123,6 +131,10 @@ export function decodeParticipantListUpdate(bytes: Uint8Array, options?: TlsRead
  * Encodes RoomMetaData (Uri and UTF8String are single-field structs, i.e. `opaque<V>`).
  * @param m - metadata
  * @returns the bytes
+ * @example
+ * ```ts
+ * const result = encodeRoomMetadata(m);
+ * ```
  */
 export function encodeRoomMetadata(m: RoomMetadata): Uint8Array {
   return encodeWith((w) => {
@@ -144,6 +156,10 @@ export function encodeRoomMetadata(m: RoomMetadata): Uint8Array {
  * @param options - bounds
  * @returns metadata
  * @throws {@link MimiError} `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeRoomMetadata(bytes, options);
+ * ```
  */
 export function decodeRoomMetadata(bytes: Uint8Array, options?: TlsReaderOptions): RoomMetadata {
   return decodeWith(
@@ -166,6 +182,10 @@ export function decodeRoomMetadata(bytes: Uint8Array, options?: TlsReaderOptions
  * Writes one Role struct.
  * @param w - writer
  * @param role - the role
+ * @example
+ * ```ts
+ * const result = writeRole(w, role);
+ * ```
  */
 export function writeRole(w: TlsWriter, role: Role): void {
   w.uint32(role.index);
@@ -185,6 +205,10 @@ export function writeRole(w: TlsWriter, role: Role): void {
  * Reads one Role struct.
  * @param r - reader
  * @returns the role
+ * @example
+ * ```ts
+ * const result = readRole(r);
+ * ```
  */
 export function readRole(r: TlsReader): Role {
   const index = r.uint32();
@@ -213,6 +237,10 @@ export function readRole(r: TlsReader): Role {
  * Encodes RoleData (also RoleUpdate).
  * @param roles - the roles
  * @returns the bytes
+ * @example
+ * ```ts
+ * const result = encodeRoles(roles);
+ * ```
  */
 export function encodeRoles(roles: readonly Role[]): Uint8Array {
   return encodeWith((w) => w.vector(roles, writeRole));
@@ -223,6 +251,10 @@ export function encodeRoles(roles: readonly Role[]): Uint8Array {
  * @param options - bounds
  * @returns roles
  * @throws {@link MimiError} `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeRoles(bytes, options);
+ * ```
  */
 export function decodeRoles(bytes: Uint8Array, options?: TlsReaderOptions): Role[] {
   return decodeWith(bytes, (r) => r.vector(readRole), options);
@@ -234,6 +266,10 @@ export function decodeRoles(bytes: Uint8Array, options?: TlsReaderOptions): Role
  * Encodes PreAuthData.
  * @param entries - entries
  * @returns the bytes
+ * @example
+ * ```ts
+ * const result = encodePreauth(entries);
+ * ```
  */
 export function encodePreauth(entries: readonly PreAuthEntry[]): Uint8Array {
   return encodeWith((w) =>
@@ -253,6 +289,10 @@ export function encodePreauth(entries: readonly PreAuthEntry[]): Uint8Array {
  * @param options - bounds
  * @returns entries
  * @throws {@link MimiError} `tls/*`
+ * @example
+ * ```ts
+ * const result = decodePreauth(bytes, options);
+ * ```
  */
 export function decodePreauth(bytes: Uint8Array, options?: TlsReaderOptions): PreAuthEntry[] {
   return decodeWith(
@@ -272,6 +312,10 @@ export function decodePreauth(bytes: Uint8Array, options?: TlsReaderOptions): Pr
  * Encodes BaseRoomPolicy. `Uri parent_room<V>` is read as one `opaque<V>` (see decisions).
  * @param p - policy
  * @returns the bytes
+ * @example
+ * ```ts
+ * const result = encodeBaseRoomPolicy(p);
+ * ```
  */
 export function encodeBaseRoomPolicy(p: BaseRoomPolicy): Uint8Array {
   return encodeWith((w) => {
@@ -293,6 +337,10 @@ export function encodeBaseRoomPolicy(p: BaseRoomPolicy): Uint8Array {
  * @param options - bounds
  * @returns policy
  * @throws {@link MimiError} `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeBaseRoomPolicy(bytes, options);
+ * ```
  */
 export function decodeBaseRoomPolicy(bytes: Uint8Array, options?: TlsReaderOptions): BaseRoomPolicy {
   return decodeWith(
@@ -327,6 +375,10 @@ export function decodeBaseRoomPolicy(bytes: Uint8Array, options?: TlsReaderOptio
  * Encodes StatusNotificationPolicy.
  * @param p - policy
  * @returns the bytes
+ * @example
+ * ```ts
+ * const result = encodeStatusNotificationPolicy(p);
+ * ```
  */
 export function encodeStatusNotificationPolicy(p: StatusNotificationPolicy): Uint8Array {
   return encodeWith((w) => {
@@ -339,6 +391,10 @@ export function encodeStatusNotificationPolicy(p: StatusNotificationPolicy): Uin
  * @param bytes - data
  * @returns policy
  * @throws {@link MimiError} `tls/invalid-enum`, `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeStatusNotificationPolicy(bytes);
+ * ```
  */
 export function decodeStatusNotificationPolicy(bytes: Uint8Array): StatusNotificationPolicy {
   return decodeWith(bytes, (r) => ({ deliveryNotifications: readOptionality(r), readReceipts: readOptionality(r) }));
@@ -348,6 +404,10 @@ export function decodeStatusNotificationPolicy(bytes: Uint8Array): StatusNotific
  * Encodes JoinLinkPolicy.
  * @param p - policy
  * @returns the bytes
+ * @example
+ * ```ts
+ * const result = encodeJoinLinkPolicy(p);
+ * ```
  */
 export function encodeJoinLinkPolicy(p: JoinLinkPolicy): Uint8Array {
   return encodeWith((w) => {
@@ -362,6 +422,10 @@ export function encodeJoinLinkPolicy(p: JoinLinkPolicy): Uint8Array {
  * @param bytes - data
  * @returns policy
  * @throws {@link MimiError} `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeJoinLinkPolicy(bytes);
+ * ```
  */
 export function decodeJoinLinkPolicy(bytes: Uint8Array): JoinLinkPolicy {
   return decodeWith(bytes, (r) => ({ onRequest: r.bool(), joinLink: r.string(), multiuser: r.bool(), expiration: r.uint32() }));
@@ -371,6 +435,10 @@ export function decodeJoinLinkPolicy(bytes: Uint8Array): JoinLinkPolicy {
  * Encodes JoinLinksData (`JoinLink JoinLinksData<V>`, JoinLink = `opaque join_link<V>` per -04).
  * @param links - the links
  * @returns the bytes
+ * @example
+ * ```ts
+ * const result = encodeJoinLinks(links);
+ * ```
  */
 export function encodeJoinLinks(links: readonly string[]): Uint8Array {
   return encodeWith((w) => w.vector(links, (w2, l) => w2.string(l)));
@@ -380,6 +448,10 @@ export function encodeJoinLinks(links: readonly string[]): Uint8Array {
  * @param bytes - data
  * @returns links
  * @throws {@link MimiError} `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeJoinLinks(bytes);
+ * ```
  */
 export function decodeJoinLinks(bytes: Uint8Array): string[] {
   return decodeWith(bytes, (r) => r.vector((r2) => r2.string()));
@@ -394,6 +466,10 @@ export interface JoinLinksUpdate {
  * Encodes JoinLinksUpdate.
  * @param u - update
  * @returns the bytes
+ * @example
+ * ```ts
+ * const result = encodeJoinLinksUpdate(u);
+ * ```
  */
 export function encodeJoinLinksUpdate(u: JoinLinksUpdate): Uint8Array {
   return encodeWith((w) => {
@@ -406,6 +482,10 @@ export function encodeJoinLinksUpdate(u: JoinLinksUpdate): Uint8Array {
  * @param bytes - update
  * @returns the update
  * @throws {@link MimiError} `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeJoinLinksUpdate(bytes);
+ * ```
  */
 export function decodeJoinLinksUpdate(bytes: Uint8Array): JoinLinksUpdate {
   return decodeWith(bytes, (r) => ({ removedIndices: r.vector((r2) => r2.uint32()), added: r.vector((r2) => r2.string()) }));
@@ -415,6 +495,10 @@ export function decodeJoinLinksUpdate(bytes: Uint8Array): JoinLinksUpdate {
  * Encodes LoggingPolicy (select on Optionality: nothing more when forbidden).
  * @param p - policy
  * @returns the bytes
+ * @example
+ * ```ts
+ * const result = encodeLoggingPolicy(p);
+ * ```
  */
 export function encodeLoggingPolicy(p: LoggingPolicy): Uint8Array {
   return encodeWith((w) => {
@@ -430,6 +514,10 @@ export function encodeLoggingPolicy(p: LoggingPolicy): Uint8Array {
  * @param bytes - data
  * @returns policy
  * @throws {@link MimiError} `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeLoggingPolicy(bytes);
+ * ```
  */
 export function decodeLoggingPolicy(bytes: Uint8Array): LoggingPolicy {
   return decodeWith(bytes, (r) => {
@@ -443,6 +531,10 @@ export function decodeLoggingPolicy(bytes: Uint8Array): LoggingPolicy {
  * Encodes HistoryPolicy.
  * @param p - policy
  * @returns the bytes
+ * @example
+ * ```ts
+ * const result = encodeHistoryPolicy(p);
+ * ```
  */
 export function encodeHistoryPolicy(p: HistoryPolicy): Uint8Array {
   return encodeWith((w) => {
@@ -458,6 +550,10 @@ export function encodeHistoryPolicy(p: HistoryPolicy): Uint8Array {
  * @param bytes - data
  * @returns policy
  * @throws {@link MimiError} `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeHistoryPolicy(bytes);
+ * ```
  */
 export function decodeHistoryPolicy(bytes: Uint8Array): HistoryPolicy {
   return decodeWith(bytes, (r) => {
@@ -471,6 +567,10 @@ export function decodeHistoryPolicy(bytes: Uint8Array): HistoryPolicy {
  * Encodes MessageExpiration.
  * @param p - policy
  * @returns the bytes
+ * @example
+ * ```ts
+ * const result = encodeMessageExpirationPolicy(p);
+ * ```
  */
 export function encodeMessageExpirationPolicy(p: MessageExpirationPolicy): Uint8Array {
   return encodeWith((w) => {
@@ -486,6 +586,10 @@ export function encodeMessageExpirationPolicy(p: MessageExpirationPolicy): Uint8
  * @param bytes - data
  * @returns policy
  * @throws {@link MimiError} `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeMessageExpirationPolicy(bytes);
+ * ```
  */
 export function decodeMessageExpirationPolicy(bytes: Uint8Array): MessageExpirationPolicy {
   return decodeWith(bytes, (r) => {
@@ -510,6 +614,10 @@ export interface UserProfileEntry {
  * `struct { opaque user<V>; optional<UTF8String> display_name; optional<Uri> avatar; } UserProfile; UserProfile profiles<V>;`
  * @param entries - profiles
  * @returns the bytes
+ * @example
+ * ```ts
+ * const result = encodeUserProfiles(entries);
+ * ```
  */
 export function encodeUserProfiles(entries: readonly UserProfileEntry[]): Uint8Array {
   return encodeWith((w) =>
@@ -525,6 +633,10 @@ export function encodeUserProfiles(entries: readonly UserProfileEntry[]): Uint8A
  * @param bytes - data
  * @returns entries
  * @throws {@link MimiError} `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeUserProfiles(bytes);
+ * ```
  */
 export function decodeUserProfiles(bytes: Uint8Array): UserProfileEntry[] {
   return decodeWith(bytes, (r) =>
@@ -541,6 +653,10 @@ export function decodeUserProfiles(bytes: Uint8Array): UserProfileEntry[] {
  * Encodes mimi-kit's `knock_list`: `opaque user<V> knocks<V>`.
  * @param knocks - knocks
  * @returns the bytes
+ * @example
+ * ```ts
+ * const result = encodeKnocks(knocks);
+ * ```
  */
 export function encodeKnocks(knocks: readonly Knock[]): Uint8Array {
   return encodeWith((w) => w.vector(knocks, (w2, k) => w2.string(k.user)));
@@ -550,6 +666,10 @@ export function encodeKnocks(knocks: readonly Knock[]): Uint8Array {
  * @param bytes - data
  * @returns knocks
  * @throws {@link MimiError} `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeKnocks(bytes);
+ * ```
  */
 export function decodeKnocks(bytes: Uint8Array): Knock[] {
   return decodeWith(bytes, (r) => r.vector((r2) => ({ user: r2.string() })));
@@ -562,6 +682,10 @@ export function decodeKnocks(bytes: Uint8Array): Knock[] {
  * @param entries - component data
  * @returns the extension_data bytes
  * @throws {@link MimiError} `room/unsorted-components`, `room/duplicate-component`
+ * @example
+ * ```ts
+ * const result = encodeComponentDictionary(entries);
+ * ```
  */
 export function encodeComponentDictionary(entries: readonly ComponentData[]): Uint8Array {
   checkSorted(entries.map((e) => e.componentId));
@@ -578,6 +702,10 @@ export function encodeComponentDictionary(entries: readonly ComponentData[]): Ui
  * @param options - bounds
  * @returns entries
  * @throws {@link MimiError} `room/unsorted-components`, `room/duplicate-component`, `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeComponentDictionary(bytes, options);
+ * ```
  */
 export function decodeComponentDictionary(bytes: Uint8Array, options?: TlsReaderOptions): ComponentData[] {
   const entries = decodeWith(bytes, (r) => r.vector((r2) => ({ componentId: r2.uint16(), data: r2.opaque() })), options);
@@ -619,6 +747,10 @@ export function encodeAppDataUpdate(u: AppDataUpdate): Uint8Array {
  * @param options - bounds
  * @returns the update
  * @throws {@link MimiError} `tls/invalid-enum` for op `invalid(0)` or unknown, `tls/*`
+ * @example
+ * ```ts
+ * const result = decodeAppDataUpdate(bytes, options);
+ * ```
  */
 export function decodeAppDataUpdate(bytes: Uint8Array, options?: TlsReaderOptions): AppDataUpdate {
   return decodeWith(

@@ -280,7 +280,7 @@ function constraints(state: RoomState, from: number, fromActive: boolean, to: nu
           return refuse('room/min-participants', `role ${from} needs at least ${R.minParticipants} participant(s)`, {
             constraint: { role: from, name: 'minimum_participants_constraint', limit: R.minParticipants },
           });
-        if (fromActive && !toActive && a - 1 < R.minActive)
+        if (fromActive && a - 1 < R.minActive)
           return refuse('room/min-active-participants', `role ${from} needs at least ${R.minActive} active participant(s)`, {
             constraint: { role: from, name: 'minimum_active_participants_constraint', limit: R.minActive },
           });
@@ -533,7 +533,8 @@ function evaluate(state: RoomState, actor: string, action: RoomAction, ctx: Join
       return need(myRole, cap, actor) ?? ok(state);
     }
     case 'capability': {
-      const value = typeof action.capability === 'number' ? action.capability : Capability[action.capability];
+      const value: number | undefined = typeof action.capability === 'number' ? action.capability : Capability[action.capability];
+      if (value === undefined) return refuse('room/missing-capability', `unknown capability ${String(action.capability)}`, { capability: String(action.capability) });
       if (myRole?.capabilities.includes(value)) return ok(state);
       return refuse('room/missing-capability', `${actor} lacks ${capabilityName(value)}`, { capability: capabilityName(value) });
     }
@@ -714,7 +715,7 @@ function evaluate(state: RoomState, actor: string, action: RoomAction, ctx: Join
       if (miss) return miss;
       const policy: Record<string, unknown> = { ...state.policy, ...action.policies };
       for (const k of action.remove ?? []) delete policy[k];
-      return ok({ ...state, policy: policy as RoomState['policy'] });
+      return validateNext({ ...state, policy: policy as RoomState['policy'] }, 'room/invalid-policy');
     }
     case 'addJoinLink': {
       const miss = need(myRole, 'canCreateJoinCode', actor);
@@ -744,6 +745,10 @@ function evaluate(state: RoomState, actor: string, action: RoomAction, ctx: Join
  * @param roles - the roles
  * @param base - the base policy
  * @returns a violation, or undefined
+ * @example
+ * ```ts
+ * const result = basePolicyViolation(roles, base);
+ * ```
  */
 export function basePolicyViolation(roles: readonly Role[], base: BaseRoomPolicy): string | undefined {
   if (base.fixedMembership) {
@@ -779,6 +784,10 @@ export function authorize(state: RoomState, actor: string, action: RoomAction): 
  * @param refusal - the refusal
  * @returns never
  * @throws {@link MimiError} always
+ * @example
+ * ```ts
+ * const result = throwRefusal(refusal);
+ * ```
  */
 export function throwRefusal(refusal: Refusal): never {
   throw new MimiError(refusal.code, refusal.message, { details: { refusal } });
@@ -844,6 +853,10 @@ export function applyRoomOperation(state: RoomState, actor: string, op: RoomOper
  * @param before - list before
  * @param after - list after
  * @returns the update, or undefined when the lists are equal
+ * @example
+ * ```ts
+ * const result = participantListUpdate(before, after);
+ * ```
  */
 export function participantListUpdate(before: RoomState, after: RoomState): ParticipantListUpdate | undefined {
   const afterMap = new Map(after.participants.map((p) => [p.user, p.role]));
@@ -877,7 +890,8 @@ function deriveUpdates(before: RoomState, after: RoomState): { update?: Particip
     if (id === ComponentId.participant_list) {
       update = participantListUpdate(before, after);
       if (update) out.push({ componentId: id, op: 'update', update: encodeParticipantListUpdate(update) });
-    } else if (id === ComponentId.join_links && bd !== undefined) {
+    } else if (id === ComponentId.join_links) {
+      // draft-ietf-mimi-room-policy §5.2: join_links changes travel as JoinLinksUpdate (also when the component is new).
       const bl = before.policy.joinLinks ?? [];
       const al = after.policy.joinLinks ?? [];
       const removedIndices = bl.flatMap((l, i) => (al.includes(l) ? [] : [i]));
@@ -893,6 +907,10 @@ function deriveUpdates(before: RoomState, after: RoomState): { update?: Particip
  *
  * @param updates - updates
  * @returns one byte string per proposal
+ * @example
+ * ```ts
+ * const result = encodeAppDataUpdates(updates);
+ * ```
  */
 export function encodeAppDataUpdates(updates: readonly AppDataUpdate[]): Uint8Array[] {
   return updates.map(encodeAppDataUpdate);

@@ -35,6 +35,10 @@ export function toJsonValue(v: unknown): unknown {
  *
  * @param state - the room
  * @returns JSON value
+ * @example
+ * ```ts
+ * const result = roomStateToJson(state);
+ * ```
  */
 export function roomStateToJson(state: RoomState): unknown {
   return toJsonValue(state);
@@ -50,6 +54,10 @@ function bytes(v: unknown, path: string): Uint8Array {
  * @param v - JSON
  * @returns claims
  * @throws {@link MimiError} `room/invalid-json`
+ * @example
+ * ```ts
+ * const result = claimsFromJson(v);
+ * ```
  */
 export function claimsFromJson(v: unknown): Claim[] {
   if (!Array.isArray(v)) throw new MimiError('room/invalid-json', 'claims: expected an array');
@@ -65,6 +73,10 @@ export function claimsFromJson(v: unknown): Claim[] {
  * @param v - JSON
  * @returns entries
  * @throws {@link MimiError} `room/invalid-json`
+ * @example
+ * ```ts
+ * const result = preauthFromJson(v);
+ * ```
  */
 export function preauthFromJson(v: unknown): PreAuthEntry[] {
   if (!Array.isArray(v)) throw new MimiError('room/invalid-json', 'preauth: expected an array');

@@ -43,6 +43,10 @@ import type { ComponentData, Participant, Role, RoomPolicy, RoomState, UserProfi
  *
  * @param v - the value
  * @returns the same value, frozen
+ * @example
+ * ```ts
+ * const result = deepFreeze(v);
+ * ```
  */
 export function deepFreeze<T>(v: T): T {
   if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v) && !Object.isFrozen(v)) {
@@ -242,6 +246,15 @@ export function roomStateViolations(state: RoomState): string[] {
     if (r.maxActive !== undefined && active > r.maxActive) v.push(`role ${r.index} above maximum_active_participants`);
   }
   for (const k of state.knocks) if (seenUsers.has(k.user)) v.push(`knocking user ${k.user} is already a participant`);
+  const h = state.policy.history;
+  // draft-ietf-mimi-room-policy §5.6: roles 0, 1 and roles without active participants cannot share history.
+  for (const r of h?.rolesThatCanShare ?? []) {
+    if (r === 0 || r === 1 || state.roles.find((x) => x.index === r)?.maxActive === 0) v.push(`role ${r} cannot be in roles_that_can_share`);
+  }
+  // draft-ietf-mimi-room-policy §5.5: required logging needs at least one logging client.
+  if (state.policy.logging?.logging === 'required' && state.policy.logging.loggingClients.length === 0) v.push('required logging without logging_clients');
+  const e = state.policy.messageExpiration;
+  if (e && e.expiringMessages !== 'forbidden' && e.minExpirationDuration > e.maxExpirationDuration) v.push('min_expiration_duration above max_expiration_duration');
   return v;
 }
 
@@ -250,6 +263,10 @@ export function roomStateViolations(state: RoomState): string[] {
  *
  * @param state - the room
  * @throws {@link MimiError} `room/invalid-state` with `details.violations`
+ * @example
+ * ```ts
+ * const result = assertValidState(state);
+ * ```
  */
 export function assertValidState(state: RoomState): void {
   const violations = roomStateViolations(state);
@@ -308,6 +325,10 @@ export function diffRoomStates(before: RoomState, after: RoomState): RoomStateDi
  * @param state - the room
  * @param index - role_index
  * @returns the role or undefined
+ * @example
+ * ```ts
+ * const result = findRole(state, index);
+ * ```
  */
 export function findRole(state: Pick<RoomState, 'roles'>, index: number): Role | undefined {
   return state.roles.find((r) => r.index === index);
@@ -319,6 +340,10 @@ export function findRole(state: Pick<RoomState, 'roles'>, index: number): Role |
  * @param state - the room
  * @param user - user URI
  * @returns the participant or undefined
+ * @example
+ * ```ts
+ * const result = findParticipant(state, user);
+ * ```
  */
 export function findParticipant(state: RoomState, user: string): Participant | undefined {
   return state.participants.find((p) => p.user === user);
@@ -330,12 +355,22 @@ export function findParticipant(state: RoomState, user: string): Participant | u
  * @param state - the room
  * @param user - user URI
  * @returns role_index
+ * @example
+ * ```ts
+ * const result = roleOf(state, user);
+ * ```
  */
 export function roleOf(state: RoomState, user: string): number {
   return findParticipant(state, user)?.role ?? 0;
 }
 
-/** Convenience: the profile of a user. @param state - room @param user - URI @returns the profile or undefined */
+/**
+ * Convenience: the profile of a user. @param state - room @param user - URI @returns the profile or undefined
+ * @example
+ * ```ts
+ * const result = profileOf(state, user);
+ * ```
+ */
 export function profileOf(state: RoomState, user: string): UserProfile | undefined {
   return findParticipant(state, user)?.profile;
 }

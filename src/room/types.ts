@@ -168,7 +168,11 @@ export interface OpaqueComponent {
   readonly data: Uint8Array;
 }
 
-/** The whole state of a room as carried in the app_data_dictionary GroupContext extension. */
+/**
+ * The whole state of a room as carried in the app_data_dictionary GroupContext extension.
+ * States returned by this module are deep-frozen and share unchanged parts with their inputs
+ * (build your own states as plain objects; they may be frozen when passed through an operation).
+ */
 export interface RoomState {
   /** The participant list, in wire order (indexes are positions here). */
   readonly participants: readonly Participant[];

@@ -18,7 +18,14 @@ import { MimiError } from '../errors.js';
 import { decodeContent, messageId } from '../content/index.js';
 import { parseEdn, statedMessageId } from './edn.js';
 
-/** One CBOR example found in a draft. */
+/**
+ * One CBOR example found in a draft.
+ *
+ * @example
+ * ```ts
+ * const [first] = extractDraftExamples(markdown); // { name: 'Original Message (hex dump, line 627)', form: 'hex', … }
+ * ```
+ */
 export interface DraftExample {
   /** Human-readable name: the section heading plus how the example is presented. */
   readonly name: string;
@@ -104,7 +111,8 @@ function cleanHeading(line: string): string {
  *
  * @param markdown - the draft's markdown source
  * @param options - how to read included files
- * @returns the examples in document order
+ * @returns the examples in document order (unreadable ones with `unreadable` set)
+ * @throws never for bad input: unreadable examples are reported, not thrown
  * @example
  * ```ts
  * const examples = extractDraftExamples(readFileSync('draft.md', 'utf8'), { readInclude: (p) => readIfExists(p) });
@@ -123,7 +131,13 @@ export function extractDraftExamples(markdown: string, options: CheckDraftOption
       const bytes = encodeCbor(parseEdn(text));
       out.push({ ...base, bytes, ...(statedId === undefined ? {} : { statedId }) });
     } catch (e) {
-      out.push({ ...base, unreadable: e instanceof MimiError ? e.message : String(e) });
+      // Extension examples are often bare map entries (`3: {…}`): read them as a map.
+      try {
+        const bytes = encodeCbor(parseEdn(`{${text}\n}`));
+        out.push({ ...base, name: name.replace('(EDN', '(EDN map entries'), bytes });
+      } catch {
+        out.push({ ...base, unreadable: e instanceof MimiError ? e.message : String(e) });
+      }
     }
   };
   const include = (path: string, line: number): void => {
@@ -204,6 +218,10 @@ function analyse(bytes: Uint8Array): Analysed | { error: string } {
     return { type: 'content', id: bytesToHex(messageId(bytes)), refs, fields };
   } catch (e) {
     if (!(e instanceof MimiError)) throw e;
+    // draft-ietf-mimi-content §3: [salt(16), replaces, topicId, expires, inReplyTo, extensions, body].
+    if (Array.isArray(value) && value.length === 7 && value[0] instanceof Uint8Array && value[0].length === 16) {
+      return { error: `a MIMI content message that does not validate (${e.code}: ${e.message})` };
+    }
     // Not a MIMI content message: look for the other shapes the drafts show.
   }
   const isId = (v: CborValue | undefined): v is Uint8Array => v instanceof Uint8Array && v.length === 32;
@@ -235,6 +253,7 @@ const short = (hex: string): string => `${hex.slice(0, 8)}…`;
  * @param markdown - the draft's markdown source
  * @param options - include reader and IDs known from elsewhere
  * @returns examples (with their recomputed IDs), findings and the number of mismatches
+ * @throws never for bad input: problems are findings
  * @example
  * ```ts
  * const report = checkDraft(text, { readInclude: (p) => readFileSync(join(dir, p), 'utf8') });
@@ -266,7 +285,7 @@ export function checkDraft(markdown: string, options: CheckDraftOptions = {}): D
   for (const ex of analysed) {
     const a = ex.a;
     if (!a) continue;
-    if (a.type === 'other') findings.push({ severity: 'note', example: ex.name, message: 'not a MIMI content message, derived values or status report' });
+    if (a.type === 'other') findings.push({ severity: 'note', example: ex.name, message: 'valid CBOR, but not a MIMI message, derived values or status report: nothing to cross-check' });
     if (ex.statedId !== undefined && ex.id !== undefined && ex.statedId !== ex.id) {
       findings.push({
         severity: 'mismatch',

@@ -55,6 +55,11 @@ function inputBytes(v: Vector): Uint8Array | string {
  * @param want - expected value
  * @param path - path prefix for the message
  * @returns a one-line description of the first difference
+ * @throws never
+ * @example
+ * ```ts
+ * jsonDiff({ a: [1, 2] }, { a: [1, 3] }); // '$.a[1]: got 2, expected 3'
+ * ```
  */
 export function jsonDiff(got: unknown, want: unknown, path = '$'): string | undefined {
   if (Array.isArray(want)) {
@@ -205,7 +210,14 @@ const statusDecodeError = (v: Vector): VectorOutcome => {
   return expectError(safeDecodeStatusReport(bytes), v.error);
 };
 
-/** The "content" suite, registered in src/vectors/suites.ts. */
+/**
+ * The "content" suite, registered in src/vectors/suites.ts.
+ *
+ * @example
+ * ```ts
+ * const outcome = await contentSuite.verifiers['decode-error']!(vector); // undefined when it passes
+ * ```
+ */
 export const contentSuite: VectorSuite = {
   suite: 'content',
   verifiers: {

@@ -319,6 +319,7 @@ export function parseEdn(text: string): CborValue {
  *
  * @param text - EDN text
  * @returns lower-case hex of the stated ID, or undefined when there is none
+ * @throws never
  * @example
  * ```ts
  * statedMessageId("# message ID = h'01ab\n#  cd'\n[]"); // '01abcd'

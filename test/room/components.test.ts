@@ -128,6 +128,20 @@ describe('hand-encoded components', () => {
     expect(room.decodeAppDataUpdate(h('0023 02'))).toEqual({ componentId: 0x23, op: 'remove' });
   });
 
+  it('a minimal app_data_dictionary (participant_list + roles_list)', () => {
+    const state: room.RoomState = {
+      participants: [{ user: 'a', role: 2, active: true }],
+      roles: [{ index: 2, name: '', description: '', capabilities: [], minParticipants: 0, minActive: 0, authorizedRoleChanges: [] }],
+      policy: {},
+      knocks: [],
+      otherComponents: [],
+    };
+    // 0022 | len 07 | 06 01 61 00000002 ; 0025 | len 0x13 | 12 + 18-byte Role ; total 10 + 22 = 32 = 0x20
+    const hex = '20 0022 07 06 01 61 00000002 0025 13 12 00000002 00 00 00 00000000 00 00000000 00 00';
+    expect(room.encodeAppDataDictionary(state)).toEqual(h(hex));
+    expect(room.decodeAppDataDictionary(h(hex), { activeUsers: ['a'] })).toEqual(state);
+  });
+
   it('user_profiles and knock_list (mimi-kit private use)', () => {
     expect(room.encodeUserProfiles([{ user: 'a', profile: { displayName: 'A' } }])).toEqual(h('06 01 61 01 01 41 00'));
     expect(room.encodeKnocks([{ user: 'k' }])).toEqual(h('02 01 6b'));

@@ -100,3 +100,13 @@ describe('check-draft on small drafts', () => {
     expect(ex.every((e) => e.bytes !== undefined)).toBe(true);
   });
 });
+
+describe('check-draft on an invalid MIMI message', () => {
+  it('reports a content example that fails validation as a mismatch', () => {
+    // The Original with cardinality 1 changed to 4 (byte "01" after "85 01 60").
+    const hex = readFileSync(join(EXAMPLES, 'original.cbor')).toString('hex').replace('85016001781e', '85016004781e');
+    const r = checkDraft(`# Bad\n\n~~~\n${hex}\n~~~\n`);
+    expect(r.mismatches).toBe(1);
+    expect(r.findings[0]!.message).toMatch(/^a MIMI content message that does not validate \(content\/unknown-cardinality/);
+  });
+});

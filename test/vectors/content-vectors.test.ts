@@ -153,3 +153,32 @@ describe('the content verifiers are not vacuous', () => {
     expect(run(d)).toMatch(/senderLeafIndex/);
   });
 });
+
+describe('spec-vectors/schema/vector-file.schema.json', () => {
+  const schema = JSON.parse(readFileSync(join(VECTORS, 'schema', 'vector-file.schema.json'), 'utf8')) as {
+    $schema: string;
+    properties: { format: { const: string } };
+    $defs: { contentVector: { properties: { kind: { enum: string[] } } } };
+  };
+  it('is draft 2020-12, names the current format and exactly the kinds the content suite verifies', () => {
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(schema.properties.format.const).toBe('mimi-kit-vectors/1');
+    expect([...schema.$defs.contentVector.properties.kind.enum].sort()).toEqual(Object.keys(contentSuite.verifiers).sort());
+  });
+});
+
+describe('scripts/gen-content-vectors.ts', () => {
+  it('regenerates exactly the committed files', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const out = mkdtempSync(join(tmpdir(), 'mimi-gen-'));
+    execFileSync(process.execPath, ['--import', 'tsx', join(VECTORS, '..', 'scripts', 'gen-content-vectors.ts')], {
+      env: { ...process.env, MIMI_VECTORS_OUT: out },
+      stdio: 'pipe',
+    });
+    const generated = readdirSync(out).sort();
+    expect(generated).toEqual(readdirSync(DIR).filter((f) => f.endsWith('.json')).sort());
+    for (const f of generated) expect(readFileSync(join(out, f), 'utf8'), f).toBe(readFileSync(join(DIR, f), 'utf8'));
+  });
+});

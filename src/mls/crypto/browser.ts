@@ -233,3 +233,10 @@ export function createBrowserCryptoProvider(options: BrowserCryptoProviderOption
 
 /** A shared browser provider with default options. */
 export const browserCryptoProvider: CryptoProvider = createBrowserCryptoProvider();
+
+/**
+ * Primitive factories, exported for the cross-implementation tests only.
+ *
+ * @internal
+ */
+export const _browserPrimitives = { nobleSha256, webAesGcm, nobleX25519, nobleEd25519, webEd25519 };

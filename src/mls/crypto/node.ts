@@ -16,6 +16,7 @@ import {
   createPublicKey,
   diffieHellman,
   generateKeyPairSync,
+  hash as nodeOneShotHash,
   randomBytes,
   sign as nodeSign,
   verify as nodeVerify,
@@ -33,18 +34,66 @@ export interface NodeCryptoProviderOptions {
 
 // RFC 8410 DER prefixes: PKCS#8 private key and SubjectPublicKeyInfo for Ed25519 (1.3.101.112) and X25519 (1.3.101.110).
 const ED25519_PKCS8 = Buffer.from('302e020100300506032b657004220420', 'hex');
-const ED25519_SPKI = Buffer.from('302a300506032b6570032100', 'hex');
 const X25519_PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const X25519_SPKI = Buffer.from('302a300506032b656e032100', 'hex');
 
 const toU8 = (b: Uint8Array): Uint8Array => new Uint8Array(b); // copy out of Node's Buffer (pool) into a plain Uint8Array
 
+const b64u = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
+const unb64u = (s: string | undefined): Uint8Array => toU8(Buffer.from(s ?? '', 'base64url'));
+const ZERO32 = b64u(new Uint8Array(32));
+
 function nodeHash(alg: 'sha256' | 'sha384' | 'sha512', size: number): SyncHash {
+  const block = alg === 'sha256' ? 64 : 128;
+  const oneShot = typeof nodeOneShotHash === 'function';
+  const digest = (data: Uint8Array): Buffer =>
+    oneShot ? (nodeOneShotHash(alg, data, 'buffer') as unknown as Buffer) : createHash(alg).update(data).digest();
+  const ipad = new Uint8Array(block);
+  const opad = new Uint8Array(block);
   return {
     size,
-    digest: (data) => toU8(createHash(alg).update(data).digest()),
-    hmac: (key, data) => toU8(createHmac(alg, key).update(data).digest()),
+    digest: (data) => toU8(digest(data)),
+    hmac(key, data) {
+      if (!oneShot) return toU8(createHmac(alg, key).update(data).digest());
+      // RFC 2104 HMAC over the one-shot hash (about 2x faster than createHmac for short inputs).
+      const k = key.length > block ? digest(key) : key;
+      ipad.fill(0x36);
+      opad.fill(0x5c);
+      for (let i = 0; i < k.length; i++) {
+        ipad[i]! ^= k[i]!;
+        opad[i]! ^= k[i]!;
+      }
+      const inner = new Uint8Array(block + data.length);
+      inner.set(ipad, 0);
+      inner.set(data, block);
+      const outer = new Uint8Array(block + size);
+      outer.set(opad, 0);
+      outer.set(digest(inner), block);
+      inner.fill(0);
+      const mac = toU8(digest(outer));
+      outer.fill(0);
+      ipad.fill(0);
+      opad.fill(0);
+      return mac;
+    },
   };
+}
+
+/**
+ * Imports a raw 32-byte OKP private key. JWK import is ~10x faster than PKCS#8 DER in Node 20
+ * (OpenSSL 3 decoders); Node derives the public key from `d` and ignores `x`, which we fill with
+ * zeros; if a runtime ever rejects that, fall back to DER.
+ */
+function okpPrivate(crv: 'X25519' | 'Ed25519', raw: Uint8Array): KeyObject {
+  try {
+    return createPrivateKey({ key: { kty: 'OKP', crv, d: b64u(raw), x: ZERO32 }, format: 'jwk' });
+  } catch {
+    const prefix = crv === 'X25519' ? X25519_PKCS8 : ED25519_PKCS8;
+    return createPrivateKey({ key: Buffer.concat([prefix, raw]), format: 'der', type: 'pkcs8' });
+  }
+}
+
+function okpPublic(crv: 'X25519' | 'Ed25519', raw: Uint8Array): KeyObject {
+  return createPublicKey({ key: { kty: 'OKP', crv, x: b64u(raw) }, format: 'jwk' });
 }
 
 function nodeAead(kind: 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305'): AeadPrim {
@@ -94,10 +143,8 @@ function nodeAead(kind: 'aes-128-gcm' | 'aes-256-gcm' | 'chacha20-poly1305'): Ae
 }
 
 function nodeX25519(): DhPrim {
-  const privObj = (k: KemKey): KeyObject =>
-    (k.native ??= createPrivateKey({ key: Buffer.concat([X25519_PKCS8, k.raw]), format: 'der', type: 'pkcs8' })) as KeyObject;
-  const pubObj = (k: KemKey): KeyObject =>
-    (k.native ??= createPublicKey({ key: Buffer.concat([X25519_SPKI, k.raw]), format: 'der', type: 'spki' })) as KeyObject;
+  const privObj = (k: KemKey): KeyObject => (k.native ??= okpPrivate('X25519', k.raw)) as KeyObject;
+  const pubObj = (k: KemKey): KeyObject => (k.native ??= okpPublic('X25519', k.raw)) as KeyObject;
   return {
     kemId: 0x0020,
     publicLength: 32,
@@ -105,8 +152,7 @@ function nodeX25519(): DhPrim {
     secretLength: 32,
     randomPrivate: () => toU8(randomBytes(32)),
     publicFromPrivate(sk) {
-      const der = createPublicKey(privObj(sk)).export({ format: 'der', type: 'spki' });
-      return toU8(der.subarray(der.length - 32));
+      return unb64u(createPublicKey(privObj(sk)).export({ format: 'jwk' }).x);
     },
     dh(sk, pk) {
       // OpenSSL refuses an all-zero X25519 output (RFC 9180 §7.1.4); we check again anyway.
@@ -127,10 +173,9 @@ function nodeEd25519(cacheSize: number): Signature {
     const id = createHmac('sha256', salt).update(signKey).digest('base64');
     return privCache.getOrSet(id, () => {
       // ts-mls's default provider produces 48-byte PKCS#8 keys, noble 32-byte seeds: accept both.
-      const der = signKey.length === 32 ? Buffer.concat([ED25519_PKCS8, signKey]) : Buffer.from(signKey);
       let k: KeyObject;
       try {
-        k = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+        k = signKey.length === 32 ? okpPrivate('Ed25519', signKey) : createPrivateKey({ key: Buffer.from(signKey), format: 'der', type: 'pkcs8' });
       } catch {
         throw new CryptoError('Ed25519: invalid private key');
       }
@@ -142,7 +187,7 @@ function nodeEd25519(cacheSize: number): Signature {
     if (publicKey.length !== 32) throw new CryptoError('Ed25519: public key must be 32 bytes');
     return pubCache.getOrSet(bytesKey(publicKey), () => {
       try {
-        return createPublicKey({ key: Buffer.concat([ED25519_SPKI, publicKey]), format: 'der', type: 'spki' });
+        return okpPublic('Ed25519', publicKey);
       } catch {
         throw new CryptoError('Ed25519: invalid public key');
       }
@@ -158,10 +203,8 @@ function nodeEd25519(cacheSize: number): Signature {
       return nodeVerify(null, message, k, signature);
     },
     async keygen() {
-      const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-      const sk = privateKey.export({ format: 'der', type: 'pkcs8' });
-      const pk = publicKey.export({ format: 'der', type: 'spki' });
-      return { signKey: toU8(sk.subarray(sk.length - 32)), publicKey: toU8(pk.subarray(pk.length - 32)) };
+      const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
+      return { signKey: unb64u(jwk.d), publicKey: unb64u(jwk.x) };
     },
   };
 }
@@ -218,3 +261,10 @@ export function createNodeCryptoProvider(options: NodeCryptoProviderOptions = {}
 
 /** A shared node:crypto provider with default options. */
 export const nodeCryptoProvider: CryptoProvider = createNodeCryptoProvider();
+
+/**
+ * Primitive factories, exported for the cross-implementation tests only.
+ *
+ * @internal
+ */
+export const _nodePrimitives = { nodeHash, nodeAead, nodeX25519, nodeEd25519 };

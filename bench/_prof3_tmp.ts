@@ -1,0 +1,21 @@
+import { createCommit, createGroup, defaultCapabilities, defaultLifetime, emptyPskIndex, generateKeyPackage, getCiphersuiteFromName, getCiphersuiteImpl, joinGroup, processMessage, acceptAll, type Proposal, type CiphersuiteImpl } from 'ts-mls';
+import { createNodeCryptoProvider } from '../src/mls/crypto/node.js';
+const S = getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519');
+const real = await getCiphersuiteImpl(S, createNodeCryptoProvider());
+const mode = process.argv[3] ?? '';
+const cs: CiphersuiteImpl = { ...real, signature: { ...real.signature, verify: mode.includes('noverify') ? async () => true : real.signature.verify }, hpke: { ...real.hpke, seal: mode.includes('noseal') ? async () => ({ ct: new Uint8Array(48), enc: new Uint8Array(32) }) : real.hpke.seal } };
+const enc = new TextEncoder();
+const mk = async (n: string) => generateKeyPackage({ credentialType: 'basic', identity: enc.encode(n) }, defaultCapabilities(), defaultLifetime, [], real);
+const a = await mk('a'), b = await mk('b');
+const g = await createGroup(enc.encode('g'), a.publicPackage, a.privatePackage, [], real);
+const c = await createCommit({ state: g, cipherSuite: real }, { extraProposals: [{ proposalType: 'add', add: { keyPackage: b.publicPackage } }], ratchetTreeExtension: true });
+let alice = c.newState, bob = await joinGroup(c.welcome!, b.publicPackage, b.privatePackage, emptyPskIndex, real);
+const N = Number(process.argv[2]);
+const js = []; for (let i = 0; i < N; i++) js.push(await mk('m' + i));
+const props: Proposal[] = js.map((j) => ({ proposalType: 'add', add: { keyPackage: j.publicPackage } }));
+globalThis.gc?.();
+let t0 = performance.now();
+const cm = await createCommit({ state: alice, cipherSuite: cs }, { extraProposals: props });
+console.log(mode, 'commit', (performance.now() - t0).toFixed(0));
+if (!mode) { t0 = performance.now(); await processMessage(cm.commit as any, bob, emptyPskIndex, acceptAll, cs); console.log('process', (performance.now() - t0).toFixed(0)); 
+t0 = performance.now(); await joinGroup(cm.welcome!, js[N-1]!.publicPackage, js[N-1]!.privatePackage, emptyPskIndex, cs, cm.newState.ratchetTree); console.log('join', (performance.now() - t0).toFixed(0)); }

@@ -1,0 +1,147 @@
+/**
+ * Commit creation that works around two ts-mls 1.6.4 defects (docs/decisions/mls.md D7):
+ *
+ * 1. `createCommit` omits the UpdatePath when the proposals are only Add / GroupContextExtensions,
+ *    although RFC 9420 §12.4 and the "Path Required" column of §17.4 require one for
+ *    GroupContextExtensions.
+ * 2. When a commit carries both a GroupContextExtensions proposal and a path (e.g. Remove + GCE),
+ *    `createCommit` encrypts the path secrets to the *old* GroupContext, while RFC 9420 §12.4.1/§12.4.2
+ *    (and ts-mls's own receiver) use the provisional GroupContext carrying the *new* extensions: the
+ *    receivers fail to decrypt (AEAD failure) and the commit cannot be processed.
+ *
+ * This module composes ts-mls's own exported building blocks (package subpath exports `ts-mls/*.js`
+ * of the pinned 1.6.4 build) in the order of RFC 9420 §12.4.1, with the path decided by §17.4 and the
+ * provisional GroupContext carrying the new extensions. Only PublicMessage commits, no PSKs, no
+ * ReInit, no external init: what MIMI rooms use.
+ *
+ * @module
+ */
+import type { CiphersuiteImpl, ClientState, MLSMessage, Proposal, Welcome } from 'ts-mls';
+import { applyProposals, addHistoricalReceiverData, checkCanSendHandshakeMessages, makePskIndex, nextEpochContext } from 'ts-mls/clientState.js';
+import { createGroupInfoWithRatchetTree } from 'ts-mls/createCommit.js';
+import { createConfirmationTag, createContentCommitSignature } from 'ts-mls/framedContent.js';
+import { initializeEpoch } from 'ts-mls/keySchedule.js';
+import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
+import { protectPublicMessage } from 'ts-mls/messageProtectionPublic.js';
+import { getCommitSecret, pathToPathSecrets } from 'ts-mls/pathSecrets.js';
+import { mergePrivateKeyPaths, toPrivateKeyPath, updateLeafKey } from 'ts-mls/privateKeyPath.js';
+import { createSecretTree } from 'ts-mls/secretTree.js';
+import { treeHashRoot } from 'ts-mls/treeHash.js';
+import { leafToNodeIndex, leafWidth, toLeafIndex, toNodeIndex } from 'ts-mls/treemath.js';
+import { createUpdatePath, firstCommonAncestor } from 'ts-mls/updatePath.js';
+import { encryptGroupInfo, encryptGroupSecrets } from 'ts-mls/welcome.js';
+import type { ProposalOrRef } from 'ts-mls/proposalOrRefType.js';
+import type { GroupContext } from 'ts-mls/groupContext.js';
+
+/**
+ * RFC 9420 §17.4 "Path Required" column: Y for update, remove, external_init, group_context_extensions;
+ * an empty commit needs a path too (§12.4).
+ *
+ * @param types - ts-mls proposal type names of the commit
+ * @returns whether an UpdatePath is required
+ */
+export function pathRequired(types: readonly string[]): boolean {
+  return types.length === 0 || types.some((t) => t === 'update' || t === 'remove' || t === 'external_init' || t === 'group_context_extensions');
+}
+
+function base64ToBytes(s: string): Uint8Array {
+  return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+}
+
+/** The result of {@link createMimiCommit}, as ts-mls's `createCommit` returns it. */
+export interface MimiCommitResult {
+  newState: ClientState;
+  welcome: Welcome | undefined;
+  commit: MLSMessage;
+}
+
+/**
+ * Creates a commit (PublicMessage, ratchet tree in the Welcome's GroupInfo) covering the pending
+ * proposals and `extra`, with an UpdatePath whenever RFC 9420 §17.4 requires one, encrypted to the
+ * provisional GroupContext (new epoch, tree hash and extensions; RFC 9420 §12.4.1).
+ *
+ * @param state - the committer's state (not modified)
+ * @param cs - ciphersuite
+ * @param extra - proposals by value
+ * @returns the new (pending) state, the Welcome (when clients were added), the commit
+ */
+export async function createMimiCommit(state: ClientState, cs: CiphersuiteImpl, extra: readonly Proposal[]): Promise<MimiCommitResult> {
+  checkCanSendHandshakeMessages(state);
+  const self = toLeafIndex(state.privatePath.leafIndex);
+  const refs: ProposalOrRef[] = Object.keys(state.unappliedProposals).map((r) => ({ proposalOrRefType: 'reference', reference: base64ToBytes(r) }));
+  const proposals: ProposalOrRef[] = [...refs, ...extra.map((proposal): ProposalOrRef => ({ proposalOrRefType: 'proposal', proposal }))];
+  const res = await applyProposals(state, proposals, self, makePskIndex(state, {}), true, cs);
+  if (res.additionalResult.kind !== 'memberCommit') throw new Error(`unsupported commit kind ${res.additionalResult.kind}`);
+  const { addedLeafNodes, extensions } = res.additionalResult;
+  const types = res.allProposals.map((p) => String(p.proposal.proposalType));
+  // Defect 1 workaround: decide the path from RFC 9420 §17.4, not from ts-mls's needsUpdatePath.
+  const needsPath = res.needsUpdatePath || pathRequired(types);
+  const newExtensions = extensions.length > 0 ? extensions : state.groupContext.extensions;
+  // Defect 2 workaround: the provisional GroupContext carries the new extensions (RFC 9420 §12.4.1).
+  const provisional: GroupContext = { ...state.groupContext, extensions: newExtensions };
+  const exclude = addedLeafNodes.map(([leaf]) => leafToNodeIndex(leaf));
+  const [tree, updatePath, pathSecrets, newPrivateKey] = needsPath
+    ? await createUpdatePath(res.tree, self, provisional, state.signaturePrivateKey, cs, exclude)
+    : [res.tree, undefined, [], undefined];
+  const privatePath = mergePrivateKeyPaths(
+    newPrivateKey !== undefined ? updateLeafKey(state.privatePath, await cs.hpke.exportPrivateKey(newPrivateKey)) : state.privatePath,
+    await toPrivateKeyPath(pathToPathSecrets(pathSecrets), state.privatePath.leafIndex, cs),
+  );
+  const last = pathSecrets.at(-1);
+  const commitSecret = last === undefined ? new Uint8Array(cs.kdf.size) : await getCommitSecret(tree, toNodeIndex(last.nodeIndex), last.secret, cs.kdf);
+  // RFC 9420 §6.1: the commit is signed over the *current* GroupContext.
+  const { signature, framedContent } = await createContentCommitSignature(
+    state.groupContext,
+    'mls_public_message',
+    { proposals, path: updatePath },
+    { senderType: 'member', leafIndex: state.privatePath.leafIndex },
+    new Uint8Array(),
+    state.signaturePrivateKey,
+    cs.signature,
+  );
+  const treeHash = await treeHashRoot(tree, cs.hash);
+  const groupContext = await nextEpochContext(provisional, 'mls_public_message', framedContent, signature, treeHash, state.confirmationTag, cs.hash);
+  const epoch = await initializeEpoch(state.keySchedule.initSecret, commitSecret, groupContext, res.pskSecret, cs.kdf);
+  const confirmationTag = await createConfirmationTag(epoch.keySchedule.confirmationKey, groupContext.confirmedTranscriptHash, cs.hash);
+  const publicMessage = await protectPublicMessage(
+    state.keySchedule.membershipKey,
+    state.groupContext,
+    { wireformat: 'mls_public_message', content: framedContent, auth: { contentType: 'commit', signature, confirmationTag } },
+    cs,
+  );
+  let welcome: Welcome | undefined;
+  if (addedLeafNodes.length > 0) {
+    // RFC 9420 §12.4.3: GroupInfo with the ratchet_tree extension, GroupSecrets per new member.
+    const groupInfo = await createGroupInfoWithRatchetTree(groupContext, confirmationTag, state, tree, [], cs);
+    const encryptedGroupInfo = await encryptGroupInfo(groupInfo, epoch.welcomeSecret, cs);
+    const secrets = await Promise.all(
+      addedLeafNodes.map(async ([leaf, keyPackage]) => {
+        const ancestor = firstCommonAncestor(tree, leaf, self);
+        const pathSecret = pathSecrets.find((p) => p.nodeIndex === ancestor)?.secret;
+        const egs = await encryptGroupSecrets(
+          await cs.hpke.importPublicKey(keyPackage.initKey),
+          encryptedGroupInfo,
+          { joinerSecret: epoch.joinerSecret, pathSecret, psks: res.pskIds },
+          cs.hpke,
+        );
+        return { newMember: await makeKeyPackageRef(keyPackage, cs.hash), encryptedGroupSecrets: { kemOutput: egs.enc, ciphertext: egs.ct } };
+      }),
+    );
+    welcome = { cipherSuite: groupContext.cipherSuite, secrets, encryptedGroupInfo };
+  }
+  const [historicalReceiverData] = addHistoricalReceiverData(state);
+  const newState: ClientState = {
+    groupContext,
+    ratchetTree: tree,
+    secretTree: await createSecretTree(leafWidth(tree.length), epoch.encryptionSecret, cs.kdf),
+    keySchedule: epoch.keySchedule,
+    privatePath,
+    unappliedProposals: {},
+    historicalReceiverData,
+    confirmationTag,
+    signaturePrivateKey: state.signaturePrivateKey,
+    groupActiveState: res.selfRemoved ? { kind: 'removedFromGroup' } : { kind: 'active' },
+    clientConfig: state.clientConfig,
+  };
+  return { newState, welcome, commit: { version: 'mls10', wireformat: 'mls_public_message', publicMessage } };
+}
