@@ -35,6 +35,11 @@ export const CBOR_DECODE_DEFAULTS: Readonly<Required<CborDecodeOptions>> = Objec
 });
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const STRING_CACHE_SIZE = 512;
+const STRING_CACHE_MAX_LENGTH = 128;
+const cacheBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(STRING_CACHE_SIZE);
+const cacheStrings: (string | undefined)[] = new Array<string | undefined>(STRING_CACHE_SIZE);
+
 /** Marker returned by {@link CborReader.item} for a break byte. @internal */
 export const BREAK = Symbol('break');
 
@@ -46,14 +51,28 @@ export const BREAK = Symbol('break');
 export class CborReader {
   pos = 0;
   readonly path: (string | number)[] = [];
-  readonly view: DataView;
+  private dataView: DataView | undefined;
+  private copy: Uint8Array | undefined;
   constructor(
     readonly bytes: Uint8Array,
     readonly maxDepth: number,
     readonly allowTags: boolean,
     readonly lenient: boolean,
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  ) {}
+
+  /** A DataView over the input, created on first use (only floats need it). */
+  get view(): DataView {
+    return (this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
+  }
+
+  u16(at: number): number {
+    const b = this.bytes;
+    return (b[at]! << 8) | b[at + 1]!;
+  }
+
+  u32(at: number): number {
+    const b = this.bytes;
+    return b[at]! * 0x1000000 + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
   }
 
   fail(code: string, message: string): never {
@@ -79,20 +98,20 @@ export class CborReader {
         return value;
       case 25:
         this.need(2);
-        value = this.view.getUint16(this.pos);
+        value = this.u16(this.pos);
         this.pos += 2;
         if (value <= 0xff && !this.lenient) this.nonShortest(start);
         return value;
       case 26:
         this.need(4);
-        value = this.view.getUint32(this.pos);
+        value = this.u32(this.pos);
         this.pos += 4;
         if (value <= 0xffff && !this.lenient) this.nonShortest(start);
         return value;
       case 27: {
         this.need(8);
-        const hi = this.view.getUint32(this.pos);
-        const lo = this.view.getUint32(this.pos + 4);
+        const hi = this.u32(this.pos);
+        const lo = this.u32(this.pos + 4);
         this.pos += 8;
         if (hi === 0 && !this.lenient) this.nonShortest(start);
         if (hi > 0x1fffff) {
@@ -168,11 +187,18 @@ export class CborReader {
     return this.fail('cbor/unexpected-break', 'break (0xff) outside an indefinite-length item');
   }
 
+  /**
+   * Reads a byte string. The result never aliases the caller's input: short ones are copied on their own,
+   * longer ones are views into one private copy of the input (one allocation instead of one per string),
+   * so they may share an ArrayBuffer (respect byteOffset/byteLength).
+   */
   byteString(length: number): Uint8Array {
     this.need(length);
-    const out = this.bytes.slice(this.pos, this.pos + length);
+    const from = this.pos;
     this.pos += length;
-    return out;
+    if (length <= 64) return this.bytes.slice(from, from + length);
+    const copy = (this.copy ??= this.bytes.slice());
+    return copy.subarray(from, from + length);
   }
 
   textString(length: number, start: number): string {
@@ -194,12 +220,38 @@ export class CborReader {
         return text;
       }
     }
+    // Medium strings repeat a lot in MIMI (sender/room URIs, content types): look them up in a small
+    // direct-mapped cache of already-validated byte sequences before paying for TextDecoder.
+    let slot = -1;
+    if (length <= STRING_CACHE_MAX_LENGTH) {
+      let h = length;
+      for (let i = from; i < end; i++) h = (Math.imul(h, 31) + bytes[i]!) | 0;
+      slot = (h ^ (h >>> 15)) & (STRING_CACHE_SIZE - 1);
+      const cached = cacheBytes[slot];
+      if (cached !== undefined && cached.length === length) {
+        let same = true;
+        for (let i = 0; i < length; i++) {
+          if (cached[i] !== bytes[from + i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) {
+          this.pos = end;
+          return cacheStrings[slot]!;
+        }
+      }
+    }
     let text: string;
     try {
       text = utf8.decode(bytes.subarray(from, end));
     } catch {
       this.pos = start;
       this.fail('cbor/invalid-utf8', 'text string is not valid UTF-8');
+    }
+    if (slot >= 0) {
+      cacheBytes[slot] = bytes.slice(from, end);
+      cacheStrings[slot] = text;
     }
     this.pos = end;
     return text;
@@ -353,7 +405,7 @@ export class CborReader {
   float(start: number, size: 2 | 4 | 8): CborFloat {
     this.need(size);
     const value =
-      size === 2 ? halfToNumber(this.view.getUint16(this.pos)) : size === 4 ? this.view.getFloat32(this.pos) : this.view.getFloat64(this.pos);
+      size === 2 ? halfToNumber(this.u16(this.pos)) : size === 4 ? this.view.getFloat32(this.pos) : this.view.getFloat64(this.pos);
     const raw = this.bytes.subarray(this.pos, this.pos + size);
     this.pos += size;
     if (!this.lenient) {

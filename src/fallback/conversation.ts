@@ -12,7 +12,7 @@ import type { MimiContent } from '../content/mimiContent.js';
 import { MimiError } from '../errors.js';
 import { classify, reactionKeys, render } from './render.js';
 import { translator } from './i18n.js';
-import { escapeHtml, idHex, rangeOf } from './text.js';
+import { escapeHtml, idHex, rangeOf, stripFallback } from './text.js';
 import { mdInline } from './tree.js';
 import type {
   AuthorizeAction,
@@ -187,6 +187,9 @@ export class Conversation {
   readonly #pendingBy = new Map<string, Set<string>>();
   readonly #rejections = new Map<string, Rejection>();
   #rejectedCount = 0;
+  /** Body text by `versionId|locale`, for reply quotes; cleared when the display-name resolver changes. */
+  readonly #textCache = new Map<string, string>();
+  #textCacheOwner: unknown = undefined;
   #evicted = 0;
   #duplicates = 0;
 
@@ -553,11 +556,23 @@ export class Conversation {
    * ```
    */
   render(entry: TimelineEntry, context: RenderContext = {}, now: number = Date.now()): Rendering {
+    if (context.displayName !== this.#textCacheOwner || context.catalogs !== undefined) {
+      this.#textCache.clear();
+      this.#textCacheOwner = context.catalogs === undefined ? context.displayName : undefined;
+    }
+    const locale = context.locale ?? 'en';
     const ctx: RenderContext = {
       ...context,
       sender: entry.sender,
       hubTimestamp: entry.hubTimestamp,
-      resolveMessage: context.resolveMessage ?? ((h) => (entry.replyTo?.status === 'loop' ? { status: 'loop' } : this.resolve(h, now))),
+      resolveMessage:
+        context.resolveMessage ??
+        ((h) => {
+          if (entry.replyTo?.status === 'loop') return { status: 'loop' };
+          const ref = this.resolve(h, now);
+          const text = this.#textCache.get(`${h}|${locale}`);
+          return ref.status === 'available' && text !== undefined ? { ...ref, text } : ref;
+        }),
     };
     if (entry.content === null) {
       const t = translator(ctx);
@@ -575,6 +590,11 @@ export class Conversation {
       };
     }
     const r = render(entry.content, ctx);
+    // Remember the body text of this version for quotes in later replies (bounded cache).
+    if (context.resolveMessage === undefined && r.kind !== 'reaction') {
+      if (this.#textCache.size >= 50_000) this.#textCache.clear();
+      this.#textCache.set(`${entry.versionId}|${locale}`, stripFallback(r.text, r.fallbackRanges.text).trim());
+    }
     if (!entry.edited) return r;
     const marker = translator(ctx)('edited.marker');
     const add = (s: string, suffix: string) => ({ s: s + suffix, range: rangeOf(s + suffix, s.length, s.length + suffix.length, 'edit') });

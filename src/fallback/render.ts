@@ -62,6 +62,7 @@ interface State {
   readonly mentions: Set<string>;
   readonly root: NestedPart;
   index: { parts: NestedPart[]; indexOf: Map<NestedPart, number> } | undefined;
+  env?: EmitEnv;
   /** Part indexes already shown through a cid: reference. */
   consumed: Set<number> | undefined;
   readonly supported: readonly MediaType[];
@@ -319,7 +320,7 @@ function imageHook(st: State, src: string, alt: string): { placeholder: string }
 }
 
 function treeBlock(st: State, nodes: Node[]): Block {
-  const env = envFor(st);
+  const env = (st.env ??= envFor(st));
   return { text: emitText(nodes, env), markdown: emitMarkdown(nodes, env), html: emitHtml(nodes, env) };
 }
 
@@ -668,7 +669,9 @@ function replyQuote(st: State, targetHex: string): Block {
     const inner = newState({ ...st.ctx, resolveMessage: () => undefined }, ref.content.nestedPart, true);
     const kind = classify(ref.content);
     const b =
-      kind === 'reaction'
+      ref.text !== undefined
+        ? { text: ref.text }
+        : kind === 'reaction'
         ? { text: reactionKeys(ref.content.nestedPart).join(', ') }
         : kind === 'delete' || kind === 'unlike'
           ? { text: '' }

@@ -243,6 +243,9 @@ export function schemeOf(url: string): string | undefined {
 export function compareLink(text: string, href: string): 'same' | 'downgrade' | 'different' {
   const t = text.trim();
   if (t === href) return 'same';
+  // Quick reject: the shown text must at least contain the target's host.
+  const host = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#:]+)/.exec(href)?.[1];
+  if (host !== undefined && !t.toLowerCase().includes(host.toLowerCase())) return 'different';
   const target = tryUrl(href);
   const shown = tryUrl(/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(t) ? t : `https://${t}`);
   if (!target || !shown) return 'different';

@@ -307,9 +307,16 @@ function wrap(mark: string, inner: string): string {
   return t ? `${mark}${t}${mark}` : '';
 }
 
+function inlineMdAll(nodes: readonly Node[], env: EmitEnv): string {
+  let s = '';
+  for (const c of nodes) s += inlineMd(c, env);
+  return s;
+}
+
 function inlineMd(n: Node, env: EmitEnv): string {
   if (typeof n === 'string') return mdInline(n);
-  const inner = () => n.children.map((c) => inlineMd(c, env)).join('');
+  if (n.tag !== 'b' && n.tag !== 'strong' && n.tag !== 'i' && n.tag !== 'em' && n.tag !== 's' && n.tag !== 'del' && n.tag !== 'strike' && n.tag !== 'code' && n.tag !== 'img' && n.tag !== 'a' && n.tag !== 'br') return inlineMdAll(n.children, env);
+  const inner = (): string => inlineMdAll(n.children, env);
   switch (n.tag) {
     case 'br':
       return '\u2028';
@@ -410,12 +417,16 @@ export function emitHtml(nodes: readonly Node[], env: EmitEnv): string {
     .trim();
 }
 
+function htmlChildren(n: El, env: EmitEnv): string {
+  const container = CONTAINER.has(n.tag);
+  let s = '';
+  for (const c of n.children) s += container && typeof c === 'string' && c.trim() === '' ? '' : htmlNode(c, env);
+  return s;
+}
+
 function htmlNode(n: Node, env: EmitEnv): string {
   if (typeof n === 'string') return escapeHtml(n);
-  const container = CONTAINER.has(n.tag);
-  const inner = () =>
-    n.children.map((c) => (container && typeof c === 'string' && c.trim() === '' ? '' : htmlNode(c, env))).join('');
-  if (!ALLOWED.has(n.tag)) return inner();
+  if (!ALLOWED.has(n.tag)) return htmlChildren(n, env);
   switch (n.tag) {
     case 'br':
       return '<br />';
@@ -435,10 +446,10 @@ function htmlNode(n: Node, env: EmitEnv): string {
     }
     case 'ol': {
       const start = Number.parseInt(n.attrs.start ?? '', 10);
-      return `<ol${Number.isFinite(start) && start !== 1 ? ` start="${start}"` : ''}>${inner()}</ol>`;
+      return `<ol${Number.isFinite(start) && start !== 1 ? ` start="${start}"` : ''}>${htmlChildren(n, env)}</ol>`;
     }
     default:
-      return `<${n.tag}>${inner()}</${n.tag}>`;
+      return `<${n.tag}>${htmlChildren(n, env)}</${n.tag}>`;
   }
 }
 

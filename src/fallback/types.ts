@@ -17,7 +17,15 @@ export type MessageKind = 'message' | 'reply' | 'reaction' | 'unlike' | 'edit' |
 
 /** The state of a message referenced by a reply, as known to the receiver. */
 export type ReferencedMessage =
-  | { status: 'available'; sender: string; content: MimiContent; /** the version quoted was later edited */ editedSince?: boolean }
+  | {
+      status: 'available';
+      sender: string;
+      content: MimiContent;
+      /** The version quoted was later edited. */
+      editedSince?: boolean;
+      /** Plain text of the referenced body, when the caller already has it (saves re-rendering). */
+      text?: string;
+    }
   | { status: 'deleted' }
   | { status: 'expired' }
   | { status: 'unknown' }

@@ -2,7 +2,8 @@
  * The properties of the "End-to-end encrypted rooms with MLS" issue, each in its own test.
  */
 import { describe, expect, it } from 'vitest';
-import { createCommit, decodeMlsMessage, encodeMlsMessage, type ClientState, type KeyPackage } from 'ts-mls';
+import { createCommit, decodeMlsMessage, emptyPskIndex, encodeMlsMessage, processPrivateMessage, type ClientState, type KeyPackage } from 'ts-mls';
+import { mimiSuite } from '../../src/mls/suite.js';
 import { encodeContent, plainText } from '../../src/content/index.js';
 import { MimiError } from '../../src/errors.js';
 import {
@@ -89,6 +90,12 @@ describe('mls properties', () => {
     expect(net.room(a1).roomState.participants.find((p) => p.user === BOB)?.role).toBe(1);
     const msg = await net.send(a1, text('after ban', ALICE));
     for (const b of [b1, b2]) await rejects(net.room(b).decryptContent(msg, { hubTimestamp: 1 }), 'mls/not-member');
+    // Below the adapter too: ts-mls itself, given the banned client's last state, cannot decrypt it.
+    const pm = decodeMlsMessage(msg, 0)![0];
+    if (pm.wireformat !== 'mls_private_message') throw new Error('expected private');
+    for (const b of [b1, b2]) {
+      await expect(processPrivateMessage(net.room(b).internalState as ClientState, pm.privateMessage, emptyPskIndex, await mimiSuite())).rejects.toThrow();
+    }
     expect((await net.receive(c1, msg)).senderUserUri).toBe(ALICE);
   });
 
