@@ -9,3 +9,4 @@
  */
 export { MimiError, safely, type Result } from './errors.js';
 export * from './cbor/index.js';
+export { render, Conversation, type Rendering, type RenderContext, type ReceivedMessage, type TimelineView, type TimelineEntry, type AuthorizeAction } from './fallback/index.js';

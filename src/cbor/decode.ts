@@ -35,6 +35,7 @@ export const CBOR_DECODE_DEFAULTS: Readonly<Required<CborDecodeOptions>> = Objec
 });
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const BSTR_COPY_MAX = 64;
 const STRING_CACHE_SIZE = 512;
 const STRING_CACHE_MAX_LENGTH = 128;
 const cacheBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(STRING_CACHE_SIZE);
@@ -53,12 +54,26 @@ export class CborReader {
   readonly path: (string | number)[] = [];
   private dataView: DataView | undefined;
   private copy: Uint8Array | undefined;
+  /**
+   * When set, byte strings longer than 64 bytes are views into one private copy of the input instead of
+   * separate copies (the content codec sets it; `decodeCbor` does not).
+   */
+  shareCopy = false;
   constructor(
-    readonly bytes: Uint8Array,
+    public bytes: Uint8Array,
     readonly maxDepth: number,
     readonly allowTags: boolean,
     readonly lenient: boolean,
   ) {}
+
+  /** Points the reader at new input (lets a caller reuse one reader; not re-entrant). */
+  reset(bytes: Uint8Array): void {
+    this.bytes = bytes;
+    this.pos = 0;
+    this.path.length = 0;
+    this.dataView = undefined;
+    this.copy = undefined;
+  }
 
   /** A DataView over the input, created on first use (only floats need it). */
   get view(): DataView {
@@ -188,15 +203,16 @@ export class CborReader {
   }
 
   /**
-   * Reads a byte string. The result never aliases the caller's input: short ones are copied on their own,
-   * longer ones are views into one private copy of the input (one allocation instead of one per string),
-   * so they may share an ArrayBuffer (respect byteOffset/byteLength).
+   * Reads a byte string. The result never aliases the caller's input: it is a copy, or (with `shareCopy`,
+   * for strings over 64 bytes) a view into one private copy of the input, so such strings may share an
+   * ArrayBuffer (respect byteOffset/byteLength).
    */
   byteString(length: number): Uint8Array {
     this.need(length);
     const from = this.pos;
     this.pos += length;
-    if (length <= 64) return this.bytes.slice(from, from + length);
+    if (length === 0) return new Uint8Array(0);
+    if (length <= BSTR_COPY_MAX || !this.shareCopy) return this.bytes.slice(from, from + length);
     const copy = (this.copy ??= this.bytes.slice());
     return copy.subarray(from, from + length);
   }
@@ -224,8 +240,11 @@ export class CborReader {
     // direct-mapped cache of already-validated byte sequences before paying for TextDecoder.
     let slot = -1;
     if (length <= STRING_CACHE_MAX_LENGTH) {
+      // Hash the length and about 8 sampled bytes; a hit is always confirmed by a full comparison.
       let h = length;
-      for (let i = from; i < end; i++) h = (Math.imul(h, 31) + bytes[i]!) | 0;
+      const step = (length >> 3) | 1;
+      for (let i = from; i < end; i += step) h = (Math.imul(h, 31) + bytes[i]!) | 0;
+      h = (Math.imul(h, 31) + bytes[end - 1]!) | 0;
       slot = (h ^ (h >>> 15)) & (STRING_CACHE_SIZE - 1);
       const cached = cacheBytes[slot];
       if (cached !== undefined && cached.length === length) {

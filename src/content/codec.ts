@@ -613,9 +613,23 @@ function rPart(r: CborReader, level: number): NestedPart {
   }
 }
 
+// One reader reused by every fast decode (fastDecode never calls back into user code, so it is not re-entered).
+const READER = new CborReader(new Uint8Array(0), 32, true, false);
+READER.shareCopy = true;
+
 function fastDecode(bytes: Uint8Array, maxBytes: number | undefined): MimiContent {
   if (!(bytes instanceof Uint8Array) || bytes.length > (maxBytes ?? DEFAULT_MAX_BYTES) || bytes[0] !== 0x87) throw FALLBACK;
-  const r = new CborReader(bytes, 32, true, false);
+  READER.reset(bytes);
+  try {
+    return fastDecodeWith(READER, bytes);
+  } finally {
+    READER.reset(EMPTY); // do not keep the input (or its private copy) alive
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function fastDecodeWith(r: CborReader, bytes: Uint8Array): MimiContent {
   r.pos = 1;
   const salt = rBytes(r);
   if (salt.length !== 16) throw FALLBACK;

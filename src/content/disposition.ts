@@ -45,6 +45,7 @@ export type PartSemanticsName = keyof typeof PartSemantics;
  *
  * @param value - a disposition number
  * @returns its base name, if any
+ * @throws never
  * @example
  * ```ts
  * dispositionName(6); // 'attachment'

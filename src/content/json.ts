@@ -403,7 +403,7 @@ export function contentFromJson(j: unknown): MimiContent {
             if (m.has(key)) jfail('json/duplicate-key', `extension key ${rk} appears twice`, ['extensions', 'other', rk]);
             m.set(key, fromJson(rv, ['extensions', 'other', rk], 1));
           }
-          ext.other = m;
+          if (m.size > 0) ext.other = m; // an empty "other" is the same message as none
         } else put(ext, ek, ev);
       }
       put(out, k, ext);

@@ -188,8 +188,9 @@ export class Conversation {
   readonly #rejections = new Map<string, Rejection>();
   #rejectedCount = 0;
   /** Body text by `versionId|locale`, for reply quotes; cleared when the display-name resolver changes. */
-  readonly #textCache = new Map<string, string>();
+  readonly #textCache = new Map<string, Rendering>();
   #textCacheOwner: unknown = undefined;
+  #textCacheLocale = 'en';
   #evicted = 0;
   #duplicates = 0;
 
@@ -366,6 +367,38 @@ export class Conversation {
 
   #isDeleted(rel: Rel | undefined): boolean {
     return (rel?.deletes.length ?? 0) > 0;
+  }
+
+  /**
+   * Forgets messages that have expired at `now`, with their edits, deletes and reactions, so a
+   * long-running client's memory follows what is visible. A pruned message that is delivered again is
+   * stored again, and hidden again by the same expiry.
+   *
+   * @param now - current time in ms
+   * @returns how many messages were forgotten
+   * @example
+   * ```ts
+   * setInterval(() => conv.prune(Date.now()), 60_000);
+   * ```
+   */
+  prune(now: number = Date.now()): number {
+    let n = 0;
+    for (const s of [...this.#msgs.values()]) {
+      if (s.kind !== 'message' && s.kind !== 'reply') continue;
+      const exp = this.#expiresAt(s);
+      if (exp === undefined || exp > now) continue;
+      const rel = this.#rels.get(s.id);
+      for (const r of rel ? [...rel.edits, ...rel.deletes, ...rel.reactions] : []) {
+        const rr = this.#rels.get(r.id);
+        for (const x of rr ? [...rr.edits, ...rr.deletes] : []) if (this.#msgs.delete(x.id)) n++;
+        this.#rels.delete(r.id);
+        if (this.#msgs.delete(r.id)) n++;
+      }
+      this.#rels.delete(s.id);
+      if (this.#msgs.delete(s.id)) n++;
+    }
+    this.#textCache.clear();
+    return n;
   }
 
   /**
@@ -556,11 +589,12 @@ export class Conversation {
    * ```
    */
   render(entry: TimelineEntry, context: RenderContext = {}, now: number = Date.now()): Rendering {
-    if (context.displayName !== this.#textCacheOwner || context.catalogs !== undefined) {
+    const locale = context.locale ?? 'en';
+    if (context.displayName !== this.#textCacheOwner || context.catalogs !== undefined || locale !== this.#textCacheLocale) {
       this.#textCache.clear();
       this.#textCacheOwner = context.catalogs === undefined ? context.displayName : undefined;
+      this.#textCacheLocale = locale;
     }
-    const locale = context.locale ?? 'en';
     const ctx: RenderContext = {
       ...context,
       sender: entry.sender,
@@ -570,8 +604,8 @@ export class Conversation {
         ((h) => {
           if (entry.replyTo?.status === 'loop') return { status: 'loop' };
           const ref = this.resolve(h, now);
-          const text = this.#textCache.get(`${h}|${locale}`);
-          return ref.status === 'available' && text !== undefined ? { ...ref, text } : ref;
+          const cached = ref.status === 'available' ? this.#textCache.get(h) : undefined;
+          return cached !== undefined ? { ...ref, text: stripFallback(cached.text, cached.fallbackRanges.text).trim() } : ref;
         }),
     };
     if (entry.content === null) {
@@ -593,7 +627,7 @@ export class Conversation {
     // Remember the body text of this version for quotes in later replies (bounded cache).
     if (context.resolveMessage === undefined && r.kind !== 'reaction') {
       if (this.#textCache.size >= 50_000) this.#textCache.clear();
-      this.#textCache.set(`${entry.versionId}|${locale}`, stripFallback(r.text, r.fallbackRanges.text).trim());
+      this.#textCache.set(entry.versionId, r);
     }
     if (!entry.edited) return r;
     const marker = translator(ctx)('edited.marker');

@@ -44,6 +44,10 @@ export function sanitizeMessageHtml(html: string): string {
  *
  * @param html - HTML from a message
  * @returns the tree
+ * @example
+ * ```ts
+ * htmlToTree('<b>hi</b>'); // [{ tag: 'b', attrs: {}, children: ['hi'] }]
+ * ```
  */
 export function htmlToTree(html: string): Node[] {
   return parseTree(sanitizeMessageHtml(html));
@@ -62,10 +66,16 @@ const commonmark = new MarkdownIt('commonmark', { html: false, linkify: false, t
  * @param src - markdown source
  * @param variant - the `variant` parameter of the media type (case-insensitive)
  * @returns the tree
+ * @example
+ * ```ts
+ * markdownToTree('**hi**'); // [{ tag: 'p', …, children: [{ tag: 'strong', … }] }]
+ * ```
  */
 export function markdownToTree(src: string, variant?: string): Node[] {
   const md = variant !== undefined && variant.toLowerCase() === 'commonmark' ? commonmark : gfm;
   if (INLINE_ONLY.test(src) && !LIST_START.test(src)) {
+    const fast = fastInline(src);
+    if (fast) return [{ tag: 'p', attrs: {}, children: fast }];
     // One line starting with a letter or digit (and not "1." / "1)") cannot open any block construct
     // (headings, quotes, lists, code, tables, breaks, link definitions all need another first
     // character or a second line), so the block pass is skipped: same result, much faster.
@@ -177,6 +187,10 @@ function firstText(el: El): { el: El; i: number } | undefined {
  *
  * @param text - plain text
  * @returns the tree
+ * @example
+ * ```ts
+ * plainToTree('a\nb'); // [{ tag: 'p', children: ['a', { tag: 'br' }, 'b'] }]
+ * ```
  */
 export function plainToTree(text: string): Node[] {
   const out: Node[] = [];
@@ -190,4 +204,74 @@ export function plainToTree(text: string): Node[] {
     out.push({ tag: 'p', attrs: {}, children });
   }
   return out;
+}
+
+const FAST_OK = /^[^\\`<>&!~|\n\r]*$/;
+const WORD = /[\p{L}\p{N}]/u;
+const LINK = /^\[([^[\]()*_]+)\]\(((?:https?|mailto):[A-Za-z0-9\-.~:/?#@$+,;=]+)\)/;
+
+/**
+ * A strict fast path for the most common chat markdown: single-line text with `**strong**`,
+ * `*em*`/`_em_` and `[label](http(s)/mailto URL)`. It accepts only unambiguous input (openers after a
+ * space or the start and before a letter/digit, closers after a letter/digit and before a space, the
+ * end or `.,;:?`, proper nesting) and returns undefined for anything else, which then goes to
+ * markdown-it. A property test checks it against markdown-it.
+ *
+ * @param src - one line of GFM-MIMI
+ * @returns the inline nodes, or undefined to defer to markdown-it
+ * @example
+ * ```ts
+ * fastInline('a **b**'); // ['a ', { tag: 'strong', attrs: {}, children: ['b'] }]
+ * ```
+ */
+export function fastInline(src: string): Node[] | undefined {
+  if (!FAST_OK.test(src)) return undefined;
+  const root: El = { tag: '#', attrs: {}, children: [] };
+  const stack: { el: El; delim: string }[] = [{ el: root, delim: '' }];
+  let text = '';
+  const flush = () => {
+    if (text) stack[stack.length - 1]!.el.children.push(text);
+    text = '';
+  };
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i]!;
+    if (c === '[') {
+      const m = LINK.exec(src.slice(i));
+      if (!m) return undefined;
+      flush();
+      stack[stack.length - 1]!.el.children.push({ tag: 'a', attrs: { href: m[2]! }, children: [m[1]!] });
+      i += m[0].length;
+      continue;
+    }
+    if (c === ']' || c === '(' && src[i - 1] === ']') return undefined;
+    if (c === '*' || c === '_') {
+      let j = i;
+      while (src[j] === c) j++;
+      const run = src.slice(i, j);
+      if (run.length > 2 || (c === '_' && run.length > 1)) return undefined;
+      const before = i === 0 ? ' ' : src[i - 1]!;
+      const after = j >= src.length ? ' ' : src[j]!;
+      const canOpen = (before === ' ') && WORD.test(after);
+      const canClose = WORD.test(before) && (after === ' ' || '.,;:?'.includes(after));
+      if (canOpen === canClose) return undefined;
+      if (canOpen) {
+        flush();
+        const el: El = { tag: run === '**' ? 'strong' : 'em', attrs: {}, children: [] };
+        stack[stack.length - 1]!.el.children.push(el);
+        stack.push({ el, delim: run });
+      } else {
+        if (stack.length < 2 || stack[stack.length - 1]!.delim !== run) return undefined;
+        flush();
+        stack.pop();
+      }
+      i = j;
+      continue;
+    }
+    text += c;
+    i++;
+  }
+  if (stack.length !== 1) return undefined;
+  flush();
+  return root.children;
 }

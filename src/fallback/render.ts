@@ -247,8 +247,13 @@ function lexLess(a: number[], b: number[]): boolean {
 function checkAlternatives(st: State, m: MultiPart): void {
   if (st.silent) return;
   const texts = new Map<string, string[]>();
+  const langs = new Map<string, number>();
   for (const p of m.parts) {
-    if (p.cardinality !== 'single' || !isTextType(p.contentType)) continue;
+    if (p.cardinality === 'single' && isTextType(p.contentType)) langs.set(p.language.toLowerCase(), (langs.get(p.language.toLowerCase()) ?? 0) + 1);
+  }
+  for (const p of m.parts) {
+    // Only same-language text alternatives are compared (different languages are expected to differ).
+    if (p.cardinality !== 'single' || !isTextType(p.contentType) || (langs.get(p.language.toLowerCase()) ?? 0) < 2) continue;
     const silent = newState(st.ctx, p, true);
     const b = renderPart(silent, p);
     if (!b) continue;

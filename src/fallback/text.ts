@@ -66,6 +66,10 @@ export function escapeMarkdown(s: string): string {
  *
  * @param s - text
  * @returns its length in code points
+ * @example
+ * ```ts
+ * codePointLength('a😀'); // 2
+ * ```
  */
 export function codePointLength(s: string): number {
   let n = 0;
@@ -115,7 +119,19 @@ export function codePointToUtf16(s: string, codePoint: number): number {
   return i;
 }
 
-/** Builds a {@link FallbackRange} for `s.slice(start, end)`. */
+/**
+ * Builds a {@link FallbackRange} for `s.slice(start, end)`.
+ *
+ * @param s - the rendered string
+ * @param start - UTF-16 start offset
+ * @param end - UTF-16 end offset (exclusive)
+ * @param kind - what the fallback stands for
+ * @returns the range
+ * @example
+ * ```ts
+ * rangeOf('😀 x', 0, 3, 'reply'); // { start: 0, end: 3, startCodePoint: 0, endCodePoint: 2, … }
+ * ```
+ */
 export function rangeOf(s: string, start: number, end: number, kind: FallbackRange['for']): FallbackRange {
   return {
     for: kind,
@@ -188,6 +204,10 @@ export interface MediaType {
  *
  * @param s - the content type
  * @returns essence and parameters
+ * @example
+ * ```ts
+ * parseMediaType('text/markdown;variant=GFM-MIMI'); // { essence: 'text/markdown', params: { variant: 'GFM-MIMI' } }
+ * ```
  */
 export function parseMediaType(s: string): MediaType {
   const hit = MT_CACHE.get(s);
@@ -222,6 +242,10 @@ export const LINK_SCHEMES = ['http', 'https', 'mailto', 'mimi'] as const;
  *
  * @param url - a URL
  * @returns the scheme
+ * @example
+ * ```ts
+ * schemeOf('HTTPS://x'); // 'https'
+ * ```
  */
 export function schemeOf(url: string): string | undefined {
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(url.trim());
@@ -265,7 +289,14 @@ function tryUrl(s: string): URL | undefined {
   }
 }
 
-/** True for user URIs that make a link a mention (draft "Link and Mention handling": IM URIs). */
+/** True for user URIs that make a link a mention (draft "Link and Mention handling": IM URIs).
+ * @param href - a link target
+ * @returns true for mimi: and im: URIs
+ * @example
+ * ```ts
+ * isMentionUri('mimi://example.com/u/alice'); // true
+ * ```
+ */
 export function isMentionUri(href: string): boolean {
   const s = schemeOf(href);
   return s === 'mimi' || s === 'im';
@@ -276,6 +307,10 @@ export function isMentionUri(href: string): boolean {
  *
  * @param id - bytes or hex
  * @returns lower-case hex
+ * @example
+ * ```ts
+ * idHex(new Uint8Array([1, 171])); // '01ab'
+ * ```
  */
 export function idHex(id: Uint8Array | string): string {
   if (typeof id === 'string') return /[A-F]/.test(id) ? id.toLowerCase() : id;

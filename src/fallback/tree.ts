@@ -38,6 +38,10 @@ const ATTR = /([^\s=>/]+)(?:="([^"]*)")?/g;
  *
  * @param s - serialized text
  * @returns the text
+ * @example
+ * ```ts
+ * decodeEntities('a &amp; b'); // 'a & b'
+ * ```
  */
 export function decodeEntities(s: string): string {
   if (!s.includes('&')) return s;
@@ -61,6 +65,10 @@ export function decodeEntities(s: string): string {
  *
  * @param html - sanitize-html or markdown-it output
  * @returns the top-level nodes
+ * @example
+ * ```ts
+ * parseTree('<p>x</p>'); // [{ tag: 'p', attrs: {}, children: ['x'] }]
+ * ```
  */
 export function parseTree(html: string): Node[] {
   const root: El = { tag: '#root', attrs: {}, children: [] };
@@ -108,7 +116,14 @@ export interface EmitEnv {
   readonly note: (what: 'mention' | 'link-text-mismatch' | 'link-scheme-downgrade' | 'mention-unresolved' | 'link-scheme', detail: string) => void;
 }
 
-/** Whether a URL may be a link target. */
+/** Whether a URL may be a link target.
+ * @param href - a URL
+ * @returns true for http, https, mailto and mimi
+ * @example
+ * ```ts
+ * linkAllowed('javascript:alert(1)'); // false
+ * ```
+ */
 export function linkAllowed(href: string): boolean {
   const s = schemeOf(href);
   return s !== undefined && (LINK_SCHEMES as readonly string[]).includes(s);
@@ -128,7 +143,16 @@ interface LinkInfo {
   readonly showTarget: boolean;
 }
 
+const LINKS = new WeakMap<El, LinkInfo>();
+
+/** Link facts are computed once per element and shared by the three emitters. */
 function linkInfo(el: El, env: EmitEnv): LinkInfo {
+  let info = LINKS.get(el);
+  if (!info) LINKS.set(el, (info = computeLinkInfo(el, env)));
+  return info;
+}
+
+function computeLinkInfo(el: El, env: EmitEnv): LinkInfo {
   const href = (el.attrs.href ?? '').trim();
   const label = textOf(el.children).replace(/\s+/g, ' ').trim();
   if (!href || !linkAllowed(href)) {
@@ -158,6 +182,10 @@ function linkInfo(el: El, env: EmitEnv): LinkInfo {
  * @param nodes - the tree
  * @param env - hooks
  * @returns plain text
+ * @example
+ * ```ts
+ * emitText(parseTree('<p>a</p><p>b</p>'), env); // 'a\n\nb'
+ * ```
  */
 export function emitText(nodes: readonly Node[], env: EmitEnv): string {
   return blocksText(nodes, env).replace(/\n{3,}/g, '\n\n').trim();
@@ -259,6 +287,10 @@ function prefixLines(s: string, p: string): string {
  *
  * @param s - text
  * @returns escaped text
+ * @example
+ * ```ts
+ * mdInline('*x*'); // '\\*x\\*'
+ * ```
  */
 export function mdInline(s: string): string {
   return s.replace(/[\\`*_[\]<>&|~]/g, (c) => '\\' + c);
@@ -279,6 +311,10 @@ function mdUrl(href: string): string {
  * @param nodes - the tree
  * @param env - hooks
  * @returns markdown
+ * @example
+ * ```ts
+ * emitMarkdown(parseTree('<strong>a</strong>'), env); // '**a**'
+ * ```
  */
 export function emitMarkdown(nodes: readonly Node[], env: EmitEnv): string {
   return blocksMd(nodes, env).replace(/\n{3,}/g, '\n\n').trim();
@@ -409,6 +445,10 @@ export const LINK_REL = 'noopener noreferrer nofollow';
  * @param nodes - the tree
  * @param env - hooks
  * @returns an HTML fragment
+ * @example
+ * ```ts
+ * emitHtml(parseTree('<a href="https://x">x</a>'), env); // '<a href="https://x" rel="noopener noreferrer nofollow">x</a>'
+ * ```
  */
 export function emitHtml(nodes: readonly Node[], env: EmitEnv): string {
   return nodes
@@ -453,7 +493,14 @@ function htmlNode(n: Node, env: EmitEnv): string {
   }
 }
 
-/** Text content of a tree (no hooks), for comparisons. */
+/** Text content of a tree (no hooks), for comparisons.
+ * @param nodes - the tree
+ * @returns the concatenated text
+ * @example
+ * ```ts
+ * plainOf(parseTree('<b>a</b>')); // 'a'
+ * ```
+ */
 export function plainOf(nodes: readonly Node[]): string {
   return textOf(nodes);
 }

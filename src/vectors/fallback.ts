@@ -32,6 +32,10 @@ export interface RenderContextJson {
  *
  * @param j - the JSON context
  * @returns the render context
+ * @example
+ * ```ts
+ * contextFromJson({ locale: 'fr', displayNames: { 'mimi://a/u/x': 'X' } });
+ * ```
  */
 export function contextFromJson(j: RenderContextJson = {}): RenderContext {
   const names = j.displayNames;

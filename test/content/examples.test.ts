@@ -164,3 +164,18 @@ describe('decoded fields match the .edn text', () => {
     expect(new TextDecoder().decode(fr.content)).toContain('cid:10@local.invalid');
   });
 });
+
+describe('decoded values are independent of the input buffer', () => {
+  it('mutating the input after decoding changes nothing (small and large byte strings)', () => {
+    for (const name of ['multipart-3', 'attachment', 'expiring']) {
+      const input = new Uint8Array(example(name));
+      const c = decodeContent(input);
+      const before = bytesToHex(encodeContent(c));
+      input.fill(0);
+      expect(bytesToHex(encodeContent(c)), name).toBe(before);
+    }
+  });
+  it('maxBytes limits the input', () => {
+    expect(() => decodeContent(example('original'), { maxBytes: 10 })).toThrow(expect.objectContaining({ code: 'cbor/too-large' }));
+  });
+});

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 export const EXAMPLES_DIR = fileURLToPath(new URL('../../../shared/specs/mimi-content/examples/', import.meta.url));
 export const STATUS_DIR = fileURLToPath(new URL('../../../shared/specs/message-status/', import.meta.url));
 
-export function hex(h: string): Uint8Array {
+export function hex(h: string): Uint8Array<ArrayBuffer> {
   const clean = h.replace(/[^0-9a-fA-F]/g, '');
   const out = new Uint8Array(clean.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(clean.slice(2 * i, 2 * i + 2), 16);

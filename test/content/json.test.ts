@@ -104,6 +104,7 @@ describe('JSON mapping', () => {
     expect(code(() => contentFromJson({ ...good, nestedPart: { ...good.nestedPart, cardinality: 'weird' } }))).toBe('content/unknown-cardinality');
     expect(code(() => contentFromJson({ ...good, __proto__: { x: 1 } }))).toBe('ok');
     expect(code(() => contentFromJson(JSON.parse(JSON.stringify(good).replace('{', '{"__proto__":{"x":1},'))))).toBe('content/bad-structure');
+    expect(contentFromJson({ ...good, extensions: { ...good.extensions, other: {} } }).extensions.other).toBeUndefined();
     expect(code(() => cborFromJson({ simple: 21 }))).toBe('json/invalid-value');
     expect(code(() => cborFromJson({ bytes: 'ab', extra: 1 }))).toBe('json/invalid-value');
     expect(code(() => cborToJson(1.5 as unknown as CborValue))).toBe('json/unencodable');

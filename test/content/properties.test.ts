@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeCbor, type CborValue } from '../../src/cbor/index.js';
+import { decodeCbor, encodeCbor, type CborValue } from '../../src/cbor/index.js';
 import {
   MimiContentSchema,
   MimiError,
+  contentFromCbor,
   contentFromJson,
   contentToJson,
   decodeContent,
@@ -83,7 +84,26 @@ describe('properties', () => {
   });
 });
 
+/** The general path (decodeCbor + contentFromCbor), to compare with decodeContent's fast path. */
+function general(bytes: Uint8Array): MimiContent | string {
+  try {
+    return contentFromCbor(decodeCbor(bytes, { allowTags: true }));
+  } catch (e) {
+    if (!(e instanceof MimiError)) throw e;
+    return e.code;
+  }
+}
+
 function onlyMimiErrors(bytes: Uint8Array): void {
+  // Fast and general decoding agree: same value, or the same error code.
+  let fast: MimiContent | string;
+  try {
+    fast = decodeContent(bytes, { checks: false });
+  } catch (e) {
+    if (!(e instanceof MimiError)) throw e;
+    fast = e.code;
+  }
+  expect(fast).toEqual(general(bytes));
   let c: MimiContent;
   try {
     c = decodeContent(bytes);

@@ -214,6 +214,18 @@ describe('Conversation: replies, expiry, topics', () => {
     expect(conv.view(60_000).entries).toEqual([]);
   });
 
+  it('prune forgets expired messages and their relations', () => {
+    const conv = new Conversation();
+    conv.add(m(0x01, ALICE, 1000, msg(plain('x'), { expires: { relative: true, time: 10 } })));
+    conv.add(m(0x02, BOB, 1001, msg(plain('👍', 2), { inReplyTo: sid(0x01) })));
+    conv.add(m(0x03, ALICE, 1002, msg(plain('y'), { replaces: sid(0x01) })));
+    conv.add(m(0x04, BOB, 1003, msg(plain('stays'))));
+    expect(conv.prune(5000)).toBe(0);
+    expect(conv.prune(11_000)).toBe(3);
+    expect(conv.size).toBe(1);
+    expect(conv.view(11_000).entries.map((e) => e.id)).toEqual([sid(0x04)]);
+  });
+
   it('reply loops are detected (§4.1) and the target is "not available"', () => {
     const conv = new Conversation();
     conv.add(m(0x01, ALICE, 1, msg(plain('a'), { inReplyTo: sid(0x02) })));

@@ -237,6 +237,14 @@ const made: V[] = [
     html: `<p><a href="https://example.com/foobar" rel="${REL}">example.com/foobar</a> and <a href="http://example.com/foobar" rel="${REL}">https://example.com/foobar</a> <span class="mimi-link-target">(http://example.com/foobar)</span></p>`,
     warnings: ['link-scheme-downgrade'],
   }),
+  r('link/other-schemes', 'Decision D2: an ftp: link is shown as its text only; mailto: is a link, and its differing text shows the target.', C(msg(md('[f](ftp://example.com/f) and [m](mailto:a@example.com)'))), {}, {
+    kind: 'message',
+    text: 'f and m (mailto:a@example.com)',
+    markdown: 'f and [m](<mailto:a@example.com>) (mailto:a@example.com)',
+    html: `<p>f and <a href="mailto:a@example.com" rel="${REL}">m</a> <span class="mimi-link-target">(mailto:a@example.com)</span></p>`,
+    rules: ['text-markdown', 'link-scheme', 'link-target-visible'],
+    warnings: ['link-text-mismatch'],
+  }),
   r('mention/spoofed-hint', '§9.6: the link text is only a hint: "[@Bob Jones](alice)" renders as Alice\'s display name.', C(msg(md('ping [@Bob Jones](mimi://example.com/u/alice-smith)'))), names, {
     kind: 'message',
     text: 'ping @Alice Smith',

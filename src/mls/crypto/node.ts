@@ -226,7 +226,7 @@ export const NODE_PROVIDER_SUITES = [
  * @throws never at creation; ts-mls `CryptoError` from the primitives on bad keys or failed authentication
  * @example
  * ```ts
- * import { createNodeCryptoProvider } from 'mimi-kit/mls/crypto/node';
+ * import { createNodeCryptoProvider } from './node.js'; // internal module of mimi-kit's mls area
  * const cs = await getCiphersuiteImpl(getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519'), createNodeCryptoProvider());
  * ```
  */

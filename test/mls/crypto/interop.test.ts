@@ -8,11 +8,13 @@ import {
   createApplicationMessage,
   createCommit,
   createGroup,
+  decodeGroupState,
   decodeMlsMessage,
   defaultCapabilities,
   defaultCryptoProvider,
   defaultLifetime,
   emptyPskIndex,
+  encodeGroupState,
   encodeMlsMessage,
   generateKeyPackage,
   getCiphersuiteFromName,
@@ -183,6 +185,32 @@ describe.each(pairs)('alice on %s, bob on %s (carol on alice’s provider)', (pa
     }
     // untampered still decrypts
     expect((await receive(bob, s.msg, csB)).text).toBe('integrity');
+  });
+});
+
+describe('switching provider mid-life', () => {
+  it('a member created on the default provider (48-byte PKCS#8 signature key) continues on the node provider after a state round trip', async () => {
+    const csDefault = await getCiphersuiteImpl(SUITE1, defaultCryptoProvider);
+    const csNode = await getCiphersuiteImpl(SUITE1, createNodeCryptoProvider());
+    const csBob = await getCiphersuiteImpl(SUITE1, createBrowserCryptoProvider());
+    const a = await keyPackage('alice', csDefault);
+    expect(a.priv.signaturePrivateKey).toHaveLength(48);
+    const b = await keyPackage('bob', csBob);
+    let alice = await createGroup(enc.encode('switch'), a.kp, a.priv, [], csDefault);
+    // persist and reload Alice's state, then continue with our provider
+    alice = { ...decodeGroupState(encodeGroupState(alice), 0)![0], clientConfig: alice.clientConfig };
+    const add = await createCommit(
+      { state: alice, cipherSuite: csNode },
+      { extraProposals: [{ proposalType: 'add', add: { keyPackage: b.kp } }], ratchetTreeExtension: true },
+    );
+    alice = add.newState;
+    let bob = await joinGroup(welcomeOf(add.welcome), b.kp, b.priv, emptyPskIndex, csBob);
+    const s = await send(alice, 'switched', csNode);
+    const r = await receive(bob, s.msg, csBob);
+    bob = r.state;
+    expect(r.text).toBe('switched');
+    const back = await send(bob, 'ack', csBob);
+    expect((await receive(s.state, back.msg, csDefault)).text).toBe('ack');
   });
 });
 

@@ -4,7 +4,7 @@
  * plus RFC 5869 and RFC 9180 test vectors.
  */
 import { createHash, createHmac, hkdfSync, sign as nodeSign, generateKeyPairSync } from 'node:crypto';
-import { ed25519 } from '@noble/curves/ed25519.js';
+import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
 import { defaultCryptoProvider, getCiphersuiteFromName, getCiphersuiteImpl, type CiphersuiteImpl } from 'ts-mls';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -352,6 +352,17 @@ describe('internals', () => {
     expect(l.size).toBe(2);
     expect(l.getOrSet('a', () => 100)).toBe(1);
     expect(l.getOrSet('b', () => 200)).toBe(200);
+  });
+
+  it('browser X25519 public keys (fixed-base Edwards path) equal noble x25519 and node:crypto', () => {
+    const dh = _browserPrimitives.nobleX25519();
+    const ndh = _nodePrimitives.nodeX25519();
+    for (let i = 0; i < 30; i++) {
+      const raw = rand(32);
+      const expected = toHex(x25519.getPublicKey(raw));
+      expect(toHex(dh.publicFromPrivate({ type: 'private', raw }))).toBe(expected);
+      expect(toHex(ndh.publicFromPrivate({ type: 'private', raw }))).toBe(expected);
+    }
   });
 
   it('hkdfExtract/hkdfExpand equal node:crypto hkdfSync', () => {
