@@ -104,7 +104,7 @@ export async function run(): Promise<void> {
     ['attachment', example('attachment'), ctx],
     ['multipart-3 (nested, cid)', example('multipart-3'), ctx],
   ];
-  for (const [name, c, cx] of cases) ms.push(await measure('render one message', name, () => render(c, cx), { minTimeMs: 500, batch: 50 }));
+  for (const [name, c, cx] of cases) ms.push(await measure('render one message', name, () => render(c, cx), { minTimeMs: 500, batch: 50, warmup: 2000 }));
 
   const N = 100_000;
   const msgs = mixed(N);

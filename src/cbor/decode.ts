@@ -70,7 +70,7 @@ export class CborReader {
   reset(bytes: Uint8Array): void {
     this.bytes = bytes;
     this.pos = 0;
-    this.path.length = 0;
+    if (this.path.length !== 0) this.path.length = 0;
     this.dataView = undefined;
     this.copy = undefined;
   }

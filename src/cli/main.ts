@@ -22,15 +22,16 @@ export const nodeIO: CliIO = {
   readInput: async (p) => (p === '-' ? readStdin() : new Uint8Array(await readFile(p))),
 };
 
-async function loadCommands(): Promise<CliCommand[]> {
+async function loadCommands(first: string | undefined): Promise<CliCommand[]> {
   const all: CliCommand[] = [];
-  for (const load of COMMAND_MODULES) all.push(...(await load()).commands);
+  const wanted = COMMAND_MODULES.filter((m) => first !== undefined && m.words.includes(first));
+  for (const m of wanted.length > 0 ? wanted : COMMAND_MODULES) all.push(...(await m.load()).commands);
   return all;
 }
 
 function help(commands: readonly CliCommand[]): string {
   const lines = ['usage: mimi <command> [options]', '', 'commands:'];
-  for (const c of commands) lines.push(`  ${c.usage.padEnd(52)} ${c.summary}`);
+  for (const c of commands) lines.push(`  mimi ${c.usage}`, `      ${c.summary}`);
   return lines.join('\n');
 }
 
@@ -46,7 +47,7 @@ function help(commands: readonly CliCommand[]): string {
  * ```
  */
 export async function runCli(argv: readonly string[], io: CliIO = nodeIO): Promise<number> {
-  const commands = await loadCommands();
+  const commands = await loadCommands(argv[0]);
   // Longest match first so "vectors verify" wins over a hypothetical "vectors".
   const sorted = [...commands].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length);
   const command = sorted.find((c) => {

@@ -322,7 +322,12 @@ export class Conversation {
     }
     if ((s.kind === 'edit' || s.kind === 'delete' || s.kind === 'unlike') && s.sender !== root.sender) {
       // draft §9.3: only the original sender, unless a concrete authorization policy allows it.
-      const ok = this.#authorize?.({ kind: s.kind === 'edit' ? 'edit' : 'delete', actor: s.sender, targetSender: root.sender, targetId: root.id }) ?? false;
+      let ok = false;
+      try {
+        ok = this.#authorize?.({ kind: s.kind === 'edit' ? 'edit' : 'delete', actor: s.sender, targetSender: root.sender, targetId: root.id }) === true;
+      } catch {
+        ok = false; // a failing policy refuses; it must not leave the buffers half-updated
+      }
       if (!ok) return this.#reject(s, root, 'not-authorized');
     }
     if (s.kind === 'reaction' && root.kind === 'reaction') return this.#reject(s, root, 'bad-target');

@@ -186,12 +186,21 @@ export function humanSize(bytes: number, units: string, locale: string): string 
   }
   let num: string;
   try {
-    num = new Intl.NumberFormat(locale, { maximumFractionDigits: i === 0 ? 0 : 1, minimumFractionDigits: i === 0 ? 0 : 1 }).format(v);
+    const key = `${locale}|${i === 0 ? 0 : 1}`;
+    let f = NUMBER_FORMATS.get(key);
+    if (!f) {
+      if (NUMBER_FORMATS.size >= 64) NUMBER_FORMATS.clear();
+      const d = i === 0 ? 0 : 1;
+      NUMBER_FORMATS.set(key, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: d, minimumFractionDigits: d })));
+    }
+    num = f.format(v);
   } catch {
     num = i === 0 ? String(v) : v.toFixed(1);
   }
   return `${num} ${names[i] ?? ''}`.trim();
 }
+
+const NUMBER_FORMATS = new Map<string, Intl.NumberFormat>();
 
 /** A parsed media type: lower-case `type/subtype` and parameters (names lower-case). */
 export interface MediaType {

@@ -52,6 +52,9 @@ describe('draft examples', () => {
     expect(v).toHaveLength(7);
     expect(v[1]).toBe(1644387225019);
     expect(v[3]).toBe(4);
+    // README trap: implied-original still carries the -07 message ID, not the -08 ID of original.cbor.
+    expect(bytesToHex(v[0] as Uint8Array)).toBe('01b0084467273cc43d6f0ebeac13eb84229c4fffe8f6c3594c905f47779e5a79');
+    expect(bytesToHex(messageId(example('original')))).toBe(bytesToHex(ORIGINAL_ID));
     expect(encodeCbor(decodeCbor(b))).toEqual(b);
   });
 });

@@ -125,6 +125,14 @@ describe('Conversation: edits and deletes', () => {
     expect(conv.add(m(0x02, ALICE, 2, msg(plain('y'), { replaces: sid(0x01) }))).status).toBe('applied');
   });
 
+  it('a throwing authorization callback refuses', () => {
+    const conv = new Conversation({ authorize: () => { throw new Error('policy down'); } });
+    conv.add(m(0x02, BOB, 2, msg(plain('edit'), { replaces: sid(0x01) })));
+    conv.add(m(0x01, ALICE, 1, msg(plain('x'))));
+    expect(conv.view(NOW).rejected.map((r) => r.reason)).toEqual(['not-authorized']);
+    expect(conv.view(NOW).pending).toBe(0);
+  });
+
   it('a delete wins over any edit, earlier or later', () => {
     const conv = new Conversation();
     conv.add(m(0x01, ALICE, 1, msg(plain('x'))));

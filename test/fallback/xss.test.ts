@@ -1,7 +1,8 @@
+import fc from 'fast-check';
 import sanitizeHtml from 'sanitize-html';
 import { describe, expect, it } from 'vitest';
 import { render, SANITIZE_OPTIONS, sanitizeMessageHtml } from '../../src/fallback/index.js';
-import { external, htmlPart, md, msg, plain } from './fixtures.js';
+import { external, htmlPart, md, msg, multi, plain } from './fixtures.js';
 
 /** Payloads from the usual XSS cheat sheets, for HTML and markdown bodies. */
 const HTML_ATTACKS = [
@@ -118,5 +119,33 @@ describe('XSS: plain text, names and attachments', () => {
       assertSafe(r.html);
       expect(r.html).not.toContain('<a ');
     }
+  });
+});
+
+describe('property: any body renders without throwing, and the HTML stays inside the allowlist', () => {
+  const chunk = fc.constantFrom('<', '>', '&', '"', "'", '=', '/', ' ', 'a', 'script', 'img', 'src', 'href', 'on', 'error', 'javascript:', 'data:', '[', ']', '(', ')', '*', '_', '`', '\n', '😀', '\u202e', 'mimi://x/u/y', 'cid:1@local.invalid', '<a ', '<img ', '</', '!', '#', '|', '-');
+  const text = fc.array(chunk, { maxLength: 40 }).map((a) => a.join(''));
+  const leaf = fc.oneof(
+    text.map((t) => plain(t)),
+    text.map((t) => md(t)),
+    text.map((t) => htmlPart(t)),
+    fc.tuple(text, fc.integer({ min: 0, max: 255 })).map(([t, d]) => plain(t, d)),
+    text.map((t) => external({ url: t, filename: t, description: t })),
+  );
+  const body = fc.oneof(leaf, fc.tuple(fc.constantFrom('chooseOne', 'singleUnit', 'processAll') as fc.Arbitrary<'chooseOne' | 'singleUnit' | 'processAll'>, fc.array(leaf, { minLength: 2, maxLength: 3 })).map(([sem, parts]) => multi(sem, parts)));
+
+  it('holds', () => {
+    fc.assert(
+      fc.property(body, fc.boolean(), (part, reply) => {
+        const r = render(msg(part, reply ? { inReplyTo: '01'.padEnd(64, 'a') } : {}), {
+          resolveMessage: () => ({ status: 'available', sender: 'mimi://x/u/<b>', content: msg(part) }),
+        });
+        assertSafe(r.html);
+        for (const f of ['text', 'markdown', 'html'] as const) {
+          for (const x of r.fallbackRanges[f]) expect(x.end).toBeLessThanOrEqual(r[f].length);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

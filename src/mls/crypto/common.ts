@@ -228,7 +228,13 @@ function asKey(k: PrivateKey | PublicKey, type: 'private' | 'public'): KemKey {
  *
  * @internal
  */
-export function makeHpke(dhp: DhPrim, h: SyncHash, kdfId: number, aead: AeadPrim): Hpke {
+export function makeHpke(
+  dhp: DhPrim,
+  h: SyncHash,
+  kdfId: number,
+  aead: AeadPrim,
+  bytesEqual: (a: Uint8Array, b: Uint8Array) => boolean = equalBytes,
+): Hpke {
   // RFC 9180 §4.1: suite_id = concat("KEM", I2OSP(kem_id, 2))
   const kemSuite = concat(utf8.encode('KEM'), i2osp2(dhp.kemId));
   // RFC 9180 §5.1: suite_id = concat("HPKE", I2OSP(kem_id,2), I2OSP(kdf_id,2), I2OSP(aead_id,2))
@@ -267,8 +273,23 @@ export function makeHpke(dhp: DhPrim, h: SyncHash, kdfId: number, aead: AeadPrim
     return extractAndExpand(dh, concat(enc, publicOf(skR)));
   };
   // RFC 9180 §5.1 KeySchedule, mode_base
+  // A Welcome seals the GroupSecrets of every new member with the same info (RFC 9420 §12.4.3.1:
+  // EncryptWithLabel(init_key, "Welcome", encrypted_group_info, …)), which holds the whole ratchet
+  // tree when it travels in the GroupInfo. Remember the last info_hash (public data) so N joiners
+  // cost one hash of it instead of N.
+  let lastInfo: Uint8Array | undefined;
+  let lastInfoHash: Uint8Array | undefined;
+  const infoHashOf = (info: Uint8Array): Uint8Array => {
+    if (lastInfo !== undefined && lastInfoHash !== undefined && lastInfo.length === info.length && bytesEqual(lastInfo, info)) return lastInfoHash;
+    const ih = labeledExtract(hpkeSuite, empty, 'info_hash', info);
+    if (info.length >= 1024) {
+      lastInfo = new Uint8Array(info);
+      lastInfoHash = ih;
+    }
+    return ih;
+  };
   const keySchedule = (sharedSecret: Uint8Array, info: Uint8Array) => {
-    const infoHash = labeledExtract(hpkeSuite, empty, 'info_hash', info);
+    const infoHash = infoHashOf(info);
     const ctx = concat(new Uint8Array([0]), pskIdHash, infoHash);
     const secret = labeledExtract(hpkeSuite, sharedSecret, 'secret', empty);
     return {

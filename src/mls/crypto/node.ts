@@ -53,7 +53,8 @@ function nodeHash(alg: 'sha256' | 'sha384' | 'sha512', size: number): SyncHash {
     size,
     digest: (data) => toU8(digest(data)),
     hmac(key, data) {
-      if (!oneShot) return toU8(createHmac(alg, key).update(data).digest());
+      // Long inputs: streaming createHmac avoids copying the data (one-shot wins only below ~1 KiB).
+      if (!oneShot || data.length > 1024) return toU8(createHmac(alg, key).update(data).digest());
       // RFC 2104 HMAC over the one-shot hash (about 2x faster than createHmac for short inputs).
       const k = key.length > block ? digest(key) : key;
       ipad.fill(0x36);
@@ -68,7 +69,7 @@ function nodeHash(alg: 'sha256' | 'sha384' | 'sha512', size: number): SyncHash {
       const outer = new Uint8Array(block + size);
       outer.set(opad, 0);
       outer.set(digest(inner), block);
-      inner.fill(0);
+      inner.fill(0, 0, block);
       const mac = toU8(digest(outer));
       outer.fill(0);
       ipad.fill(0);
@@ -249,7 +250,9 @@ export function createNodeCryptoProvider(options: NodeCryptoProviderOptions = {}
         hash: makeHash(h),
         kdf: makeKdf(h),
         signature: nodeEd25519(cacheSize),
-        hpke: makeHpke(nodeX25519(), h, 0x0001, nodeAead(aeadKind)),
+        hpke: makeHpke(nodeX25519(), h, 0x0001, nodeAead(aeadKind), (a, b) =>
+          Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength)),
+        ),
         rng: { randomBytes: (n: number) => toU8(randomBytes(n)) },
         name: cs.name,
       };

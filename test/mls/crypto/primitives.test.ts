@@ -17,6 +17,7 @@ const toHex = (b: Uint8Array | ArrayBuffer): string => Buffer.from(b instanceof 
 const ab = (b: Uint8Array): ArrayBuffer => new Uint8Array(b).buffer as ArrayBuffer;
 const rand = (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n));
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
 
 const SUITE1 = getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519');
 
@@ -62,6 +63,7 @@ describe.each(cases)('%s provider, suite 0x0001', (_name, make) => {
       [32, 10],
       [64, 100],
       [100, 33],
+      [32, 5000],
     ] as const) {
       const k = rand(kl);
       const d = rand(dl);
@@ -245,6 +247,21 @@ describe.each(cases)('%s provider, suite 0x0001', (_name, make) => {
     expect(toHex(await ref.hpke.importSecret(refSk, ctx, e1.enc, 32, new Uint8Array(0)))).toBe(toHex(e1.secret));
     const e2 = await ref.hpke.exportSecret(refPk, ctx, 32, new Uint8Array(0));
     expect(toHex(await cs.hpke.importSecret(privateKey, ctx, e2.enc, 32, new Uint8Array(0)))).toBe(toHex(e2.secret));
+  });
+
+  it('HPKE with a large repeated info (Welcome with the tree) stays correct across the info_hash cache', async () => {
+    const info = rand(5000);
+    const info2 = new Uint8Array(info);
+    info2[4999]! ^= 1; // same length, differs in the last byte
+    for (const inf of [info, info, info2, info, new Uint8Array(info2)]) {
+      const { privateKey, publicKey } = await cs.hpke.generateKeyPair();
+      const refSk = await ref.hpke.importPrivateKey(await cs.hpke.exportPrivateKey(privateKey));
+      const { ct, enc } = await cs.hpke.seal(publicKey, utf8('gs'), inf);
+      expect(dec(await ref.hpke.open(refSk, enc, ct, inf))).toBe('gs');
+      const other = inf === info ? info2 : info;
+      await expect(ref.hpke.open(refSk, enc, ct, other)).rejects.toThrow();
+      await expect(cs.hpke.open(privateKey, enc, ct, other)).rejects.toThrow();
+    }
   });
 
   it('HPKE open fails on tampered ct/enc/info/aad, wrong key, and malformed keys', async () => {
