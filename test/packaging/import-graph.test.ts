@@ -38,6 +38,13 @@ describe('entry points load only what they need', () => {
     });
   }
 
+  for (const entry of ['src/cli/content-commands.ts', 'src/cli/fallback-commands.ts', 'src/cli/room-commands.ts', 'src/vectors/content.ts']) {
+    it(`${entry} never loads ts-mls (mimi decode/render/room/vectors stay light)`, () => {
+      const { bare } = reachable(entry);
+      expect([...bare].filter((s) => s.startsWith('ts-mls'))).toEqual([]);
+    });
+  }
+
   it('only src/mls imports ts-mls and only src/cbor-adjacent code stays free of cbor-x', () => {
     const all = reachable('src/index.ts');
     for (const f of all.files) expect(f.includes('/src/mls/') || !readFileSync(f, 'utf8').includes("'ts-mls")).toBe(true);
