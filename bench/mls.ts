@@ -96,7 +96,11 @@ async function messages(label: string, make: Make, baseline: boolean): Promise<M
  * time (ts-mls states are immutable, so the same commit/process/join can be repeated).
  */
 async function heavy<T>(group: string, label: string, n: number, fn: () => Promise<T>): Promise<{ m: Measurement; result: T }> {
+  const c0 = process.cpuUsage();
   const once = await measureOnce(group, label, fn);
+  const cpu = process.cpuUsage(c0);
+  // process CPU time of the single run: less sensitive than wall time to other load on the machine
+  once.m.extra = { cpuMsOnce: Math.round((cpu.user + cpu.system) / 1000) };
   if (n <= 100) {
     const rep = await measure(group, label, fn, { minTimeMs: 400, minSamples: 5, maxSamples: 50, warmup: 1 });
     once.m.medianMs = rep.medianMs;
@@ -120,6 +124,7 @@ async function bigCommit(label: string, make: Make, n: number, baseline: boolean
     createCommit({ state: alice, cipherSuite: cs }, { extraProposals: proposals, ratchetTreeExtension: false }),
   );
   commit.m.extra = {
+    ...commit.m.extra,
     keyPackagesMs: Math.round(kpMs),
     commitBytes: encodeMlsMessage(commit.result.commit).length,
     welcomeBytes: encodeMlsMessage({ version: 'mls10', wireformat: 'mls_welcome', welcome: commit.result.welcome! } as MLSMessage).length,
@@ -145,7 +150,7 @@ async function bigCommit(label: string, make: Make, n: number, baseline: boolean
     const rt = await heavy(`commit +${n}, tree in Welcome`, label, n, () =>
       createCommit({ state: alice, cipherSuite: cs }, { extraProposals: proposals, ratchetTreeExtension: true }),
     );
-    rt.m.extra = { welcomeBytes: encodeMlsMessage({ version: 'mls10', wireformat: 'mls_welcome', welcome: rt.result.welcome! } as MLSMessage).length };
+    rt.m.extra = { ...rt.m.extra, welcomeBytes: encodeMlsMessage({ version: 'mls10', wireformat: 'mls_welcome', welcome: rt.result.welcome! } as MLSMessage).length };
     if (baseline) rt.m.baseline = true;
     out.push(rt.m);
     const j2 = await heavy(`join, tree in Welcome (N=${n})`, label, n, () =>

@@ -31,6 +31,7 @@ export class MimiError extends Error {
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
   /**
+   * Creates an error; mimi-kit throws these, applications rarely need to.
    * @param code - stable error code (`area/what`)
    * @param message - human-readable explanation
    * @param options - path to the bad field, details, and the underlying cause

@@ -1,12 +1,20 @@
 /**
  * mimi-kit: IETF MIMI for TypeScript.
  *
- * The root entry re-exports what most users need; each area also has its own subpath:
- * `mimi-kit/content`, `mimi-kit/fallback`, `mimi-kit/room`, `mimi-kit/mls`, `mimi-kit/vectors`,
- * `mimi-kit/cbor`. The root does not load ts-mls; import `mimi-kit/mls` for encrypted rooms.
+ * The root re-exports the foundation: the error type, deterministic CBOR and the MIMI content format
+ * (everything of `mimi-kit/content`). Each other area has its own subpath — `mimi-kit/fallback`,
+ * `mimi-kit/room`, `mimi-kit/mls`, `mimi-kit/vectors` — so that importing the root never loads the
+ * markdown/HTML libraries or ts-mls.
+ *
+ * @example
+ * ```ts
+ * import { plainText, encodeContent, messageId } from 'mimi-kit';
+ * const bytes = encodeContent(plainText('hi', { senderUri: 'mimi://a.example/u/alice', roomUri: 'mimi://a.example/r/r1' }));
+ * messageId(bytes); // 32 bytes, first 0x01
+ * ```
  *
  * @module
  */
-export { MimiError, safely, type Result } from './errors.js';
-export * from './cbor/index.js';
-export { render, Conversation, type Rendering, type RenderContext, type ReceivedMessage, type TimelineView, type TimelineEntry, type AuthorizeAction } from './fallback/index.js';
+export { safely, asMimiError } from './errors.js';
+export { decodeCbor, encodeCbor, CBOR_DECODE_DEFAULTS, type CborDecodeOptions } from './cbor/index.js';
+export * from './content/index.js';

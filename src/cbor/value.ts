@@ -9,13 +9,17 @@
 
 /** A CBOR floating-point number (major type 7). Kept apart from integers so `1.0` is not re-encoded as `1`. */
 export class CborFloat {
-  /** @param value - the number (NaN allowed; encoded as the canonical half-precision NaN `0xf97e00`) */
+  /**
+   * Wraps a float.
+   * @param value - the number (NaN allowed; encoded as the canonical half-precision NaN `0xf97e00`)
+   */
   constructor(readonly value: number) {}
 }
 
 /** A tagged data item (RFC 8949 §3.4). Strict decoding rejects tags unless `allowTags` is set. */
 export class CborTag {
   /**
+   * Wraps a tagged item.
    * @param tag - the tag number (a safe non-negative integer)
    * @param value - the enclosed data item
    */
@@ -27,7 +31,10 @@ export class CborTag {
 
 /** A simple value other than false/true/null/undefined (RFC 8949 §3.3): 0–19 or 32–255. */
 export class CborSimple {
-  /** @param value - the simple value number */
+  /**
+   * Wraps a simple value.
+   * @param value - the simple value number
+   */
   constructor(readonly value: number) {}
 }
 

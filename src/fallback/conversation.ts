@@ -146,8 +146,8 @@ interface Stored {
   readonly content: MimiContent;
   readonly kind: MessageKind;
   /** Direct target (replaces for edit/delete/unlike, inReplyTo for reaction), hex. */
-  readonly target?: string;
-  readonly inReplyTo?: string;
+  readonly target: string | undefined;
+  readonly inReplyTo: string | undefined;
 }
 
 interface Rel {
@@ -188,7 +188,9 @@ export class Conversation {
   readonly #rejections = new Map<string, Rejection>();
   #rejectedCount = 0;
   /** Body text by `versionId|locale`, for reply quotes; cleared when the display-name resolver changes. */
-  readonly #textCache = new Map<string, Rendering>();
+  readonly #textCache = new Map<string, string>();
+  /** Version IDs that some reply references (from the last view): only those are cached. */
+  #quoted = new Set<string>();
   #textCacheOwner: unknown = undefined;
   #textCacheLocale = 'en';
   #evicted = 0;
@@ -248,8 +250,8 @@ export class Conversation {
       ts: msg.hubTimestamp,
       content: c,
       kind,
-      ...(target !== undefined ? { target } : {}),
-      ...(c.inReplyTo !== null ? { inReplyTo: idHex(c.inReplyTo) } : {}),
+      target, // one object shape for every message (fast property access)
+      inReplyTo: c.inReplyTo !== null ? idHex(c.inReplyTo) : undefined,
     };
     this.#msgs.set(id, stored);
     let outcome: AddOutcome;
@@ -452,6 +454,7 @@ export class Conversation {
     const entries: TimelineEntry[] = [];
     let nextExpiry: number | undefined;
     const loops = this.#loopSet();
+    const quoted = new Set<string>();
     const originals: Stored[] = [];
     for (const s of this.#msgs.values()) if ((s.kind === 'message' || s.kind === 'reply') && !this.#pendingOrder.has(s.id)) originals.push(s);
     originals.sort(before);
@@ -486,10 +489,14 @@ export class Conversation {
         e.deletedBy = del.sender;
         e.deletedAt = del.ts;
       }
-      if (s.inReplyTo !== undefined) e.replyTo = this.#replyTarget(s, loops, now);
+      if (s.inReplyTo !== undefined) {
+        e.replyTo = this.#replyTarget(s, loops, now);
+        quoted.add(s.inReplyTo);
+      }
       if (exp !== undefined) e.expiresAt = exp;
       entries.push(e);
     }
+    this.#quoted = quoted;
     const topics = new Map<string, string[]>();
     for (const e of entries) {
       if (e.topicId === '') continue;
@@ -609,8 +616,8 @@ export class Conversation {
         ((h) => {
           if (entry.replyTo?.status === 'loop') return { status: 'loop' };
           const ref = this.resolve(h, now);
-          const cached = ref.status === 'available' ? this.#textCache.get(h) : undefined;
-          return cached !== undefined ? { ...ref, text: stripFallback(cached.text, cached.fallbackRanges.text).trim() } : ref;
+          const text = ref.status === 'available' ? this.#textCache.get(h) : undefined;
+          return text !== undefined ? { ...ref, text } : ref;
         }),
     };
     if (entry.content === null) {
@@ -630,9 +637,9 @@ export class Conversation {
     }
     const r = render(entry.content, ctx);
     // Remember the body text of this version for quotes in later replies (bounded cache).
-    if (context.resolveMessage === undefined && r.kind !== 'reaction') {
+    if (context.resolveMessage === undefined && this.#quoted.has(entry.versionId)) {
       if (this.#textCache.size >= 50_000) this.#textCache.clear();
-      this.#textCache.set(entry.versionId, r);
+      this.#textCache.set(entry.versionId, stripFallback(r.text, r.fallbackRanges.text).trim());
     }
     if (!entry.edited) return r;
     const marker = translator(ctx)('edited.marker');

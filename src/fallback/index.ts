@@ -55,3 +55,4 @@ export type {
   ActionRequest,
   AuthorizeAction,
 } from './types.js';
+export { MimiError, type Result } from '../errors.js';

@@ -18,7 +18,7 @@ const HTML_ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
  * ```
  */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>]/g, (c) => HTML_ESC[c]!);
+  return /[&<>]/.test(s) ? s.replace(/[&<>]/g, (c) => HTML_ESC[c]!) : s;
 }
 
 /**

@@ -188,24 +188,29 @@ function computeLinkInfo(el: El, env: EmitEnv): LinkInfo {
  * ```
  */
 export function emitText(nodes: readonly Node[], env: EmitEnv): string {
-  return blocksText(nodes, env).replace(/\n{3,}/g, '\n\n').trim();
+  const s = blocksText(nodes, env);
+  return (s.includes('\n\n\n') ? s.replace(/\n{3,}/g, '\n\n') : s).trim();
+}
+
+function inlineRun(inline: string, br: string): string {
+  let t = SPACES.test(inline) ? inline.replace(/[ \t\r\n]+/g, ' ') : inline;
+  if (t.includes('\u2028')) t = t.replace(/ ?\u2028 ?/g, br);
+  return t.trim();
 }
 
 function blocksText(nodes: readonly Node[], env: EmitEnv): string {
   let out = '';
   let inline = '';
-  const flush = () => {
-    const t = inline.replace(/[ \t\r\n]+/g, ' ').replace(/ ?\u2028 ?/g, '\n').trim();
-    if (t) out += t + '\n\n';
-    inline = '';
-  };
   for (const n of nodes) {
     if (typeof n !== 'string' && BLOCK.has(n.tag)) {
-      flush();
+      const t = inlineRun(inline, '\n');
+      if (t) out += t + '\n\n';
+      inline = '';
       out += blockText(n, env);
     } else inline += inlineText(n, env);
   }
-  flush();
+  const t = inlineRun(inline, '\n');
+  if (t) out += t + '\n\n';
   return out;
 }
 
@@ -223,7 +228,11 @@ function inlineText(n: Node, env: EmitEnv): string {
       return l.showTarget ? `${l.label} (${l.href})` : l.label;
     }
     default:
-      return n.children.map((c) => inlineText(c, env)).join('');
+    {
+      let out = '';
+      for (const c of n.children) out += inlineText(c, env);
+      return out;
+    }
   }
 }
 
@@ -293,11 +302,16 @@ function prefixLines(s: string, p: string): string {
  * ```
  */
 export function mdInline(s: string): string {
-  return s.replace(/[\\`*_[\]<>&|~]/g, (c) => '\\' + c);
+  return MD_SPECIAL.test(s) ? s.replace(/[\\`*_[\]<>&|~]/g, '\\$&') : s;
 }
+
+const MD_SPECIAL = /[\\`*_[\]<>&|~]/;
+const SPACES = /[\t\r\n]| {2}/;
+const LINE_START_MARK = /^[ \t]*(?:[#+\-=]|\d+[.)])/m;
 
 /** Escapes block markers at the start of each line of a paragraph's inline markdown. */
 function mdLineStarts(s: string): string {
+  if (!LINE_START_MARK.test(s)) return s;
   return s.replace(/^([ \t]*)([#+\-=]|\d+[.)])/gm, (_m, ws: string, mark: string) => ws + mark.replace(/([#+\-=.)])/, '\\$1'));
 }
 
@@ -317,24 +331,23 @@ function mdUrl(href: string): string {
  * ```
  */
 export function emitMarkdown(nodes: readonly Node[], env: EmitEnv): string {
-  return blocksMd(nodes, env).replace(/\n{3,}/g, '\n\n').trim();
+  const s = blocksMd(nodes, env);
+  return (s.includes('\n\n\n') ? s.replace(/\n{3,}/g, '\n\n') : s).trim();
 }
 
 function blocksMd(nodes: readonly Node[], env: EmitEnv): string {
   let out = '';
   let inline = '';
-  const flush = () => {
-    const t = inline.replace(/[ \t\r\n]+/g, ' ').replace(/ ?\u2028 ?/g, '\\\n').trim();
-    if (t) out += mdLineStarts(t) + '\n\n';
-    inline = '';
-  };
   for (const n of nodes) {
     if (typeof n !== 'string' && BLOCK.has(n.tag)) {
-      flush();
+      const t = inlineRun(inline, '\\\n');
+      if (t) out += mdLineStarts(t) + '\n\n';
+      inline = '';
       out += blockMd(n, env);
     } else inline += inlineMd(n, env);
   }
-  flush();
+  const t = inlineRun(inline, '\\\n');
+  if (t) out += mdLineStarts(t) + '\n\n';
   return out;
 }
 
@@ -352,20 +365,19 @@ function inlineMdAll(nodes: readonly Node[], env: EmitEnv): string {
 function inlineMd(n: Node, env: EmitEnv): string {
   if (typeof n === 'string') return mdInline(n);
   if (n.tag !== 'b' && n.tag !== 'strong' && n.tag !== 'i' && n.tag !== 'em' && n.tag !== 's' && n.tag !== 'del' && n.tag !== 'strike' && n.tag !== 'code' && n.tag !== 'img' && n.tag !== 'a' && n.tag !== 'br') return inlineMdAll(n.children, env);
-  const inner = (): string => inlineMdAll(n.children, env);
   switch (n.tag) {
     case 'br':
       return '\u2028';
     case 'b':
     case 'strong':
-      return wrap('**', inner());
+      return wrap('**', inlineMdAll(n.children, env));
     case 'i':
     case 'em':
-      return wrap('*', inner());
+      return wrap('*', inlineMdAll(n.children, env));
     case 's':
     case 'del':
     case 'strike':
-      return wrap('~~', inner());
+      return wrap('~~', inlineMdAll(n.children, env));
     case 'code': {
       const t = textOf(n.children);
       const ticks = '`'.repeat(Math.max(0, ...(t.match(/`+/g) ?? []).map((x) => x.length)) + 1);
@@ -383,7 +395,7 @@ function inlineMd(n: Node, env: EmitEnv): string {
       return l.showTarget ? `${link} (${mdInline(l.href)})` : link;
     }
     default:
-      return inner();
+      return inlineMdAll(n.children, env);
   }
 }
 
@@ -451,10 +463,9 @@ export const LINK_REL = 'noopener noreferrer nofollow';
  * ```
  */
 export function emitHtml(nodes: readonly Node[], env: EmitEnv): string {
-  return nodes
-    .map((n) => (typeof n === 'string' && n.trim() === '' ? '' : htmlNode(n, env)))
-    .join('')
-    .trim();
+  let out = '';
+  for (const n of nodes) if (typeof n !== 'string' || n.trim() !== '') out += htmlNode(n, env);
+  return out.trim();
 }
 
 function htmlChildren(n: El, env: EmitEnv): string {

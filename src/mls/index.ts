@@ -36,3 +36,4 @@ export {
   type RoomMember,
   type RoomOptions,
 } from './room.js';
+export { MimiError, type Result } from '../errors.js';

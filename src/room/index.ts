@@ -102,3 +102,4 @@ export {
   type CreateRoomOptions,
 } from './presets.js';
 export { roomStateToJson, roomStateFromJson } from './json.js';
+export { MimiError, type Result } from '../errors.js';

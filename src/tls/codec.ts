@@ -178,7 +178,7 @@ function checkUint(v: number, max: number, what: string): void {
 
 /** Options of a {@link TlsReader}. */
 export interface TlsReaderOptions {
-  /** Largest vector byte length accepted (default {@link DEFAULT_MAX_VECTOR_BYTES}). */
+  /** Largest vector byte length accepted (default 16 MiB). */
   readonly maxVectorBytes?: number;
 }
 

@@ -5,3 +5,4 @@
  */
 export * from './format.js';
 export { parseVectorFile, verifyVectorFile, type VerifyReport } from './verify.js';
+export { MimiError, type Result } from '../errors.js';

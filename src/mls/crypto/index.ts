@@ -38,7 +38,10 @@ export function defaultMimiCryptoProvider(): Promise<CryptoProvider> {
   cachedProvider ??= (async () => {
     if (isNode()) {
       try {
-        const m = await import('./node.js');
+        // The specifier is a variable so browser bundlers do not follow it into node:crypto; a Node
+        // bundle that dropped node.js lands in the catch and uses the portable provider.
+        const spec = './node.js';
+        const m = (await import(/* @vite-ignore */ /* webpackIgnore: true */ spec)) as typeof import('./node.js');
         return m.nodeCryptoProvider;
       } catch {
         // fall through to the portable provider

@@ -1,0 +1,10 @@
+import { fastInline, markdownToTree } from '../../src/fallback/parse.js';
+import { render } from '../../src/fallback/render.js';
+const src = 'Release **5** is _out_, see [notes](https://example.com/r/5)';
+console.log(JSON.stringify(fastInline(src)));
+const enc = new TextEncoder();
+const c = { salt: new Uint8Array(16), replaces: null, topicId: new Uint8Array(0), expires: null, inReplyTo: null, extensions: {}, nestedPart: { disposition: 1, language: '', cardinality: 'single', contentType: 'text/markdown;variant=GFM-MIMI', content: enc.encode(src) } } as any;
+for (let i = 0; i < 20000; i++) render(c);
+const t = performance.now();
+for (let i = 0; i < 50000; i++) render(c);
+console.log('µs', ((performance.now() - t) / 50000 * 1000).toFixed(1));
