@@ -281,26 +281,33 @@ function isTextType(ct: string): boolean {
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 const FAST_PLAIN = /[\\`*_[\]<>&|~!#\n\r\t]| {2}|^[\s\-+=>]|^\d+[.)]|\s$/;
 
+/** The emitters' hooks for one render call (a class: no closures per call). */
+class Env implements EmitEnv {
+  constructor(private readonly st: State) {}
+  mentionName(uri: string): string | undefined {
+    const n = this.st.ctx.displayName?.(uri);
+    const c = n === undefined ? '' : cleanLabel(n);
+    return c === '' ? undefined : c;
+  }
+  image(src: string, alt: string): { placeholder: string } | { remote: string } {
+    return imageHook(this.st, src, alt);
+  }
+  note(what: 'mention' | 'link-text-mismatch' | 'link-scheme-downgrade' | 'mention-unresolved' | 'link-scheme', detail: string): void {
+    const st = this.st;
+    if (what === 'mention') {
+      rule(st, 'mention');
+      if (!st.silent) st.mentions.add(detail);
+    } else if (what === 'mention-unresolved') warn(st, 'mention-unresolved', detail);
+    else if (what === 'link-scheme') rule(st, 'link-scheme');
+    else {
+      rule(st, 'link-target-visible');
+      warn(st, what, detail);
+    }
+  }
+}
+
 function envFor(st: State): EmitEnv {
-  return {
-    mentionName: (uri) => {
-      const n = st.ctx.displayName?.(uri);
-      const c = n === undefined ? '' : cleanLabel(n);
-      return c === '' ? undefined : c;
-    },
-    image: (src, alt) => imageHook(st, src, alt),
-    note: (what, detail) => {
-      if (what === 'mention') {
-        rule(st, 'mention');
-        if (!st.silent) st.mentions.add(detail);
-      } else if (what === 'mention-unresolved') warn(st, 'mention-unresolved', detail);
-      else if (what === 'link-scheme') rule(st, 'link-scheme');
-      else {
-        rule(st, 'link-target-visible');
-        warn(st, what, detail);
-      }
-    },
-  };
+  return new Env(st);
 }
 
 function imageHook(st: State, src: string, alt: string): { placeholder: string } | { remote: string } {
@@ -562,6 +569,14 @@ class Composer {
   }
 }
 
+type Outputs = Record<RenderFormat, Composer>;
+
+function addAllTo(out: Outputs, b: Block, k?: FallbackRange['for']): void {
+  out.text.add(b.text, k);
+  out.markdown.add(b.markdown, k);
+  out.html.add(b.html, k);
+}
+
 function formatTime(ms: number): string {
   const iso = new Date(ms).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
@@ -585,12 +600,8 @@ function formatTime(ms: number): string {
 export function render(content: MimiContent, context: RenderContext = {}): Rendering {
   const st = newState(context, content.nestedPart);
   const kind = classify(content);
-  const out: Record<RenderFormat, Composer> = { text: new Composer(), markdown: new Composer(), html: new Composer() };
-  const addAll = (b: Block, k?: FallbackRange['for']) => {
-    out.text.add(b.text, k);
-    out.markdown.add(b.markdown, k);
-    out.html.add(b.html, k);
-  };
+  const out: Outputs = { text: new Composer(), markdown: new Composer(), html: new Composer() };
+  const addAll = addAllTo.bind(null, out);
   const senderName = nameOf(st, context.sender ?? content.extensions.senderUri);
 
   switch (kind) {
