@@ -682,17 +682,17 @@ function replyQuote(st: State, targetHex: string): Block {
   let excerpt = '';
   if (max > 0) {
     // Only the body's plain text, never a nested quote; one line, truncated (Matrix MSC2781 lesson).
-    const inner = newState({ ...st.ctx, resolveMessage: () => undefined }, ref.content.nestedPart, true);
-    const kind = classify(ref.content);
-    const b =
-      ref.text !== undefined
-        ? { text: ref.text }
-        : kind === 'reaction'
-        ? { text: reactionKeys(ref.content.nestedPart).join(', ') }
-        : kind === 'delete' || kind === 'unlike'
-          ? { text: '' }
-          : (renderPart(inner, ref.content.nestedPart) ?? { text: '' });
-    excerpt = truncate(b.text, max);
+    let text = ref.text;
+    if (text === undefined) {
+      const kind = classify(ref.content);
+      text =
+        kind === 'reaction'
+          ? reactionKeys(ref.content.nestedPart).join(', ')
+          : kind === 'delete' || kind === 'unlike'
+            ? ''
+            : (renderPart(newState(st.ctx, ref.content.nestedPart, true), ref.content.nestedPart)?.text ?? '');
+    }
+    excerpt = truncate(text, max);
   }
   if (ref.editedSince) {
     rule(st, 'reply-to-edited');

@@ -156,7 +156,8 @@ export function rangeOf(s: string, start: number, end: number, kind: FallbackRan
  * ```
  */
 export function truncate(s: string, max: number): string {
-  const flat = s.replace(/\s+/g, ' ').trim();
+  const flat = /\s\s|[\t\n\r\f\v]/.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
+  if (flat.length <= max) return flat; // UTF-16 length bounds the code point count
   const cps = Array.from(flat);
   if (cps.length <= max) return flat;
   let cut = cps.slice(0, Math.max(0, max - 1));
@@ -228,7 +229,7 @@ export function parseMediaType(s: string): MediaType {
 }
 
 const MT_CACHE = new Map<string, MediaType>();
-const HEX_CODES = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+const HEX_BYTES = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 function parseMediaTypeUncached(s: string): MediaType {
   const [head, ...rest] = s.split(';');
@@ -323,13 +324,9 @@ export function isMentionUri(href: string): boolean {
  */
 export function idHex(id: Uint8Array | string): string {
   if (typeof id === 'string') return /[A-F]/.test(id) ? id.toLowerCase() : id;
-  const codes = new Array<number>(id.length * 2);
-  for (let i = 0; i < id.length; i++) {
-    const b = id[i]!;
-    codes[2 * i] = HEX_CODES[b >> 4]!;
-    codes[2 * i + 1] = HEX_CODES[b & 15]!;
-  }
-  return String.fromCharCode(...codes);
+  let s = '';
+  for (let i = 0; i < id.length; i++) s += HEX_BYTES[id[i]!]!;
+  return s;
 }
 
 /**
