@@ -79,7 +79,6 @@ function hd(major: number, n: number): string {
 const tx = (s: string): string => hd(3, Buffer.byteLength(s, 'utf8')) + utf8Hex(s);
 const bs = (hex: string): string => hd(2, hex.length / 2) + hex;
 const arr = (...items: string[]): string => hd(4, items.length) + items.join('');
-const uint = (n: number): string => hd(0, n);
 
 /** Replaces the one byte-aligned occurrence of `find` in `hex` (throws unless exactly one). */
 function edit(hex: string, find: string, replace: string): string {

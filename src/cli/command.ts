@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { hexToBytes } from '../cbor/hex.js';
 
 /** Where a command reads and writes; injectable for tests. */
 export interface CliIO {
@@ -47,4 +48,31 @@ export function parseArgs(
     } else positional.push(a);
   }
   return { positional, flags };
+}
+
+/**
+ * Reads a command's input (a file path or "-" for standard input); with `hex`, the input is hex text.
+ *
+ * @param io - where to read
+ * @param path - file path or "-"
+ * @param hex - the input is hex text rather than raw bytes
+ * @returns the bytes
+ * @throws {@link MimiError} `hex/invalid` for bad hex
+ */
+export async function readBytesInput(io: CliIO, path: string, hex: boolean): Promise<Uint8Array> {
+  const raw = await io.readInput(path);
+  return hex ? hexToBytes(new TextDecoder().decode(raw)) : raw;
+}
+
+/**
+ * Prints a usage error and returns exit code 2.
+ *
+ * @param io - where to write
+ * @param usage - the command's usage line
+ * @param message - what was wrong
+ * @returns 2
+ */
+export function usageError(io: CliIO, usage: string, message: string): number {
+  io.stderr(`${message}\nusage: mimi ${usage}`);
+  return 2;
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bytesToHex, hexToBytes } from '../cbor/hex.js';
+import { bytesToHex } from '../cbor/hex.js';
 import {
   contentFromJson,
   contentToJson,
@@ -20,7 +20,7 @@ import {
 import { MimiError } from '../errors.js';
 import { checkDraft, type DraftReport } from '../vectors/checkDraft.js';
 import { parseVectorFile, verifyVectorFile, type VerifyReport } from '../vectors/verify.js';
-import { parseArgs, type CliCommand, type CliIO } from './command.js';
+import { parseArgs, readBytesInput, usageError, type CliCommand, type CliIO } from './command.js';
 
 /**
  * A {@link CliIO} that can also write raw bytes to standard output (used by `mimi encode`); without
@@ -37,16 +37,6 @@ export interface BinaryCliIO extends CliIO {
 
 const text = (b: Uint8Array): string => new TextDecoder('utf-8', { fatal: false }).decode(b);
 
-function usageError(io: CliIO, usage: string, message: string): number {
-  io.stderr(`${message}\nusage: mimi ${usage}`);
-  return 2;
-}
-
-/** Reads the positional input (file or "-"); with `--hex`, the input is hex text. */
-async function readMessage(io: CliIO, path: string, hex: boolean): Promise<Uint8Array> {
-  const raw = await io.readInput(path);
-  return hex ? hexToBytes(text(raw)) : raw;
-}
 
 function idOptions(flags: Map<string, string | true>): { senderUri?: string; roomUri?: string } {
   const s = flags.get('sender');
@@ -62,7 +52,7 @@ const decode: CliCommand = {
     const { positional, flags } = parseArgs(args, ['sender', 'room']);
     const path = positional[0];
     if (path === undefined) return usageError(io, decode.usage, 'missing input');
-    const bytes = await readMessage(io, path, flags.has('hex'));
+    const bytes = await readBytesInput(io, path, flags.has('hex'));
     if (flags.has('status')) {
       io.stdout(JSON.stringify({ report: statusToJson(decodeStatusReport(bytes)) }, null, 2));
       return 0;
@@ -88,7 +78,7 @@ const id: CliCommand = {
     const { positional, flags } = parseArgs(args, ['sender', 'room']);
     const path = positional[0];
     if (path === undefined) return usageError(io, id.usage, 'missing input');
-    const bytes = await readMessage(io, path, flags.has('hex'));
+    const bytes = await readBytesInput(io, path, flags.has('hex'));
     io.stdout(bytesToHex(messageId(bytes, idOptions(flags))));
     return 0;
   },

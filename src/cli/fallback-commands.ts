@@ -3,11 +3,10 @@
  *
  * @module
  */
-import { hexToBytes } from '../cbor/hex.js';
 import { decodeContent } from '../content/index.js';
 import { render } from '../fallback/render.js';
 import type { RenderContext, RenderFormat } from '../fallback/types.js';
-import { parseArgs, type CliCommand } from './command.js';
+import { parseArgs, readBytesInput, type CliCommand } from './command.js';
 
 const FORMATS = ['text', 'markdown', 'html', 'json'] as const;
 
@@ -40,8 +39,7 @@ const renderCommand: CliCommand = {
       io.stderr(`${path === undefined ? 'missing input' : `unknown format ${String(format)}`}\nusage: mimi ${renderCommand.usage}`);
       return 2;
     }
-    const raw = await io.readInput(path);
-    const bytes = flags.has('hex') ? hexToBytes(new TextDecoder().decode(raw).trim()) : raw;
+    const bytes = await readBytesInput(io, path, flags.has('hex'));
     const content = decodeContent(bytes, { checks: false });
     const locale = flags.get('locale');
     const types = flags.get('types');

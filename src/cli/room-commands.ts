@@ -3,17 +3,14 @@
  *
  * @module
  */
-import { hexToBytes } from '../cbor/hex.js';
 import { MimiError } from '../errors.js';
 import * as room from '../room/index.js';
 import { roomStateToJson } from '../room/json.js';
-import { parseArgs, type CliCommand, type CliIO } from './command.js';
+import { parseArgs, readBytesInput, type CliCommand, type CliIO } from './command.js';
 
-const text = (b: Uint8Array): string => new TextDecoder('utf-8', { fatal: false }).decode(b);
 
 async function readRoom(io: CliIO, path: string, hex: boolean, active: string | true | undefined): Promise<room.RoomState> {
-  const raw = await io.readInput(path);
-  const bytes = hex ? hexToBytes(text(raw)) : raw;
+  const bytes = await readBytesInput(io, path, hex);
   const activeUsers = typeof active === 'string' ? active.split(',').filter((s) => s !== '') : undefined;
   return room.decodeAppDataDictionary(bytes, activeUsers ? { activeUsers } : {});
 }
