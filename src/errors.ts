@@ -87,6 +87,11 @@ export function safely<T>(fn: () => T): Result<T> {
  * @param code - the code to use when `e` is not already a `MimiError`
  * @param e - what was thrown
  * @returns a `MimiError`
+ * @example
+ * ```ts
+ * import { asMimiError } from 'mimi-kit';
+ * asMimiError('app/failed', new Error('boom')).code; // 'app/failed'
+ * ```
  */
 export function asMimiError(code: string, e: unknown): MimiError {
   if (e instanceof MimiError) return e;

@@ -26,7 +26,14 @@ export interface CborDecodeOptions {
   readonly lenient?: boolean;
 }
 
-/** Default limits, exported so callers can tighten relative to them. */
+/**
+ * Default limits, exported so callers can tighten relative to them.
+ * @example
+ * ```ts
+ * import { CBOR_DECODE_DEFAULTS, decodeCbor } from 'mimi-kit/cbor';
+ * decodeCbor(bytes, { maxBytes: CBOR_DECODE_DEFAULTS.maxBytes / 4 }); // defaults: 16 MiB, depth 32, no tags, strict
+ * ```
+ */
 export const CBOR_DECODE_DEFAULTS: Readonly<Required<CborDecodeOptions>> = Object.freeze({
   maxBytes: 16 * 1024 * 1024,
   maxDepth: 32,

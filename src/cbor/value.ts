@@ -7,7 +7,14 @@
  * @module
  */
 
-/** A CBOR floating-point number (major type 7). Kept apart from integers so `1.0` is not re-encoded as `1`. */
+/**
+ * A CBOR floating-point number (major type 7). Kept apart from integers so `1.0` is not re-encoded as `1`.
+ * @example
+ * ```ts
+ * import { CborFloat, encodeCbor } from 'mimi-kit/cbor';
+ * encodeCbor(new CborFloat(1.5)); // f9 3e 00 (shortest form that keeps the value)
+ * ```
+ */
 export class CborFloat {
   /**
    * Wraps a float.
@@ -16,7 +23,15 @@ export class CborFloat {
   constructor(readonly value: number) {}
 }
 
-/** A tagged data item (RFC 8949 §3.4). Strict decoding rejects tags unless `allowTags` is set. */
+/**
+ * A tagged data item (RFC 8949 §3.4). Strict decoding rejects tags unless `allowTags` is set.
+ * @example
+ * ```ts
+ * import { CborTag, decodeCbor, encodeCbor } from 'mimi-kit/cbor';
+ * const bytes = encodeCbor(new CborTag(32, 'mimi://example.com')); // d8 20 …
+ * decodeCbor(bytes, { allowTags: true }); // CborTag { tag: 32, value: 'mimi://example.com' }
+ * ```
+ */
 export class CborTag {
   /**
    * Wraps a tagged item.
@@ -29,7 +44,14 @@ export class CborTag {
   ) {}
 }
 
-/** A simple value other than false/true/null/undefined (RFC 8949 §3.3): 0–19 or 32–255. */
+/**
+ * A simple value other than false/true/null/undefined (RFC 8949 §3.3): 0–19 or 32–255.
+ * @example
+ * ```ts
+ * import { CborSimple, encodeCbor } from 'mimi-kit/cbor';
+ * encodeCbor(new CborSimple(16)); // f0
+ * ```
+ */
 export class CborSimple {
   /**
    * Wraps a simple value.

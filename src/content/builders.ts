@@ -12,11 +12,32 @@ import type { Expiration, MimiContent, MimiExtensions } from './mimiContent.js';
 import type { ExternalPart, MultiPart, NestedPart, NullPart, SinglePart } from './nestedPart.js';
 import { generateSalt } from './salt.js';
 
-/** `text/plain;charset=utf-8` (§6.1, MUST be supported). */
+/**
+ * `text/plain;charset=utf-8` (§6.1, MUST be supported).
+ * @example
+ * ```ts
+ * import { singlePart, TEXT_PLAIN } from 'mimi-kit/content';
+ * singlePart(TEXT_PLAIN, 'hello'); // contentType 'text/plain;charset=utf-8'
+ * ```
+ */
 export const TEXT_PLAIN = 'text/plain;charset=utf-8';
-/** `text/markdown;variant=GFM-MIMI` (§6.1.1, MUST be supported). */
+/**
+ * `text/markdown;variant=GFM-MIMI` (§6.1.1, MUST be supported).
+ * @example
+ * ```ts
+ * import { singlePart, GFM_MIMI } from 'mimi-kit/content';
+ * singlePart(GFM_MIMI, '**bold**'); // contentType 'text/markdown;variant=GFM-MIMI'
+ * ```
+ */
 export const GFM_MIMI = 'text/markdown;variant=GFM-MIMI';
-/** `text/html;charset=utf-8` (RECOMMENDED, §6.1). */
+/**
+ * `text/html;charset=utf-8` (RECOMMENDED, §6.1).
+ * @example
+ * ```ts
+ * import { singlePart, TEXT_HTML } from 'mimi-kit/content';
+ * singlePart(TEXT_HTML, '<b>bold</b>'); // contentType 'text/html;charset=utf-8'
+ * ```
+ */
 export const TEXT_HTML = 'text/html;charset=utf-8';
 
 /** A disposition given by name or number (0–255). */

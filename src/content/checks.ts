@@ -25,7 +25,15 @@ export interface ReceiveLimits {
   readonly maxExpirySeconds: number;
 }
 
-/** The default limits (the draft's numbers; a year is 366 days). */
+/**
+ * The default limits (the draft's numbers; a year is 366 days).
+ * @example
+ * ```ts
+ * import { decodeContent, RECEIVE_LIMITS } from 'mimi-kit/content';
+ * RECEIVE_LIMITS.maxParts; // 1024
+ * decodeContent(bytes, { limits: { ...RECEIVE_LIMITS, maxParts: 64 } });
+ * ```
+ */
 export const RECEIVE_LIMITS: Readonly<ReceiveLimits> = Object.freeze({
   maxParts: 1024,
   maxPartDepth: 4,
@@ -48,6 +56,11 @@ export interface ReceiveCheckOptions {
 /**
  * Hash algorithms of the IANA Named Information Hash Algorithm registry with their output length in
  * octets (RFC 6920 §9.4). 0 means "no hash" (the conferencing example) and requires an empty contentHash.
+ * @example
+ * ```ts
+ * import { HASH_ALGORITHMS } from 'mimi-kit/content';
+ * HASH_ALGORITHMS.get(1); // { name: 'sha-256', length: 32 }
+ * ```
  */
 export const HASH_ALGORITHMS: ReadonlyMap<number, { readonly name: string; readonly length: number }> = new Map([
   [1, { name: 'sha-256', length: 32 }],
@@ -64,7 +77,14 @@ export const HASH_ALGORITHMS: ReadonlyMap<number, { readonly name: string; reado
   [12, { name: 'sha3-512', length: 64 }],
 ]);
 
-/** AEAD algorithms (IANA AEAD registry, RFC 5116) whose key and nonce lengths are checked. */
+/**
+ * AEAD algorithms (IANA AEAD registry, RFC 5116) whose key and nonce lengths are checked.
+ * @example
+ * ```ts
+ * import { AEAD_ALGORITHMS } from 'mimi-kit/content';
+ * AEAD_ALGORITHMS.get(1)?.keyLength; // 16 (AES-128-GCM)
+ * ```
+ */
 export const AEAD_ALGORITHMS: ReadonlyMap<number, { readonly name: string; readonly keyLength: number; readonly nonceLength: number }> =
   new Map([
     [1, { name: 'AEAD_AES_128_GCM', keyLength: 16, nonceLength: 12 }],

@@ -4,7 +4,14 @@
  * @module
  */
 
-/** Base dispositions (draft-ietf-mimi-content §4.2.4). Values 9–255 are unknown and preserved as numbers. */
+/**
+ * Base dispositions (draft-ietf-mimi-content §4.2.4). Values 9–255 are unknown and preserved as numbers.
+ * @example
+ * ```ts
+ * import { Disposition } from 'mimi-kit/content';
+ * Disposition.attachment; // 6
+ * ```
+ */
 export const Disposition = {
   unspecified: 0,
   render: 1,
@@ -21,7 +28,14 @@ export type DispositionName = keyof typeof Disposition;
 /** A disposition value: a base one (0–8) or an unknown/extension one (9–255). */
 export type DispositionValue = number;
 
-/** Part cardinalities (the third element of a NestedPart). */
+/**
+ * Part cardinalities (the third element of a NestedPart).
+ * @example
+ * ```ts
+ * import { Cardinality } from 'mimi-kit/content';
+ * Cardinality.multi; // 3
+ * ```
+ */
 export const Cardinality = {
   nullpart: 0,
   single: 1,
@@ -31,7 +45,14 @@ export const Cardinality = {
 /** Name of a cardinality; it is also the `cardinality` discriminant of {@link NestedPart}. */
 export type CardinalityName = keyof typeof Cardinality;
 
-/** Multipart semantics (draft-ietf-mimi-content §4.2.5). */
+/**
+ * Multipart semantics (draft-ietf-mimi-content §4.2.5).
+ * @example
+ * ```ts
+ * import { PartSemantics } from 'mimi-kit/content';
+ * PartSemantics.chooseOne; // 0
+ * ```
+ */
 export const PartSemantics = {
   chooseOne: 0,
   singleUnit: 1,

@@ -8,7 +8,14 @@ import { MimiError } from '../errors.js';
 import { decodeContent, encodeContent } from './codec.js';
 import type { MimiContent } from './mimiContent.js';
 
-/** Hash algorithm octet of a SHA-256 message ID (IANA Named Information registry). */
+/**
+ * Hash algorithm octet of a SHA-256 message ID (IANA Named Information registry).
+ * @example
+ * ```ts
+ * import { messageId, MESSAGE_ID_SHA256 } from 'mimi-kit/content';
+ * messageId(bytes)[0] === MESSAGE_ID_SHA256; // true
+ * ```
+ */
 export const MESSAGE_ID_SHA256 = 0x01;
 
 const encoder = new TextEncoder();

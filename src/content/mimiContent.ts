@@ -9,10 +9,24 @@ import { NestedPartSchema } from './nestedPart.js';
 
 const bytes = z.instanceof(Uint8Array);
 
-/** A message ID: 32 octets, first octet the hash algorithm (0x01 = SHA-256) (§3.2). */
+/**
+ * A message ID: 32 octets, first octet the hash algorithm (0x01 = SHA-256) (§3.2).
+ * @example
+ * ```ts
+ * import { MessageIdSchema } from 'mimi-kit/content';
+ * MessageIdSchema.safeParse(new Uint8Array(32)).success; // true
+ * ```
+ */
 export const MessageIdSchema = bytes.refine((b) => b.length === 32, 'a MessageId is 32 octets');
 
-/** Expiration (§3.6): absolute seconds since the epoch, or relative seconds from the hub timestamp. */
+/**
+ * Expiration (§3.6): absolute seconds since the epoch, or relative seconds from the hub timestamp.
+ * @example
+ * ```ts
+ * import { ExpirationSchema } from 'mimi-kit/content';
+ * ExpirationSchema.safeParse({ relative: true, time: 3600 }).success; // true
+ * ```
+ */
 export const ExpirationSchema = z.strictObject({
   relative: z.boolean(),
   /** `uint .size 4` */
@@ -24,6 +38,11 @@ export type Expiration = z.infer<typeof ExpirationSchema>;
 /**
  * The `mimiExtensions` map (§3.7). Keys 1 and 2 are surfaced as `senderUri` and `roomUri`; every other
  * key (integer or text, known or not) is kept in `other` and re-encoded unchanged.
+ * @example
+ * ```ts
+ * import { MimiExtensionsSchema } from 'mimi-kit/content';
+ * MimiExtensionsSchema.safeParse({ senderUri: 'mimi://example.com/u/alice' }).success; // true
+ * ```
  */
 export const MimiExtensionsSchema = z.strictObject({
   senderUri: z.string().optional(),
@@ -33,7 +52,14 @@ export const MimiExtensionsSchema = z.strictObject({
 /** The extensions of a message. */
 export type MimiExtensions = z.infer<typeof MimiExtensionsSchema>;
 
-/** One MIMI message, exactly as carried on the wire (§3). */
+/**
+ * One MIMI message, exactly as carried on the wire (§3).
+ * @example
+ * ```ts
+ * import { MimiContentSchema, type MimiContent } from 'mimi-kit/content';
+ * const ok = MimiContentSchema.safeParse(untrusted).success; // prefer validateContent(), which throws MimiError
+ * ```
+ */
 export const MimiContentSchema = z.strictObject({
   /** 16 random octets (§3.1). */
   salt: bytes.refine((b) => b.length === 16, 'salt is 16 octets'),

@@ -15,16 +15,37 @@ const partHead = {
   language: z.string(),
 };
 
-/** A part with no content (used by delete/unlike). */
+/**
+ * A part with no content (used by delete/unlike).
+ * @example
+ * ```ts
+ * import { NullPartSchema } from 'mimi-kit/content';
+ * NullPartSchema.safeParse({ disposition: 0, language: '', cardinality: 'nullpart' }).success; // true
+ * ```
+ */
 export const NullPartSchema = z.strictObject({ ...partHead, cardinality: z.literal('nullpart') });
-/** A part whose content is carried inline. */
+/**
+ * A part whose content is carried inline.
+ * @example
+ * ```ts
+ * import { SinglePartSchema } from 'mimi-kit/content';
+ * SinglePartSchema.safeParse({ disposition: 1, language: '', cardinality: 'single', contentType: 'text/plain', content: new Uint8Array() }).success; // true
+ * ```
+ */
 export const SinglePartSchema = z.strictObject({
   ...partHead,
   cardinality: z.literal('single'),
   contentType: z.string(),
   content: bytes,
 });
-/** A part whose content is fetched from a URL, possibly encrypted (§4.2.6). */
+/**
+ * A part whose content is fetched from a URL, possibly encrypted (§4.2.6).
+ * @example
+ * ```ts
+ * import { ExternalPartSchema } from 'mimi-kit/content';
+ * ExternalPartSchema.safeParse({ cardinality: 'external' }).success; // false: every field is required
+ * ```
+ */
 export const ExternalPartSchema = z.strictObject({
   ...partHead,
   cardinality: z.literal('external'),
@@ -63,12 +84,26 @@ export interface MultiPart {
   parts: NestedPart[];
 }
 
-/** Schema of {@link NestedPart}; recursive through `parts`. */
+/**
+ * Schema of {@link NestedPart}; recursive through `parts`.
+ * @example
+ * ```ts
+ * import { NestedPartSchema, nullPart } from 'mimi-kit/content';
+ * NestedPartSchema.safeParse(nullPart()).success; // true
+ * ```
+ */
 export const NestedPartSchema: z.ZodType<NestedPart> = z.lazy(() =>
   z.union([NullPartSchema, SinglePartSchema, ExternalPartSchema, MultiPartSchema]),
 ) as z.ZodType<NestedPart>;
 
-/** Schema of {@link MultiPart}. */
+/**
+ * Schema of {@link MultiPart}.
+ * @example
+ * ```ts
+ * import { MultiPartSchema, multiPart, singlePart } from 'mimi-kit/content';
+ * MultiPartSchema.safeParse(multiPart('chooseOne', [singlePart('text/plain', 'a'), singlePart('text/html', '<p>a</p>')])).success; // true
+ * ```
+ */
 export const MultiPartSchema: z.ZodType<MultiPart> = z.strictObject({
   ...partHead,
   cardinality: z.literal('multi'),

@@ -7,7 +7,14 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { MimiError } from '../errors.js';
 
-/** Length of the salt in octets (§3.1). */
+/**
+ * Length of the salt in octets (§3.1).
+ * @example
+ * ```ts
+ * import { generateSalt, SALT_LENGTH } from 'mimi-kit/content';
+ * generateSalt().length === SALT_LENGTH; // 16
+ * ```
+ */
 export const SALT_LENGTH = 16;
 
 /**

@@ -10,7 +10,14 @@ import { encodeCbor } from '../cbor/encode.js';
 import type { CborValue } from '../cbor/value.js';
 import { MimiError, safely, type Result } from '../errors.js';
 
-/** Base statuses (draft-mahy-mimi-message-status §3). Values 7–255 are unknown and preserved. */
+/**
+ * Base statuses (draft-mahy-mimi-message-status §3). Values 7–255 are unknown and preserved.
+ * @example
+ * ```ts
+ * import { encodeStatusReport, MessageStatus } from 'mimi-kit/content';
+ * encodeStatusReport([{ messageId: id, status: MessageStatus.read }]);
+ * ```
+ */
 export const MessageStatus = {
   unread: 0,
   delivered: 1,
@@ -23,14 +30,28 @@ export const MessageStatus = {
 /** Name of a base status. */
 export type MessageStatusName = keyof typeof MessageStatus;
 
-/** Schema of one entry: a 32-octet message ID and a status 0–255. */
+/**
+ * Schema of one entry: a 32-octet message ID and a status 0–255.
+ * @example
+ * ```ts
+ * import { PerMessageStatusSchema, MessageStatus } from 'mimi-kit/content';
+ * PerMessageStatusSchema.safeParse({ messageId: new Uint8Array(32), status: MessageStatus.delivered }).success; // true
+ * ```
+ */
 export const PerMessageStatusSchema = z.strictObject({
   messageId: z.instanceof(Uint8Array).refine((b) => b.length === 32, 'a MessageId is 32 octets'),
   status: z.number().int().min(0).max(255),
 });
 /** One entry of a report. */
 export type PerMessageStatus = z.infer<typeof PerMessageStatusSchema>;
-/** Schema of a report. */
+/**
+ * Schema of a report.
+ * @example
+ * ```ts
+ * import { MessageStatusReportSchema } from 'mimi-kit/content';
+ * MessageStatusReportSchema.safeParse([]).success; // true: an empty report is valid
+ * ```
+ */
 export const MessageStatusReportSchema = z.array(PerMessageStatusSchema);
 /** A status report: any number of entries, in order. */
 export type MessageStatusReport = PerMessageStatus[];

@@ -7,7 +7,14 @@
  */
 import type { Catalog, CatalogKey, RenderContext } from './types.js';
 
-/** English (default) catalog. */
+/**
+ * English (default) catalog.
+ * @example
+ * ```ts
+ * import { EN } from 'mimi-kit/fallback';
+ * EN['attachment.label']; // 'Attachment:'
+ * ```
+ */
 export const EN: Catalog = {
   'reply.wrote': '{name} wrote:',
   'reply.deleted': 'In reply to a deleted message',
@@ -44,7 +51,14 @@ export const EN: Catalog = {
   'sender.unknown': 'Someone',
 };
 
-/** French catalog. */
+/**
+ * French catalog.
+ * @example
+ * ```ts
+ * import { render } from 'mimi-kit/fallback';
+ * render(content, { locale: 'fr' }); // texts from FR, e.g. 'Pièce jointe :'
+ * ```
+ */
 export const FR: Catalog = {
   'reply.wrote': '{name} a écrit :',
   'reply.deleted': 'En réponse à un message supprimé',
@@ -81,7 +95,14 @@ export const FR: Catalog = {
   'sender.unknown': 'Quelqu’un',
 };
 
-/** German catalog (partial: missing keys fall back to English). */
+/**
+ * German catalog (partial: missing keys fall back to English).
+ * @example
+ * ```ts
+ * import { DE } from 'mimi-kit/fallback';
+ * DE['attachment.label']; // 'Anhang:' (keys DE lacks come from EN)
+ * ```
+ */
 export const DE: Partial<Catalog> = {
   'reply.wrote': '{name} schrieb:',
   'reply.deleted': 'Antwort auf eine gelöschte Nachricht',
@@ -93,7 +114,15 @@ export const DE: Partial<Catalog> = {
   'attachment.label': 'Anhang:',
 };
 
-/** The built-in catalogs by language. */
+/**
+ * The built-in catalogs by language.
+ * @example
+ * ```ts
+ * import { CATALOGS, render } from 'mimi-kit/fallback';
+ * Object.keys(CATALOGS); // ['en', 'fr', 'de']
+ * render(content, { locale: 'nl', catalogs: { nl: { 'attachment.label': 'Bijlage:' } } });
+ * ```
+ */
 export const CATALOGS: Readonly<Record<string, Partial<Catalog>>> = { en: EN, fr: FR, de: DE };
 
 /** A resolved translator for one render call. */

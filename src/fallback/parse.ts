@@ -11,6 +11,11 @@ import { ALLOWED_TAGS, parseTree, type El, type Node } from './tree.js';
 /**
  * The sanitize-html options used for every HTML body (allowlist; no style, no script, no event
  * handlers, no data: or javascript: URLs, no protocol-relative URLs).
+ * @example
+ * ```ts
+ * import { SANITIZE_OPTIONS } from 'mimi-kit/fallback';
+ * SANITIZE_OPTIONS.allowedTags; // the allowlist every HTML body is reduced to
+ * ```
  */
 export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   allowedTags: [...ALLOWED_TAGS],

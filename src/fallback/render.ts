@@ -38,7 +38,14 @@ const D_ATTACHMENT = 6;
 const D_SESSION = 7;
 const D_PREVIEW = 8;
 
-/** Media types the renderer turns into text, in default preference order (§7.1). */
+/**
+ * Media types the renderer turns into text, in default preference order (§7.1).
+ * @example
+ * ```ts
+ * import { DEFAULT_SUPPORTED_TYPES, render } from 'mimi-kit/fallback';
+ * render(content, { supportedTypes: DEFAULT_SUPPORTED_TYPES.filter((t) => t !== 'text/html') });
+ * ```
+ */
 export const DEFAULT_SUPPORTED_TYPES: readonly string[] = [
   'text/markdown;variant=GFM-MIMI',
   'text/markdown;variant=CommonMark',

@@ -16,7 +16,14 @@ export interface FallbackRule {
   readonly shows: string;
 }
 
-/** The rules table. */
+/**
+ * The rules table.
+ * @example
+ * ```ts
+ * import { RULES } from 'mimi-kit/fallback';
+ * RULES.find((r) => r.id === 'text-html')?.source; // the draft section the rule follows
+ * ```
+ */
 export const RULES = [
   { id: 'text-plain', source: 'draft-ietf-mimi-content §7.1 "MIMI Required and Recommended media types" (text/plain MUST be received)', shows: 'the text as is; markdown escapes every markup character; HTML escapes and keeps line breaks' },
   { id: 'text-markdown', source: '§7.1.1 "Specifics of Github Flavored Markdown in MIMI": tables, task lists, strikethrough; no Autolink extension; "nohtml" (any HTML tag rendered as text)', shows: 'parsed by markdown-it (html:false, linkify:false); text strips markup; HTML from the parse' },

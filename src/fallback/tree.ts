@@ -446,7 +446,14 @@ function blockMd(el: El, env: EmitEnv): string {
 
 // ---------------------------------------------------------------- HTML
 
-/** `rel` added to every link (no referrer, no opener, no SEO credit for sender-chosen links). */
+/**
+ * `rel` added to every link (no referrer, no opener, no SEO credit for sender-chosen links).
+ * @example
+ * ```ts
+ * import { LINK_REL } from 'mimi-kit/fallback';
+ * LINK_REL; // 'noopener noreferrer nofollow', on every rendered link
+ * ```
+ */
 export const LINK_REL = 'noopener noreferrer nofollow';
 
 /**

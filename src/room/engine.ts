@@ -36,7 +36,14 @@ import type {
   UserProfile,
 } from './types.js';
 
-/** Message-level actions and the capability each needs (draft-ietf-mimi-room-policy §6.3–6.5). */
+/**
+ * Message-level actions and the capability each needs (draft-ietf-mimi-room-policy §6.3–6.5).
+ * @example
+ * ```ts
+ * import { MESSAGE_ACTIONS } from 'mimi-kit/room';
+ * MESSAGE_ACTIONS.send; // 'canSendMessage'
+ * ```
+ */
 export const MESSAGE_ACTIONS = {
   send: 'canSendMessage',
   receive: 'canReceiveMessage',
@@ -147,7 +154,14 @@ export type RoomAction =
   | { readonly type: 'destroyRoom' }
   | { readonly type: 'reinit' };
 
-/** Stable refusal codes (part of the public API). */
+/**
+ * Stable refusal codes (part of the public API).
+ * @example
+ * ```ts
+ * import { REFUSAL_CODES } from 'mimi-kit/room';
+ * REFUSAL_CODES.includes('room/missing-capability'); // true
+ * ```
+ */
 export const REFUSAL_CODES = [
   'room/missing-capability',
   'room/role-change-not-authorized',

@@ -11,7 +11,14 @@ import type { BaseRoomPolicy, Participant, PreAuthEntry, Role, RoleChangeTargets
 
 /** Names of the presets. */
 export type PresetName = 'cooperative' | 'strict' | 'moderated' | 'multi-org' | 'direct';
-/** Every preset name. */
+/**
+ * Every preset name.
+ * @example
+ * ```ts
+ * import { PRESET_NAMES, presetRoles } from 'mimi-kit/room';
+ * for (const p of PRESET_NAMES) console.log(p, presetRoles(p).length);
+ * ```
+ */
 export const PRESET_NAMES: readonly PresetName[] = ['cooperative', 'strict', 'moderated', 'multi-org', 'direct'];
 
 const caps = (...names: CapabilityName[]): number[] => [...new Set(names.map((n) => Capability[n]))];
@@ -186,9 +193,23 @@ const BUILDERS: Readonly<Record<PresetName, () => Role[]>> = {
   direct,
 };
 
-/** Role index the creator receives in each preset (the preset's super_admin / dm_participant). */
+/**
+ * Role index the creator receives in each preset (the preset's super_admin / dm_participant).
+ * @example
+ * ```ts
+ * import { CREATOR_ROLE } from 'mimi-kit/room';
+ * CREATOR_ROLE.moderated; // 6
+ * ```
+ */
 export const CREATOR_ROLE: Readonly<Record<PresetName, number>> = { cooperative: 4, strict: 4, moderated: 6, 'multi-org': 8, direct: 2 };
-/** Role index of the policy_enforcer (hub) in each preset. */
+/**
+ * Role index of the policy_enforcer (hub) in each preset.
+ * @example
+ * ```ts
+ * import { ENFORCER_ROLE } from 'mimi-kit/room';
+ * ENFORCER_ROLE.direct; // undefined: a direct room has no policy enforcer
+ * ```
+ */
 export const ENFORCER_ROLE: Readonly<Record<PresetName, number | undefined>> = { cooperative: 5, strict: 5, moderated: 7, 'multi-org': 9, direct: undefined };
 
 /**

@@ -10,12 +10,33 @@
  * @module
  */
 
-/** MLS extension type of `app_data_dictionary` (draft-ietf-mls-extensions §8, suggested 0x0006). */
+/**
+ * MLS extension type of `app_data_dictionary` (draft-ietf-mls-extensions §8, suggested 0x0006).
+ * @example
+ * ```ts
+ * import { EXTENSION_APP_DATA_DICTIONARY } from 'mimi-kit/room';
+ * EXTENSION_APP_DATA_DICTIONARY; // 6 (0x0006, suggested value)
+ * ```
+ */
 export const EXTENSION_APP_DATA_DICTIONARY = 0x0006;
-/** MLS proposal type of AppDataUpdate (draft-ietf-mls-extensions §8, suggested 0x0008). */
+/**
+ * MLS proposal type of AppDataUpdate (draft-ietf-mls-extensions §8, suggested 0x0008).
+ * @example
+ * ```ts
+ * import { PROPOSAL_APP_DATA_UPDATE } from 'mimi-kit/room';
+ * PROPOSAL_APP_DATA_UPDATE; // 8 (0x0008, suggested value)
+ * ```
+ */
 export const PROPOSAL_APP_DATA_UPDATE = 0x0008;
 
-/** MLS component IDs (suggested values; private-use ones marked). */
+/**
+ * MLS component IDs (suggested values; private-use ones marked).
+ * @example
+ * ```ts
+ * import { ComponentId } from 'mimi-kit/room';
+ * ComponentId.participant_list; // 0x0022
+ * ```
+ */
 export const ComponentId = {
   /** draft-ietf-mimi-protocol §9, suggested. */
   frank_aad: 0x0020,
@@ -63,6 +84,11 @@ export type ComponentName = keyof typeof ComponentId;
  * The MIMI Role Capabilities registry of draft-ietf-mimi-room-policy §7.2 (-04), all values.
  * `(reserved)` ones are named too; canRevokeVoice / canGrantVoice are used by the draft's
  * examples but are not in the registry: mimi-kit gives them private-use values (0xF000, 0xF001).
+ * @example
+ * ```ts
+ * import { Capability } from 'mimi-kit/room';
+ * Capability.canAddParticipant; // 0x0000
+ * ```
  */
 export const Capability = {
   canAddParticipant: 0x0000,
@@ -187,16 +213,42 @@ export function capabilityName(value: number): string {
   return CAPABILITY_NAMES.get(value) ?? `0x${value.toString(16).padStart(4, '0')}`;
 }
 
-/** role_index 0: not (yet / any more) in the participant list (draft-ietf-mimi-room-policy §2). */
+/**
+ * role_index 0: not (yet / any more) in the participant list (draft-ietf-mimi-room-policy §2).
+ * @example
+ * ```ts
+ * import { ROLE_NO_ROLE } from 'mimi-kit/room';
+ * ROLE_NO_ROLE; // 0: an invite is the change 0 -> role
+ * ```
+ */
 export const ROLE_NO_ROLE = 0;
-/** role_index 1: the "banned" role, when it exists (draft-ietf-mimi-room-policy §6.1.3 canBan). */
+/**
+ * role_index 1: the "banned" role, when it exists (draft-ietf-mimi-room-policy §6.1.3 canBan).
+ * @example
+ * ```ts
+ * import { ROLE_BANNED } from 'mimi-kit/room';
+ * ROLE_BANNED; // 1: a ban is the change role -> 1
+ * ```
+ */
 export const ROLE_BANNED = 1;
-/** The role_name the banned role must carry. */
+/**
+ * The role_name the banned role must carry.
+ * @example
+ * ```ts
+ * import { BANNED_ROLE_NAME } from 'mimi-kit/room';
+ * BANNED_ROLE_NAME; // 'banned'
+ * ```
+ */
 export const BANNED_ROLE_NAME = 'banned';
 
 /**
  * draft-ietf-mimi-room-policy §5.1 Optionality. The select arms of the draft say `mandatory`;
  * mimi-kit reads it as `required` (1).
+ * @example
+ * ```ts
+ * import { Optionality } from 'mimi-kit/room';
+ * Optionality.required; // 1
+ * ```
  */
 export const Optionality = { optional: 0, required: 1, forbidden: 2 } as const;
 /** An Optionality name. */

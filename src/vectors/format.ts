@@ -9,10 +9,24 @@
  */
 import { z } from 'zod';
 
-/** Identifier of this vector file format; bumped on incompatible changes. */
+/**
+ * Identifier of this vector file format; bumped on incompatible changes.
+ * @example
+ * ```ts
+ * import { VECTOR_FORMAT } from 'mimi-kit/vectors';
+ * VECTOR_FORMAT; // 'mimi-kit-vectors/1', the `format` field of every vector file
+ * ```
+ */
 export const VECTOR_FORMAT = 'mimi-kit-vectors/1';
 
-/** Where the vectors of a file come from (a draft and commit, or "mimi-kit" for hand-made ones). */
+/**
+ * Where the vectors of a file come from (a draft and commit, or "mimi-kit" for hand-made ones).
+ * @example
+ * ```ts
+ * import { VectorSourceSchema } from 'mimi-kit/vectors';
+ * VectorSourceSchema.safeParse({ document: 'draft-ietf-mimi-content', commit: '961ea5a' }).success; // true
+ * ```
+ */
 export const VectorSourceSchema = z.looseObject({
   document: z.string(),
   commit: z.string().optional(),
@@ -20,7 +34,14 @@ export const VectorSourceSchema = z.looseObject({
   note: z.string().optional(),
 });
 
-/** One test vector. */
+/**
+ * One test vector.
+ * @example
+ * ```ts
+ * import { VectorSchema } from 'mimi-kit/vectors';
+ * VectorSchema.safeParse({ id: 'x', kind: 'decode', input: { hex: '00' }, error: 'content/bad-structure' }).success; // true
+ * ```
+ */
 export const VectorSchema = z.looseObject({
   id: z.string().min(1),
   kind: z.string().min(1),
@@ -32,7 +53,14 @@ export const VectorSchema = z.looseObject({
 /** One test vector. */
 export type Vector = z.infer<typeof VectorSchema>;
 
-/** A vector file. */
+/**
+ * A vector file.
+ * @example
+ * ```ts
+ * import { VectorFileSchema } from 'mimi-kit/vectors';
+ * VectorFileSchema.safeParse(JSON.parse(text)).success;
+ * ```
+ */
 export const VectorFileSchema = z.looseObject({
   format: z.literal(VECTOR_FORMAT),
   suite: z.string().min(1),
