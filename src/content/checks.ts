@@ -1,7 +1,7 @@
 /**
  * Receiver checks for MIMI content (draft-ietf-mimi-content §9.1 "General handling", §7.3 "Depth
  * restrictions", §4.3 "External content"). Values the draft leaves vague are decided in
- * docs/decisions/content.md.
+ * docs/decisions.md (Content).
  *
  * @module
  */

@@ -6,7 +6,7 @@
  * what {@link MimiContentSchema} accepts plus the extension-key rule of §3.7 (checked by a property
  * test in test/content/properties.test.ts). {@link validateContent} runs the zod schema itself.
  * Decoding tries a direct bytes→object fast path first and falls back to the general path
- * (`decodeCbor` + {@link contentFromCbor}), which decides every error (docs/decisions/content.md #16).
+ * (`decodeCbor` + {@link contentFromCbor}), which decides every error (docs/decisions.md (Content) #16).
  *
  * Paths: errors raised while decoding bytes carry CBOR positions (`[6, 4, 1, 3]` = nestedPart, its
  * `parts` array, part 1, field 3), the same convention as `cbor/*` errors; errors raised on an object

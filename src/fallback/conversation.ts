@@ -37,7 +37,7 @@ export interface ConversationOptions {
   readonly maxRejections?: number;
   /**
    * When the local user read a message (ms), for relative expiry. Default: relative expiry counts from
-   * the hub timestamp (docs/decisions/fallback.md D5).
+   * the hub timestamp (docs/decisions.md (Fallback) D5).
    */
   readonly readAt?: (idHex: string) => number | undefined;
 }

@@ -7,7 +7,7 @@
 import type { MimiContent } from '../content/mimiContent.js';
 import type { ExternalPart, MultiPart, NestedPart, SinglePart } from '../content/nestedPart.js';
 import { translator, type Translate } from './i18n.js';
-import { htmlToTree, markdownToTree, plainToTree } from './parse.js';
+import { htmlToTree, markdownToTree } from './parse.js';
 import type { RuleId } from './rules.js';
 import { emitHtml, emitMarkdown, emitText, LINK_REL, linkAllowed, mdInline, type EmitEnv, type Node } from './tree.js';
 import {

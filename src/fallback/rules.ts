@@ -10,7 +10,7 @@
 export interface FallbackRule {
   /** Stable id (appears in renderings and vectors). */
   readonly id: string;
-  /** Where it comes from: a draft section, or "decision" with the docs/decisions/fallback.md entry. */
+  /** Where it comes from: a draft section, or "decision" with the docs/decisions.md (Fallback) entry. */
   readonly source: string;
   /** What the receiver shows. */
   readonly shows: string;
@@ -29,7 +29,7 @@ export const RULES = [
   { id: 'text-markdown', source: '§7.1.1 "Specifics of Github Flavored Markdown in MIMI": tables, task lists, strikethrough; no Autolink extension; "nohtml" (any HTML tag rendered as text)', shows: 'parsed by markdown-it (html:false, linkify:false); text strips markup; HTML from the parse' },
   { id: 'text-html', source: '§7.1 (text/html RECOMMENDED); peer lesson: fallback text is untrusted (MSC2781)', shows: 'sanitized by sanitize-html with a strict allowlist, then converted to text and markdown' },
   { id: 'link-target-visible', source: '§9.6 "Link and Mention handling": text and target must match exactly or canonically, or the user is warned', shows: 'label followed by "(target)" when they differ; warning link-text-mismatch / link-scheme-downgrade' },
-  { id: 'link-scheme', source: 'decision (docs/decisions/fallback.md D2)', shows: 'only http, https, mailto and mimi URLs become links; anything else is plain text' },
+  { id: 'link-scheme', source: 'decision (docs/decisions.md (Fallback) D2)', shows: 'only http, https, mailto and mimi URLs become links; anything else is plain text' },
   { id: 'mention', source: '§9.6 "Link and Mention handling": display text is only a hint; use the canonical representation', shows: '@ + display name from the room state, or the URI itself when it is not resolvable' },
   { id: 'reply', source: '§4.1 "Message Behavior Fields" (inReplyTo); XEP-0461 quote form; Matrix MSC2781 lessons', shows: '"> Name wrote:" and a one-line excerpt of at most 80 code points, then the body; range reported' },
   { id: 'reply-unavailable', source: '§5.6 "Delete": "Replies which reference a deleted message typically hide the quoted portion"; §5.8 "Expiring"', shows: '"> In reply to a deleted/expired/unavailable message", never any text of the target' },

@@ -1,5 +1,5 @@
 /**
- * Commit creation that works around two ts-mls 1.6.4 defects (docs/decisions/mls.md D7):
+ * Commit creation that works around two ts-mls 1.6.4 defects (docs/decisions.md (MLS adapter) D7):
  *
  * 1. `createCommit` omits the UpdatePath when the proposals are only Add / GroupContextExtensions,
  *    although RFC 9420 §12.4 and the "Path Required" column of §17.4 require one for

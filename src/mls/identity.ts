@@ -3,7 +3,7 @@
  *
  * A client's MLS credential is a `basic` credential whose `identity` is
  * `struct { opaque client_uri<V>; opaque user_uri<V>; }` (RFC 9420 §2.1.2 variable-length vectors):
- * the client URI and the one user URI it is bound to. See docs/decisions/mls.md (D2).
+ * the client URI and the one user URI it is bound to. See docs/decisions.md (MLS adapter) (D2).
  *
  * @module
  */

@@ -156,7 +156,7 @@ export class KeyPackageBundle {
 }
 
 function credentialOf(identity: ClientIdentity): Credential {
-  // Decision D2 (docs/decisions/mls.md): a basic credential carrying client_uri and user_uri.
+  // Decision D2 (docs/decisions.md (MLS adapter)): a basic credential carrying client_uri and user_uri.
   return { credentialType: 'basic', identity: encodeClientIdentity(identity.userUri, identity.clientUri) };
 }
 

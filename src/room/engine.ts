@@ -272,7 +272,7 @@ function isBannedRole(state: RoomState, index: number): boolean {
  * Checks the min/max constraints of moving one user from role `from` (0 = not listed) to role `to`
  * (0 = leaving), with its activity before and after. Counts are taken in `state` (before the move).
  * A decrease is refused only when it takes a count below its minimum; an increase only when it takes
- * a count above its maximum (docs/decisions/room.md).
+ * a count above its maximum (docs/decisions.md (Room)).
  */
 function constraints(state: RoomState, from: number, fromActive: boolean, to: number, toActive: boolean): Refusal | undefined {
   const count = (r: number): [number, number] => {

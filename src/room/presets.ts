@@ -114,7 +114,7 @@ function strict(): Role[] {
 }
 
 // draft-ietf-mimi-room-policy §A.3 Moderated room. "speaker includes speaker" is read as attendee,
-// "moderator includes ordinary_user" as speaker (docs/decisions/room.md).
+// "moderator includes ordinary_user" as speaker (docs/decisions.md (Room)).
 function moderated(): Role[] {
   const guest = caps('canRemoveSelf', 'canReceiveMessage', 'canCopyMessage', 'canReactToMessage', 'canDeleteOwnReaction',
     'canFollowLink', 'canCopyLink', 'canDownloadImage', 'canDownloadVideo', 'canDownloadAudio');

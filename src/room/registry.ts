@@ -5,7 +5,7 @@
  * draft-ietf-mls-extensions §8 (extension and proposal types), draft-ietf-mimi-protocol §9
  * (participant_list, room_metadata), draft-ietf-mimi-room-policy §7 (policy components and the
  * MIMI Role Capabilities registry). Private-use values (0x8000–0xFFFF, draft-ietf-mls-extensions
- * §8 component registry) are mimi-kit's own, see docs/decisions/room.md.
+ * §8 component registry) are mimi-kit's own, see docs/decisions.md (Room).
  *
  * @module
  */

@@ -9,7 +9,7 @@
  */
 import type { OptionalityName } from './registry.js';
 
-/** Display profile of a user (mimi-kit private-use component `user_profiles`, see docs/decisions/room.md). */
+/** Display profile of a user (mimi-kit private-use component `user_profiles`, see docs/decisions.md (Room)). */
 export interface UserProfile {
   /** Human-readable display name. */
   readonly displayName?: string;

@@ -17,7 +17,7 @@ import {
   type RuleId,
 } from '../../src/fallback/index.js';
 import { contextFromJson, type RenderContextJson } from '../../src/vectors/fallback.js';
-import { ALICE, BOB, IDS, NAMES, exampleBytes, external, htmlPart, md, msg, multi, plain, sid, single } from './fixtures.js';
+import { ALICE, BOB, IDS, NAMES, exampleBytes, external, htmlPart, msg, multi, plain, sid, single } from './fixtures.js';
 
 const content = (name: string) => decodeContent(exampleBytes(name));
 

@@ -188,7 +188,7 @@ describe('mls properties', () => {
     expect(epochs.size).toBe(1);
   });
 
-  // ts-mls 1.6.4 defect (docs/decisions/mls.md D7.1): createCommit omits the UpdatePath on a commit whose
+  // ts-mls 1.6.4 defect (docs/decisions.md (MLS adapter) D7.1): createCommit omits the UpdatePath on a commit whose
   // proposals are only Add / GroupContextExtensions (RFC 9420 §12.4, §17.4). The adapter does not use
   // createCommit (src/mls/commit.ts); this test pins the defect and flips when ts-mls is fixed.
   it.fails('ts-mls 1.6.4 createCommit carries a path on a GroupContextExtensions-only commit', async () => {
