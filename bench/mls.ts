@@ -29,6 +29,8 @@ import {
 } from 'ts-mls';
 import { createBrowserCryptoProvider } from '../src/mls/crypto/browser.js';
 import { createNodeCryptoProvider } from '../src/mls/crypto/node.js';
+import * as mls from '../src/mls/index.js';
+import { createRoom as createRoomState } from '../src/room/index.js';
 import { measure, measureOnce, report, type Measurement } from './lib.js';
 
 const SUITE = getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519');
@@ -159,13 +161,45 @@ async function bigCommit(label: string, make: Make, n: number, baseline: boolean
     if (baseline) j2.m.baseline = true;
     out.push(j2.m);
   }
-  if (n === 1000 && !baseline) {
+  return out;
+}
+
+/**
+ * What users of mimi-kit get: one commit through the adapter (`MimiRoom.addParticipant`, N clients of one new
+ * participant: N Add proposals plus the participant-list change, checked against the room policy), its
+ * processing by an existing member (policy check included) and a join by Welcome; fast provider.
+ */
+async function adapterCommit(n: number): Promise<Measurement[]> {
+  const trusted = new Set<string>();
+  const verifier: mls.CredentialVerifier = (c) => trusted.has(`${c.clientUri} ${c.userUri}`);
+  const id = async (user: string, device: string) => {
+    const i = await mls.createClientIdentity({ userUri: user, clientUri: `mimi://a.example/d/${user.split('/u/')[1]}/${device}` });
+    trusted.add(`${i.clientUri} ${i.userUri}`);
+    return i;
+  };
+  const [alice, bob] = [await id('mimi://a.example/u/alice', '1'), await id('mimi://a.example/u/bob', '1')];
+  const roomUri = 'mimi://a.example/r/bench';
+  const state = createRoomState({ preset: 'moderated', creator: alice.userUri, roomUri });
+  let aliceRoom = await mls.createRoom({ identity: alice, roomUri, roomState: state, verifier });
+  const bobKp = await mls.generateKeyPackage(bob);
+  const first = await aliceRoom.addParticipant(bob.userUri, 4, [bobKp.keyPackage]);
+  aliceRoom = first.room;
+  const bobRoom = await mls.joinFromWelcome({ welcome: first.welcome!, keyPackage: bobKp, verifier });
+  const devices: mls.KeyPackageBundle[] = [];
+  for (let i = 0; i < n; i++) devices.push(await mls.generateKeyPackage(await id('mimi://a.example/u/carol', String(i))));
+  const label = 'mimi-kit room (adapter, node)';
+  const commit = await heavy(`commit +${n}`, label, n, () => aliceRoom.addParticipant('mimi://a.example/u/carol', 4, devices.map((d) => d.keyPackage)));
+  const proc = await heavy(`process +${n} (existing member)`, label, n, () => bobRoom.processHandshake(commit.result.commit));
+  const join = await heavy(`join by Welcome (N=${n})`, label, n, () =>
+    mls.joinFromWelcome({ welcome: commit.result.welcome!, keyPackage: devices[n - 1]!, verifier }),
+  );
+  if (n === 1000) {
     commit.m.target = '≤ 1.5 s';
     commit.m.targetMet = commit.m.medianMs <= 1500;
     join.m.target = '≤ 0.5 s';
     join.m.targetMet = join.m.medianMs <= 500;
   }
-  return out;
+  return [commit.m, proc.m, join.m];
 }
 
 /** Runs the suite and writes bench/results/mls.json. */
@@ -191,6 +225,7 @@ export async function run(): Promise<void> {
       if (n === 1000 && l.startsWith('mimi-kit browser') && process.env.BENCH_MLS_ALL !== '1') continue;
       ms.push(...(await bigCommit(l, make, n, l === 'ts-mls default')));
     }
+    ms.push(...(await adapterCommit(n)));
   }
   report('mls', ms);
 }
