@@ -27,9 +27,14 @@ import { getCommitSecret, pathToPathSecrets } from 'ts-mls/pathSecrets.js';
 import { mergePrivateKeyPaths, toPrivateKeyPath, updateLeafKey } from 'ts-mls/privateKeyPath.js';
 import { createSecretTree } from 'ts-mls/secretTree.js';
 import { treeHashRoot } from 'ts-mls/treeHash.js';
-import { leafToNodeIndex, leafWidth, toLeafIndex, toNodeIndex } from 'ts-mls/treemath.js';
-import { createUpdatePath, firstCommonAncestor } from 'ts-mls/updatePath.js';
-import { encryptGroupInfo, encryptGroupSecrets } from 'ts-mls/welcome.js';
+import { isAncestor, leafToNodeIndex, leafWidth, toLeafIndex, toNodeIndex } from 'ts-mls/treemath.js';
+import { createUpdatePath } from 'ts-mls/updatePath.js';
+import { filteredDirectPathAndCopathResolution } from 'ts-mls/ratchetTree.js';
+import { ValidationError } from 'ts-mls/mlsError.js';
+import { encryptGroupInfo } from 'ts-mls/welcome.js';
+import { composeBufferEncoders, encode } from 'ts-mls/codec/tlsEncoder.js';
+import { varLenDataEncoder } from 'ts-mls/codec/variableLength.js';
+import { groupSecretsEncoder } from 'ts-mls/groupSecrets.js';
 import type { ProposalOrRef } from 'ts-mls/proposalOrRefType.js';
 import type { GroupContext } from 'ts-mls/groupContext.js';
 
@@ -43,6 +48,8 @@ import type { GroupContext } from 'ts-mls/groupContext.js';
 export function pathRequired(types: readonly string[]): boolean {
   return types.length === 0 || types.some((t) => t === 'update' || t === 'remove' || t === 'external_init' || t === 'group_context_extensions');
 }
+
+const WELCOME_LABEL = new TextEncoder().encode('MLS 1.0 Welcome');
 
 function base64ToBytes(s: string): Uint8Array {
   return Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
@@ -114,19 +121,23 @@ export async function createMimiCommit(state: ClientState, cs: CiphersuiteImpl, 
     // RFC 9420 §12.4.3: GroupInfo with the ratchet_tree extension, GroupSecrets per new member.
     const groupInfo = await createGroupInfoWithRatchetTree(groupContext, confirmationTag, state, tree, [], cs);
     const encryptedGroupInfo = await encryptGroupInfo(groupInfo, epoch.welcomeSecret, cs);
-    const secrets = await Promise.all(
-      addedLeafNodes.map(async ([leaf, keyPackage]) => {
-        const ancestor = firstCommonAncestor(tree, leaf, self);
-        const pathSecret = pathSecrets.find((p) => p.nodeIndex === ancestor)?.secret;
-        const egs = await encryptGroupSecrets(
-          await cs.hpke.importPublicKey(keyPackage.initKey),
-          encryptedGroupInfo,
-          { joinerSecret: epoch.joinerSecret, pathSecret, psks: res.pskIds },
-          cs.hpke,
-        );
-        return { newMember: await makeKeyPackageRef(keyPackage, cs.hash), encryptedGroupSecrets: { kemOutput: egs.enc, ciphertext: egs.ct } };
-      }),
-    );
+    // EncryptWithLabel(init_key, "Welcome", encrypted_group_info, group_secrets) for every joiner
+    // (RFC 9420 §12.4.3.1, §5.1.3): the EncryptContext holds the whole tree, so it is encoded once and the
+    // same buffer is passed to every seal (ts-mls's encryptGroupSecrets re-encodes it per joiner, and our
+    // HPKE then hashes it once: src/mls/crypto/common.ts).
+    const welcomeContext = encode(composeBufferEncoders([varLenDataEncoder, varLenDataEncoder]))([WELCOME_LABEL, encryptedGroupInfo]);
+    const noAad = new Uint8Array(0);
+    const secrets = [];
+    // ts-mls's firstCommonAncestor recomputes the committer's filtered direct path for every joiner.
+    const filteredPath = filteredDirectPathAndCopathResolution(self, tree).map((e) => e.nodeIndex);
+    for (const [leaf, keyPackage] of addedLeafNodes) {
+      const ancestor = filteredPath.find((n) => isAncestor(leafToNodeIndex(leaf), n, tree.length));
+      if (ancestor === undefined) throw new ValidationError('Could not find common ancestor');
+      const pathSecret = pathSecrets.find((p) => p.nodeIndex === ancestor)?.secret;
+      const plaintext = encode(groupSecretsEncoder)({ joinerSecret: epoch.joinerSecret, pathSecret, psks: res.pskIds });
+      const egs = await cs.hpke.seal(await cs.hpke.importPublicKey(keyPackage.initKey), plaintext, welcomeContext, noAad);
+      secrets.push({ newMember: await makeKeyPackageRef(keyPackage, cs.hash), encryptedGroupSecrets: { kemOutput: egs.enc, ciphertext: egs.ct } });
+    }
     welcome = { cipherSuite: groupContext.cipherSuite, secrets, encryptedGroupInfo };
   }
   const [historicalReceiverData] = addHistoricalReceiverData(state);

@@ -16,7 +16,6 @@ import {
   createProposal,
   decodeGroupState,
   decodeMlsMessage,
-  defaultKeyPackageEqualityConfig,
   defaultKeyRetentionConfig,
   defaultLifetimeConfig,
   defaultPaddingConfig,
@@ -25,7 +24,6 @@ import {
   encodeMlsMessage,
   encodeRequiredCapabilities,
   generateKeyPackageWithKey,
-  joinGroup,
   processPrivateMessage,
   processPublicMessage,
   type CiphersuiteImpl,
@@ -47,6 +45,7 @@ import { MimiError } from '../errors.js';
 import { decodeContent, messageId, type MimiContent } from '../content/index.js';
 import { ROLE_BANNED, type RoomMetadata, type RoomState } from '../room/index.js';
 import { createMimiCommit, pathRequired } from './commit.js';
+import { joinFromWelcomeFast } from './join.js';
 import { mlsError } from './errors.js';
 import { checkIdentityUris, decodeClientIdentity, encodeClientIdentity, type CredentialVerifier } from './identity.js';
 import { checkClientRemoval, checkCommit, checkRoomChange, type CommitRefusal, type CommitView, type LeafMember } from './policy.js';
@@ -258,13 +257,29 @@ interface AuthTracker {
   rejected: { userUri?: string; clientUri?: string; reason: string } | undefined;
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * ts-mls's default compares signature keys in constant time, and its commit validation compares every pair of
+ * Add proposals (N² comparisons: 1M for 1000 joiners). Signature public keys are public: an early exit leaks
+ * nothing (RFC 9420 §12.2: "represent the same client" is decided by the signature key here, as by default).
+ */
+const fastKeyPackageEquality: ClientConfig['keyPackageEqualityConfig'] = {
+  compareKeyPackages: (a, b) => sameBytes(a.leafNode.signaturePublicKey, b.leafNode.signaturePublicKey),
+  compareKeyPackageToLeafNode: (a, b) => sameBytes(a.leafNode.signaturePublicKey, b.signaturePublicKey),
+};
+
 function makeConfig(verifier: CredentialVerifier, retainEpochs: number | undefined): { config: ClientConfig; tracker: AuthTracker } {
   if (typeof verifier !== 'function') throw mlsError('mls/credential-rejected', 'a credential verifier is required');
   const tracker: AuthTracker = { rejected: undefined };
   const config: ClientConfig = {
     keyRetentionConfig: retainEpochs === undefined ? defaultKeyRetentionConfig : { ...defaultKeyRetentionConfig, retainKeysForEpochs: retainEpochs },
     lifetimeConfig: defaultLifetimeConfig,
-    keyPackageEqualityConfig: defaultKeyPackageEqualityConfig,
+    keyPackageEqualityConfig: fastKeyPackageEquality,
     paddingConfig: defaultPaddingConfig,
     // RFC 9420 §5.3.1: never ts-mls's defaultAuthenticationService (accepts everything).
     authService: {
@@ -1251,7 +1266,7 @@ export async function joinFromWelcome(options: {
   const { config, tracker } = makeConfig(options.verifier, options.retainEpochs);
   let state: ClientState;
   try {
-    state = await joinGroup(msg.welcome, secrets.pub, secrets.priv, emptyPskIndex, cs, undefined, undefined, config);
+    state = await joinFromWelcomeFast(msg.welcome, secrets.pub, secrets.priv, cs, config);
   } catch (e) {
     throw mapError(e, tracker, 'mls/decrypt-failed');
   }

@@ -276,14 +276,19 @@ export function makeHpke(
   // A Welcome seals the GroupSecrets of every new member with the same info (RFC 9420 §12.4.3.1:
   // EncryptWithLabel(init_key, "Welcome", encrypted_group_info, …)), which holds the whole ratchet
   // tree when it travels in the GroupInfo. Remember the last info_hash (public data) so N joiners
-  // cost one hash of it instead of N.
+  // cost one hash of it instead of N: the Welcome builder (src/mls/commit.ts) passes the same buffer
+  // for every joiner, recognised by identity; other callers, by content.
   let lastInfo: Uint8Array | undefined;
+  let lastInfoRef: Uint8Array | undefined;
   let lastInfoHash: Uint8Array | undefined;
   const infoHashOf = (info: Uint8Array): Uint8Array => {
-    if (lastInfo !== undefined && lastInfoHash !== undefined && lastInfo.length === info.length && bytesEqual(lastInfo, info)) return lastInfoHash;
+    if (lastInfoHash !== undefined && lastInfo !== undefined && lastInfo.length === info.length) {
+      if (info === lastInfoRef || bytesEqual(lastInfo, info)) return lastInfoHash;
+    }
     const ih = labeledExtract(hpkeSuite, empty, 'info_hash', info);
     if (info.length >= 1024) {
       lastInfo = new Uint8Array(info);
+      lastInfoRef = info;
       lastInfoHash = ih;
     }
     return ih;
