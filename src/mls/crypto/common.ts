@@ -119,6 +119,14 @@ export function hkdfExtract(h: SyncHash, salt: Uint8Array, ikm: Uint8Array): Uin
 /** RFC 5869 HKDF-Expand. @internal */
 export function hkdfExpand(h: SyncHash, prk: Uint8Array, info: Uint8Array, len: number): Uint8Array {
   if (!Number.isInteger(len) || len < 0 || len > 255 * h.size) throw new CryptoError(`HKDF-Expand: invalid length ${len}`);
+  if (len <= h.size) {
+    // one block (every MLS ExpandWithLabel but the exporter): T(1) = HMAC(PRK, info | 0x01)
+    const one = new Uint8Array(info.length + 1);
+    one.set(info, 0);
+    one[info.length] = 1;
+    const t1 = h.hmac(prk, one);
+    return len === t1.length ? t1 : t1.slice(0, len);
+  }
   const out = new Uint8Array(len);
   let t: Uint8Array = new Uint8Array(0);
   const buf = new Uint8Array(h.size + info.length + 1);
