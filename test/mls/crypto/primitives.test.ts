@@ -46,6 +46,21 @@ describe.each(cases)('%s provider, suite 0x0001', (_name, make) => {
     expect(cs.rng.randomBytes(17)).toHaveLength(17);
   });
 
+  it('random bytes are never handed out twice, across pool refills and for large requests', () => {
+    const seen = new Set<string>();
+    // 1000 × 16 bytes crosses the node provider's 4 KiB pool several times
+    for (let i = 0; i < 1000; i++) {
+      const b = cs.rng.randomBytes(16);
+      expect(b).toHaveLength(16);
+      seen.add(toHex(b));
+      b.fill(0); // a returned array is the caller's own: zeroing it changes nothing later
+    }
+    expect(seen.size).toBe(1000);
+    const big = cs.rng.randomBytes(5000);
+    expect(big).toHaveLength(5000);
+    expect(new Set(big).size).toBeGreaterThan(200); // all 256 values expected; a zeroed pool would give 1
+  });
+
   it('SHA-256 digest equals node:crypto and the default provider', async () => {
     for (const n of [0, 1, 55, 64, 1000]) {
       const d = rand(n);
