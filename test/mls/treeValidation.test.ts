@@ -14,7 +14,8 @@ import { treeHash } from 'ts-mls/treeHash.js';
 import { toLeafIndex, toNodeIndex } from 'ts-mls/treemath.js';
 import { mimiSuite } from '../../src/mls/suite.js';
 import { TreeHashes, validateRatchetTree } from '../../src/mls/treeValidation.js';
-import { generateKeyPackage } from '../../src/mls/index.js';
+import { generateKeyPackage, joinFromWelcome } from '../../src/mls/index.js';
+import { MimiError } from '../../src/errors.js';
 import { encodeContent, plainText } from '../../src/content/index.js';
 import { CAROL, ROOM, client, threeUsers, type Net } from './helpers.js';
 
@@ -262,5 +263,28 @@ describe('joiner ratchet-tree validation (RFC 9420 §12.4.3.1)', () => {
     expect(unmergedLeavesValidPerRfc(s.ratchetTree)).toBe(true);
     const r = await both(s.ratchetTree, s);
     expect(r.theirs).toBeUndefined();
+  });
+});
+
+describe('joinFromWelcome (src/mls/join.ts) refuses bad Welcomes with typed errors', () => {
+  it('a Welcome for another key package, a tampered Welcome, and bytes that are not a Welcome', async () => {
+    const { net, a1 } = await threeUsers();
+    const d1 = await client(net.store, DAVE, '1');
+    const d2 = await client(net.store, DAVE, '2');
+    const [kp1, kp2] = [await generateKeyPackage(d1), await generateKeyPackage(d2)];
+    const out = await net.room(a1).addParticipant(DAVE, 4, [kp1.keyPackage]);
+    const welcome = out.welcome!;
+    const code = async (p: Promise<unknown>): Promise<string> => p.then(() => 'accepted', (e: unknown) => (e instanceof MimiError ? e.code : `untyped ${String(e)}`));
+    expect(await code(joinFromWelcome({ welcome, keyPackage: kp2, verifier: net.store.verifier }))).toBe('mls/decrypt-failed');
+    // every byte of the encrypted GroupInfo's last 64 bytes, flipped in turn, is refused
+    for (let k = 1; k <= 64; k += 9) {
+      const bad = welcome.slice();
+      bad[bad.length - k] = bad[bad.length - k]! ^ 0x40;
+      expect(await code(joinFromWelcome({ welcome: bad, keyPackage: kp1, verifier: net.store.verifier }))).toMatch(/^mls\//);
+    }
+    expect(await code(joinFromWelcome({ welcome: out.commit, keyPackage: kp1, verifier: net.store.verifier }))).toBe('mls/bad-message');
+    expect(await code(joinFromWelcome({ welcome: welcome.slice(0, 40), keyPackage: kp1, verifier: net.store.verifier }))).toBe('mls/bad-message');
+    // and the genuine one still works
+    expect((await joinFromWelcome({ welcome, keyPackage: kp1, verifier: net.store.verifier })).members.some((m) => m.clientUri === d1.clientUri)).toBe(true);
   });
 });
