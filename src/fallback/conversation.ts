@@ -10,7 +10,7 @@
  */
 import type { MimiContent } from '../content/mimiContent.js';
 import { MimiError } from '../errors.js';
-import { classify, reactionKeys, render } from './render.js';
+import { classify, reactionKeys, renderMessage } from './render.js';
 import { translator } from './i18n.js';
 import { escapeHtml, idHex, rangeOf, stripFallback } from './text.js';
 import { mdInline } from './tree.js';
@@ -148,20 +148,135 @@ interface Stored {
   /** Direct target (replaces for edit/delete/unlike, inReplyTo for reaction), hex. */
   readonly target: string | undefined;
   readonly inReplyTo: string | undefined;
+  /** Edits, deletes and reactions attached to this message (when it is a root). */
+  rel: Rel | undefined;
+  /**
+   * What the last view that touched this message found, as `generation * 8 + bits` (see {@link marks}):
+   * bits 0-1 the reply-loop search state (1 on the path, 2 done, 3 done and running into a loop),
+   * bit 2 set when a reply references this version.
+   */
+  mark: number;
+  /** The message `inReplyTo` names, as looked up by the loop search of the view in `mark`. */
+  next: Stored | undefined;
+  /** Body text of this version for reply quotes, valid while `quoteEpoch` is the conversation's. */
+  quoteText: string | undefined;
+  quoteEpoch: number;
+  /** Reaction keys of this message's body (the content never changes). */
+  keys: string[] | undefined;
 }
 
+/** Relations of a root, each list created when its first member arrives. */
 interface Rel {
-  edits: Stored[];
-  deletes: Stored[];
-  reactions: Stored[];
+  edits: Stored[] | undefined;
+  /** Deletes, and unlikes of a reaction. */
+  deletes: Stored[] | undefined;
+  reactions: Stored[] | undefined;
+}
+
+const LOOP_ON_PATH = 1;
+const LOOP_DONE = 2;
+const LOOP_FOUND = 3;
+const QUOTED = 4;
+
+/**
+ * @param s - a stored message
+ * @param gen - a view generation
+ * @returns the mark bits that view `gen` set on `s` (0 when it set none)
+ */
+function marks(s: Stored, gen: number): number {
+  const m = s.mark - gen * 8;
+  return m >= 0 && m < 8 ? m : 0;
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+const ADDED: AddOutcome = Object.freeze({ status: 'added' });
+const APPLIED: AddOutcome = Object.freeze({ status: 'applied' });
+const PENDING: AddOutcome = Object.freeze({ status: 'pending' });
+const DUPLICATE: AddOutcome = Object.freeze({ status: 'duplicate' });
+const HEX64 = /^[0-9a-f]{64}$/;
 
 /** Sort order of the draft (§5.11): timestamp, then lexically lowest message ID. */
 function before(a: { ts: number; id: string }, b: { ts: number; id: string }): number {
   return a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
+
+/** One view of a conversation: its owner and the conversation's mutation count when it was taken. */
+interface ViewStamp {
+  readonly owner: Conversation;
+  readonly stamp: number;
+}
+
+/**
+ * A timeline entry as built by {@link Conversation.view}: exactly the {@link TimelineEntry} fields (in
+ * the same order as a literal would have them), plus a private link to the stored message.
+ */
+class Entry implements TimelineEntry {
+  readonly id: string;
+  readonly sender: string;
+  readonly hubTimestamp: number;
+  readonly kind: 'message' | 'reply';
+  readonly state: 'visible' | 'deleted';
+  readonly content: MimiContent | null;
+  readonly versionId: string;
+  readonly edited: boolean;
+  readonly edits: readonly string[];
+  readonly reactions: readonly ReactionSummary[];
+  readonly topicId: string;
+  declare editedBy?: string;
+  declare editedAt?: number;
+  declare deletedBy?: string;
+  declare deletedAt?: number;
+  declare replyTo?: ReplyTarget;
+  declare expiresAt?: number;
+  /** The view that built it, and the stored original. */
+  readonly #view: ViewStamp;
+  readonly #orig: Stored;
+
+  constructor(
+    view: ViewStamp,
+    versionId: string,
+    s: Stored,
+    deleted: boolean,
+    content: MimiContent | null,
+    edited: boolean,
+    edits: readonly string[],
+    reactions: readonly ReactionSummary[],
+  ) {
+    this.id = s.id;
+    this.sender = s.sender;
+    this.hubTimestamp = s.ts;
+    this.kind = s.kind === 'reply' ? 'reply' : 'message';
+    this.state = deleted ? 'deleted' : 'visible';
+    this.content = content;
+    this.versionId = versionId;
+    this.edited = edited;
+    this.edits = edits;
+    this.reactions = reactions;
+    this.topicId = s.content.topicId.length > 0 ? idHex(s.content.topicId) : '';
+    this.#view = view;
+    this.#orig = s;
+  }
+
+  /**
+   * @param e - any entry
+   * @param owner - a conversation
+   * @returns the stored original of `e`, when `e` was built by a view of `owner`
+   */
+  static origOf(e: TimelineEntry, owner: Conversation): Stored | undefined {
+    return #view in e && (e as Entry).#view.owner === owner ? (e as Entry).#orig : undefined;
+  }
+
+  /**
+   * @param e - an entry built by a view
+   * @returns the conversation's change count when that view was taken
+   */
+  static stampOf(e: Entry): number {
+    return e.#view.stamp;
+  }
+}
+
+/** Marks the quote-text cache as built under caller catalogs (never equal to a display-name resolver). */
+const CUSTOM_CATALOGS: unique symbol = Symbol('custom catalogs');
 
 /**
  * Reduces received messages to a timeline. Feed it with {@link Conversation.add} in any order, then take
@@ -180,21 +295,27 @@ export class Conversation {
   readonly #maxRejections: number;
   readonly #readAt: ConversationOptions['readAt'];
   readonly #msgs = new Map<string, Stored>();
-  readonly #rels = new Map<string, Rel>();
   /** Pending relations in arrival order: relation id -> target id. */
   readonly #pendingOrder = new Map<string, string>();
   /** target id -> relation ids waiting for it. */
   readonly #pendingBy = new Map<string, Set<string>>();
   readonly #rejections = new Map<string, Rejection>();
   #rejectedCount = 0;
-  /** Body text by `versionId|locale`, for reply quotes; cleared when the display-name resolver changes. */
-  readonly #textCache = new Map<string, string>();
-  /** Version IDs that some reply references (from the last view): only those are cached. */
-  #quoted = new Set<string>();
+  /** Generation of the last view (marks on stored messages are valid for it only). */
+  #gen = 0;
+  /**
+   * Reply-quote texts (Stored.quoteText) are valid for one epoch: a new one starts when the
+   * display-name resolver, the locale or custom catalogs change, and at prune.
+   */
+  #epoch = 1;
   #textCacheOwner: unknown = undefined;
   #textCacheLocale = 'en';
   #evicted = 0;
   #duplicates = 0;
+  /** Counts changes to the stored messages: a view's lookups stay valid while it is unchanged. */
+  #stamp = 0;
+  /** Loop-search path, reused by every view. */
+  readonly #path: Stored[] = [];
 
   /**
    * @param options - authorization callback, buffer limits, read times
@@ -228,14 +349,24 @@ export class Conversation {
    * ```
    */
   add(msg: ReceivedMessage): AddOutcome {
-    const id = idHex(msg.id);
-    if (!/^[0-9a-f]{64}$/.test(id)) throw new MimiError('fallback/bad-message', 'message ID must be 32 octets', { path: ['id'] });
-    if (!Number.isFinite(msg.hubTimestamp)) throw new MimiError('fallback/bad-message', 'hubTimestamp must be a number', { path: ['hubTimestamp'] });
-    // draft §9.1: a message ID which duplicates one already encountered is discarded.
-    if (this.#msgs.has(id)) {
-      this.#duplicates++;
-      return { status: 'duplicate' };
+    const raw = msg.id;
+    let id: string;
+    if (typeof raw === 'string' && HEX64.test(raw)) id = raw; // already canonical (one scan)
+    else {
+      id = idHex(raw);
+      // 32 octets always give 64 hex digits; anything else is checked.
+      if (!(raw instanceof Uint8Array && raw.length === 32) && !HEX64.test(id)) {
+        throw new MimiError('fallback/bad-message', 'message ID must be 32 octets', { path: ['id'] });
+      }
     }
+    if (!Number.isFinite(msg.hubTimestamp)) throw new MimiError('fallback/bad-message', 'hubTimestamp must be a number', { path: ['hubTimestamp'] });
+    const msgs = this.#msgs;
+    // draft §9.1: a message ID which duplicates one already encountered is discarded.
+    if (msgs.has(id)) {
+      this.#duplicates++;
+      return DUPLICATE;
+    }
+    this.#stamp++;
     const c = msg.content;
     const kind = classify(c);
     const target =
@@ -244,22 +375,31 @@ export class Conversation {
         : kind === 'reaction' && c.inReplyTo !== null
           ? idHex(c.inReplyTo)
           : undefined;
+    // A known target's own ID string stands in for the one just built (which then dies young).
+    let t = target === undefined || target === id ? undefined : msgs.get(target);
     const stored: Stored = {
       id,
       sender: msg.sender,
       ts: msg.hubTimestamp,
       content: c,
       kind,
-      target, // one object shape for every message (fast property access)
-      inReplyTo: c.inReplyTo !== null ? idHex(c.inReplyTo) : undefined,
+      target: t !== undefined ? t.id : target, // one object shape for every message (fast property access)
+      inReplyTo: c.inReplyTo === null ? undefined : kind === 'reaction' ? (t !== undefined ? t.id : target) : idHex(c.inReplyTo),
+      rel: undefined,
+      mark: 0,
+      next: undefined,
+      quoteText: undefined,
+      quoteEpoch: 0,
+      keys: undefined,
     };
-    this.#msgs.set(id, stored);
+    msgs.set(id, stored);
+    if (target === id) t = stored; // a relation to itself (rejected by #attach)
     let outcome: AddOutcome;
-    if (target === undefined) outcome = { status: 'added' };
-    else if (this.#msgs.has(target) && !this.#pendingOrder.has(target)) outcome = this.#attach(stored);
+    if (target === undefined) outcome = ADDED;
+    else if (t !== undefined && !this.#isPending(target)) outcome = this.#attach(stored, t);
     else outcome = this.#park(stored, target); // target unknown, or itself still waiting
     // Whatever waited for this message can now be attached (and, recursively, what waited for those).
-    this.#release(id);
+    if (this.#pendingBy.size > 0) this.#release(id);
     return outcome;
   }
 
@@ -272,6 +412,10 @@ export class Conversation {
   addAll(msgs: Iterable<ReceivedMessage>): this {
     for (const m of msgs) this.add(m);
     return this;
+  }
+
+  #isPending(id: string): boolean {
+    return this.#pendingOrder.size > 0 && this.#pendingOrder.has(id);
   }
 
   #park(s: Stored, target: string): AddOutcome {
@@ -289,14 +433,15 @@ export class Conversation {
       this.#msgs.delete(oldId);
       this.#evicted++;
     }
-    return { status: 'pending' };
+    return PENDING;
   }
 
   #release(id: string): void {
+    if (!this.#pendingBy.has(id)) return;
     const queue = [id];
     while (queue.length > 0) {
       const t = queue.pop()!;
-      if (this.#pendingOrder.has(t)) continue; // still waiting itself
+      if (this.#isPending(t)) continue; // still waiting itself
       const waiting = this.#pendingBy.get(t);
       if (!waiting) continue;
       this.#pendingBy.delete(t);
@@ -304,21 +449,21 @@ export class Conversation {
         this.#pendingOrder.delete(rid);
         const r = this.#msgs.get(rid);
         if (!r) continue;
-        this.#attach(r);
+        this.#attach(r, this.#msgs.get(r.target!));
         queue.push(rid);
       }
     }
   }
 
   /** Root original of a message: follows edit chains (an edit of an edit). */
-  #root(id: string): Stored | undefined {
-    let s = this.#msgs.get(id);
+  #rootOf(s: Stored | undefined): Stored | undefined {
     for (let i = 0; s && s.kind === 'edit' && s.target !== undefined && i < 64; i++) s = this.#msgs.get(s.target);
     return s;
   }
 
-  #attach(s: Stored): AddOutcome {
-    const root = this.#root(s.target!);
+  /** Attaches a relation to the root of its target `t` (the message stored under `s.target`). */
+  #attach(s: Stored, t: Stored | undefined): AddOutcome {
+    const root = this.#rootOf(t);
     if (!root || root.kind === 'edit' || root.kind === 'delete' || root.kind === 'unlike') {
       return this.#reject(s, root, 'bad-target');
     }
@@ -333,12 +478,17 @@ export class Conversation {
       if (!ok) return this.#reject(s, root, 'not-authorized');
     }
     if (s.kind === 'reaction' && root.kind === 'reaction') return this.#reject(s, root, 'bad-target');
-    let rel = this.#rels.get(root.id);
-    if (!rel) this.#rels.set(root.id, (rel = { edits: [], deletes: [], reactions: [] }));
-    if (s.kind === 'edit') rel.edits.push(s);
-    else if (s.kind === 'reaction') rel.reactions.push(s);
+    // New lists as `[s]`: sized to fit, where a first push onto `[]` reserves 17 slots.
+    const rel = (root.rel ??= { edits: undefined, deletes: undefined, reactions: undefined });
+    if (s.kind === 'edit') {
+      if (rel.edits === undefined) rel.edits = [s];
+      else rel.edits.push(s);
+    } else if (s.kind === 'reaction') {
+      if (rel.reactions === undefined) rel.reactions = [s];
+      else rel.reactions.push(s);
+    } else if (rel.deletes === undefined) rel.deletes = [s];
     else rel.deletes.push(s);
-    return { status: 'applied' };
+    return APPLIED;
   }
 
   #reject(s: Stored, root: Stored | undefined, reason: Rejection['reason']): AddOutcome {
@@ -365,15 +515,18 @@ export class Conversation {
 
   /** Latest authorized edit: by hub timestamp, ties by lowest message ID. */
   #winner(rel: Rel | undefined): Stored | undefined {
+    if (rel === undefined || rel.edits === undefined) return undefined;
     let w: Stored | undefined;
-    for (const e of rel?.edits ?? []) {
+    const edits = rel.edits;
+    for (let i = 0; i < edits.length; i++) {
+      const e = edits[i]!;
       if (!w || e.ts > w.ts || (e.ts === w.ts && e.id < w.id)) w = e;
     }
     return w;
   }
 
   #isDeleted(rel: Rel | undefined): boolean {
-    return (rel?.deletes.length ?? 0) > 0;
+    return rel !== undefined && rel.deletes !== undefined;
   }
 
   /**
@@ -394,17 +547,18 @@ export class Conversation {
       if (s.kind !== 'message' && s.kind !== 'reply') continue;
       const exp = this.#expiresAt(s);
       if (exp === undefined || exp > now) continue;
-      const rel = this.#rels.get(s.id);
-      for (const r of rel ? [...rel.edits, ...rel.deletes, ...rel.reactions] : []) {
-        const rr = this.#rels.get(r.id);
-        for (const x of rr ? [...rr.edits, ...rr.deletes] : []) if (this.#msgs.delete(x.id)) n++;
-        this.#rels.delete(r.id);
+      const rel = s.rel;
+      for (const r of rel ? [...(rel.edits ?? []), ...(rel.deletes ?? []), ...(rel.reactions ?? [])] : []) {
+        const rr = r.rel;
+        for (const x of rr ? [...(rr.edits ?? []), ...(rr.deletes ?? [])] : []) if (this.#msgs.delete(x.id)) n++;
+        r.rel = undefined;
         if (this.#msgs.delete(r.id)) n++;
       }
-      this.#rels.delete(s.id);
+      s.rel = undefined;
       if (this.#msgs.delete(s.id)) n++;
     }
-    this.#textCache.clear();
+    this.#epoch++; // forget every reply-quote text
+    this.#stamp++;
     return n;
   }
 
@@ -416,26 +570,26 @@ export class Conversation {
    * @returns the referenced message as {@link render} expects it
    */
   resolve(id: string, now: number = Date.now()): ReferencedMessage {
-    const r = this.#ref(id.toLowerCase(), now);
+    const h = id.toLowerCase();
+    const r = this.#ref(this.#msgs.get(h), now);
     if (r.status !== 'available') return { status: r.status };
     const content = { ...r.root.content, nestedPart: r.version.content.nestedPart };
     return r.editedSince ? { status: 'available', sender: r.root.sender, content, editedSince: true } : { status: 'available', sender: r.root.sender, content };
   }
 
-  /** Status of a referenced version without building any content. */
+  /** Status of a referenced version (`v`: the message stored under its ID) without building any content. */
   #ref(
-    id: string,
+    v: Stored | undefined,
     now: number,
   ): { status: 'available'; root: Stored; version: Stored; editedSince: boolean } | { status: 'unknown' | 'deleted' | 'expired'; root?: Stored } {
-    const v = this.#msgs.get(id);
-    if (!v || this.#pendingOrder.has(v.id)) return { status: 'unknown' };
-    const root = this.#root(v.id);
-    if (!root || (root.kind !== 'message' && root.kind !== 'reply' && root.kind !== 'reaction')) return { status: 'unknown' };
-    const rel = this.#rels.get(root.id);
+    if (!v || this.#isPending(v.id)) return UNKNOWN_REF;
+    const root = this.#rootOf(v);
+    if (!root || (root.kind !== 'message' && root.kind !== 'reply' && root.kind !== 'reaction')) return UNKNOWN_REF;
+    const rel = root.rel;
     if (this.#isDeleted(rel)) return { status: 'deleted', root };
     const exp = this.#expiresAt(root);
     if (exp !== undefined && exp <= now) return { status: 'expired', root };
-    if (v.kind === 'edit' && !rel?.edits.includes(v)) return { status: 'unknown' }; // a rejected edit
+    if (v.kind === 'edit' && !rel?.edits?.includes(v)) return UNKNOWN_REF; // a rejected edit
     const current = this.#winner(rel) ?? root;
     return { status: 'available', root, version: v, editedSince: current.id !== v.id };
   }
@@ -451,54 +605,58 @@ export class Conversation {
    * ```
    */
   view(now: number = Date.now()): TimelineView {
+    const gen = ++this.#gen;
+    const stamp: ViewStamp = { owner: this, stamp: this.#stamp };
     const entries: TimelineEntry[] = [];
     let nextExpiry: number | undefined;
-    const loops = this.#loopSet();
-    const quoted = new Set<string>();
     const originals: Stored[] = [];
-    for (const s of this.#msgs.values()) if ((s.kind === 'message' || s.kind === 'reply') && !this.#pendingOrder.has(s.id)) originals.push(s);
+    // forEach: a for-of over the map allocates an iterator result per message.
+    this.#msgs.forEach((s) => {
+      if (s.kind !== 'message' && s.kind !== 'reply') return;
+      if (s.inReplyTo !== undefined && (marks(s, gen) & 3) === 0) this.#findLoops(s, gen);
+      if (!this.#isPending(s.id)) originals.push(s);
+    });
     originals.sort(before);
-    for (const s of originals) {
+    // Indexed loops in view(): it runs rarely, often before it is optimized, and an unoptimized
+    // for-of allocates an iterator result per step.
+    for (let i = 0; i < originals.length; i++) {
+      const s = originals[i]!;
       const exp = this.#expiresAt(s);
       if (exp !== undefined) {
         if (exp <= now) continue; // draft §5.8: deleted at the indicated time, no placeholder
         if (nextExpiry === undefined || exp < nextExpiry) nextExpiry = exp;
       }
-      const rel = this.#rels.get(s.id);
+      const rel = s.rel;
       const deleted = this.#isDeleted(rel);
       const win = this.#winner(rel);
-      const e: { -readonly [K in keyof TimelineEntry]: TimelineEntry[K] } = {
-        id: s.id,
-        sender: s.sender,
-        hubTimestamp: s.ts,
-        kind: s.kind === 'reply' ? 'reply' : 'message',
-        state: deleted ? 'deleted' : 'visible',
-        content: deleted ? null : win ? { ...s.content, nestedPart: win.content.nestedPart } : s.content,
-        versionId: win && !deleted ? win.id : s.id,
-        edited: win !== undefined,
-        edits: rel && rel.edits.length > 0 ? [...rel.edits].sort(before).map((x) => x.id) : NONE,
-        reactions: deleted || !rel ? NONE : this.#reactions(rel, win ?? s, now),
-        topicId: s.content.topicId.length > 0 ? idHex(s.content.topicId) : '',
-      };
+      const e = new Entry(
+        stamp,
+        win && !deleted ? win.id : s.id,
+        s,
+        deleted,
+        deleted ? null : win ? { ...s.content, nestedPart: win.content.nestedPart } : s.content,
+        win !== undefined,
+        rel === undefined || rel.edits === undefined ? NONE : rel.edits.length === 1 ? [rel.edits[0]!.id] : [...rel.edits].sort(before).map((x) => x.id),
+        deleted || !rel ? NONE : this.#reactions(rel, win ?? s, now),
+      );
       if (win) {
         e.editedBy = win.sender;
         e.editedAt = win.ts;
       }
       if (deleted) {
-        const del = [...rel!.deletes].sort(before)[0]!;
+        const dels = rel!.deletes!;
+        let del = dels[0]!;
+        for (let j = 1; j < dels.length; j++) if (before(dels[j]!, del) < 0) del = dels[j]!;
         e.deletedBy = del.sender;
         e.deletedAt = del.ts;
       }
-      if (s.inReplyTo !== undefined) {
-        e.replyTo = this.#replyTarget(s, loops, now);
-        quoted.add(s.inReplyTo);
-      }
+      if (s.inReplyTo !== undefined) e.replyTo = this.#replyTarget(s, now, gen);
       if (exp !== undefined) e.expiresAt = exp;
       entries.push(e);
     }
-    this.#quoted = quoted;
     const topics = new Map<string, string[]>();
-    for (const e of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
       if (e.topicId === '') continue;
       let l = topics.get(e.topicId);
       if (!l) topics.set(e.topicId, (l = []));
@@ -517,67 +675,87 @@ export class Conversation {
   }
 
   #reactions(rel: Rel | undefined, shown: Stored, now: number): ReactionSummary[] {
-    if (!rel || rel.reactions.length === 0) return [];
-    const byKey = new Map<string, { first: Stored; senders: Map<string, { s: Stored; prev: boolean }> }>();
-    for (const r of [...rel.reactions].sort(before)) {
-      const rr = this.#rels.get(r.id);
+    if (!rel || rel.reactions === undefined) return [];
+    // Per key, in order of first reaction: distinct senders in order, and how many of them reacted
+    // to an earlier version (draft §4.1: a reaction references one version; §9.3). Plain arrays for
+    // the usual handful of reactions, maps (linear time) beyond.
+    const list = rel.reactions;
+    const small = list.length <= 8;
+    const out: { key: string; count: number; senders: string[]; onPreviousVersion: number }[] = [];
+    const byKey = small ? undefined : new Map<string, { sum: (typeof out)[number]; seen: Set<string> }>();
+    const sorted = list.length > 1 ? [...list].sort(before) : list;
+    for (let i = 0; i < sorted.length; i++) {
+      const r = sorted[i]!;
+      const rr = r.rel;
       if (this.#isDeleted(rr)) continue; // unlike
       const exp = this.#expiresAt(r);
       if (exp !== undefined && exp <= now) continue;
-      const body = (this.#winner(rr) ?? r).content.nestedPart;
-      // draft §4.1: a reaction references one version; mark those to an older version (§9.3).
+      const by = this.#winner(rr) ?? r;
       const prev = r.target !== shown.id;
-      for (const key of reactionKeys(body)) {
-        let g = byKey.get(key);
-        if (!g) byKey.set(key, (g = { first: r, senders: new Map() }));
-        if (!g.senders.has(r.sender)) g.senders.set(r.sender, { s: r, prev });
+      const keys = (by.keys ??= reactionKeys(by.content.nestedPart));
+      for (let k = 0; k < keys.length; k++) {
+        const key = keys[k]!;
+        let sum: (typeof out)[number] | undefined;
+        if (byKey === undefined) {
+          for (let j = 0; j < out.length; j++) if (out[j]!.key === key) sum = out[j];
+          if (sum !== undefined && sum.senders.includes(r.sender)) continue;
+        } else {
+          const g = byKey.get(key);
+          if (g !== undefined) {
+            if (g.seen.has(r.sender)) continue;
+            g.seen.add(r.sender);
+            sum = g.sum;
+          }
+        }
+        if (sum === undefined) {
+          // A new key (its first sender as an array literal, sized to fit).
+          sum = { key, count: 1, senders: [r.sender], onPreviousVersion: prev ? 1 : 0 };
+          out.push(sum);
+          byKey?.set(key, { sum, seen: new Set([r.sender]) });
+          continue;
+        }
+        sum.senders.push(r.sender);
+        sum.count++;
+        if (prev) sum.onPreviousVersion++;
       }
     }
-    return [...byKey.entries()].map(([key, g]) => ({
-      key,
-      count: g.senders.size,
-      senders: [...g.senders.keys()],
-      onPreviousVersion: [...g.senders.values()].filter((x) => x.prev).length,
-    }));
+    return out;
   }
 
-  /** Messages whose inReplyTo chain runs into a loop (draft §4.1), computed iteratively in O(n). */
-  #loopSet(): Set<string> {
-    const state = new Map<string, 1 | 2>(); // 1 = on current path, 2 = done
-    const loopy = new Set<string>();
-    for (const m of this.#msgs.values()) {
-      const start = m.id;
-      if (m.inReplyTo === undefined || (m.kind !== 'reply' && m.kind !== 'message') || state.has(start)) continue;
-      const path: string[] = [];
-      let cur: string | undefined = start;
-      let hitLoop = false;
-      while (cur !== undefined) {
-        const st = state.get(cur);
-        if (st === 1) {
-          hitLoop = true;
-          break;
-        }
-        if (st === 2) {
-          hitLoop = loopy.has(cur);
-          break;
-        }
-        state.set(cur, 1);
-        path.push(cur);
-        cur = this.#msgs.get(cur)?.inReplyTo;
-        if (cur !== undefined && !this.#msgs.has(cur)) cur = undefined;
+  /**
+   * Marks (for view `gen`) every message on the inReplyTo chain from `start` that runs into a loop
+   * (draft §4.1): iterative, each message visited once per view, so O(n) in all.
+   */
+  #findLoops(start: Stored, gen: number): void {
+    const path = this.#path;
+    path.length = 0;
+    let cur: Stored | undefined = start;
+    let hitLoop = false;
+    while (cur !== undefined) {
+      const m = marks(cur, gen);
+      if ((m & 3) !== 0) {
+        hitLoop = (m & 3) === LOOP_ON_PATH || (m & 3) === LOOP_FOUND;
+        break;
       }
-      for (const p of path) {
-        state.set(p, 2);
-        if (hitLoop) loopy.add(p);
-      }
+      cur.mark = gen * 8 + (m | LOOP_ON_PATH);
+      path.push(cur);
+      cur = cur.next = cur.inReplyTo === undefined ? undefined : this.#msgs.get(cur.inReplyTo);
     }
-    return loopy;
+    for (let i = 0; i < path.length; i++) {
+      const p = path[i]!;
+      p.mark = gen * 8 + ((marks(p, gen) & QUOTED) | (hitLoop ? LOOP_FOUND : LOOP_DONE));
+    }
+    path.length = 0;
   }
 
-  #replyTarget(s: Stored, loops: Set<string>, now: number): ReplyTarget {
+  #replyTarget(s: Stored, now: number, gen: number): ReplyTarget {
     const id = s.inReplyTo!;
-    if (loops.has(s.id)) return { id, status: 'loop' };
-    const r = this.#ref(id, now);
+    // The message it names (looked up by this view's loop search).
+    const loop = marks(s, gen) & 3;
+    const v = loop !== 0 ? s.next : this.#msgs.get(id);
+    if (v !== undefined) v.mark = gen * 8 + (marks(v, gen) | QUOTED); // its rendering is worth keeping for the quote
+    if (loop === LOOP_FOUND) return { id, status: 'loop' };
+    const r = this.#ref(v, now);
     const t: { -readonly [K in keyof ReplyTarget]: ReplyTarget[K] } = { id, status: r.status };
     if (r.root) t.rootId = r.root.id;
     if (r.status === 'available') {
@@ -585,6 +763,25 @@ export class Conversation {
       if (r.editedSince) t.editedSince = true;
     }
     return t;
+  }
+
+  /**
+   * What a reply quote of `h` shows, for {@link render}: like {@link resolve}, plus the cached text.
+   * `known`, when not null, is the message stored under `h` (known from the entry's view).
+   */
+  #quote(entry: TimelineEntry, h: string, now: number, known: Stored | undefined | null): ReferencedMessage {
+    if (entry.replyTo?.status === 'loop') return { status: 'loop' };
+    const k = h.toLowerCase();
+    const r = this.#ref(known === null ? this.#msgs.get(k) : known, now);
+    if (r.status !== 'available') return { status: r.status };
+    const v = r.version;
+    const text = v.quoteEpoch === this.#epoch ? v.quoteText : undefined;
+    // With the text at hand the quote needs no content: the version's own stands in (never read).
+    const content = text !== undefined ? v.content : { ...r.root.content, nestedPart: v.content.nestedPart };
+    const ref: Extract<ReferencedMessage, { status: 'available' }> = { status: 'available', sender: r.root.sender, content };
+    if (r.editedSince) ref.editedSince = true;
+    if (text !== undefined) ref.text = text;
+    return ref;
   }
 
   /**
@@ -603,46 +800,52 @@ export class Conversation {
   render(entry: TimelineEntry, context: RenderContext = {}, now: number = Date.now()): Rendering {
     const locale = context.locale ?? 'en';
     if (context.displayName !== this.#textCacheOwner || context.catalogs !== undefined || locale !== this.#textCacheLocale) {
-      this.#textCache.clear();
-      this.#textCacheOwner = context.catalogs === undefined ? context.displayName : undefined;
+      this.#epoch++;
+      // a render with custom catalogs owns no cache: the next render starts a new epoch whatever it passes
+      this.#textCacheOwner = context.catalogs === undefined ? context.displayName : CUSTOM_CATALOGS;
       this.#textCacheLocale = locale;
     }
-    const ctx: RenderContext = {
-      ...context,
-      sender: entry.sender,
-      hubTimestamp: entry.hubTimestamp,
-      resolveMessage:
-        context.resolveMessage ??
-        ((h) => {
-          if (entry.replyTo?.status === 'loop') return { status: 'loop' };
-          const ref = this.resolve(h, now);
-          const text = ref.status === 'available' ? this.#textCache.get(h) : undefined;
-          return text !== undefined ? { ...ref, text } : ref;
-        }),
-    };
-    if (entry.content === null) {
-      const t = translator(ctx);
-      const text = t('delete.tombstone');
-      const range = [rangeOf(text, 0, text.length, 'delete')];
+    const content = entry.content;
+    if (content === null) {
+      const text = translator(context)('delete.tombstone');
+      const md = mdInline(text);
       return {
         text,
-        markdown: mdInline(text),
+        markdown: md,
         html: `<p class="mimi-fallback">${escapeHtml(text)}</p>`,
         kind: 'delete',
         rules: ['delete'],
-        fallbackRanges: { text: range, markdown: [rangeOf(mdInline(text), 0, mdInline(text).length, 'delete')], html: [] },
+        fallbackRanges: { text: [rangeOf(text, 0, text.length, 'delete')], markdown: [rangeOf(md, 0, md.length, 'delete')], html: [] },
         warnings: [],
         mentions: [],
       };
     }
-    const r = render(entry.content, ctx);
-    // Remember the body text of this version for quotes in later replies (bounded cache).
-    if (context.resolveMessage === undefined && this.#quoted.has(entry.versionId)) {
-      if (this.#textCache.size >= 50_000) this.#textCache.clear();
-      this.#textCache.set(entry.versionId, stripFallback(r.text, r.fallbackRanges.text).trim());
+    const own = context.resolveMessage === undefined;
+    const orig = own ? Entry.origOf(entry, this) : undefined;
+    let resolve = context.resolveMessage;
+    let targetHex: string | undefined;
+    if (own && content.inReplyTo !== null) {
+      // The reply target's hex ID and stored message, when the entry's view knows them and nothing
+      // changed since.
+      let target: Stored | undefined | null = null;
+      if (orig !== undefined && content.inReplyTo === orig.content.inReplyTo) {
+        targetHex = orig.inReplyTo;
+        if (Entry.stampOf(entry as Entry) === this.#stamp) target = orig.next;
+      }
+      resolve = (h: string) => this.#quote(entry, h, now, target);
+    }
+    const r = renderMessage(content, context, entry.sender, entry.hubTimestamp, resolve, targetHex);
+    if (own) {
+      // Remember the body text of this version for quotes in later replies.
+      let v = orig === undefined ? undefined : (this.#winner(orig.rel) ?? orig);
+      if (v === undefined || v.id !== entry.versionId) v = this.#msgs.get(entry.versionId);
+      if (v !== undefined && (marks(v, this.#gen) & QUOTED) !== 0 && v.id === entry.versionId) {
+        v.quoteText = (r.fallbackRanges.text.length === 0 ? r.text : stripFallback(r.text, r.fallbackRanges.text)).trim();
+        v.quoteEpoch = this.#epoch;
+      }
     }
     if (!entry.edited) return r;
-    const marker = translator(ctx)('edited.marker');
+    const marker = translator(context)('edited.marker');
     const add = (s: string, suffix: string) => ({ s: s + suffix, range: rangeOf(s + suffix, s.length, s.length + suffix.length, 'edit') });
     const t = add(r.text, ' ' + marker);
     const m = add(r.markdown, ' ' + mdInline(marker));
@@ -661,3 +864,5 @@ export class Conversation {
     };
   }
 }
+
+const UNKNOWN_REF = Object.freeze({ status: 'unknown' as const });

@@ -175,9 +175,35 @@ function build(context: Pick<RenderContext, 'locale' | 'catalogs'>): Translate {
         break;
       }
     }
-    if (params) s = s.replace(/\{(\w+)\}/g, (m, p: string) => params[p] ?? m);
-    return s;
+    return params ? fill(s, params) : s;
   };
+}
+
+/**
+ * `s.replace(/\{(\w+)\}/g, (m, p) => params[p] ?? m)` without a regular expression and a callback
+ * per call (the translator runs for every reply quote).
+ */
+function fill(s: string, params: Readonly<Record<string, string>>): string {
+  let open = s.indexOf('{');
+  if (open < 0) return s;
+  let out = '';
+  let from = 0;
+  while (open >= 0) {
+    let j = open + 1;
+    while (j < s.length && isWordChar(s.charCodeAt(j))) j++;
+    if (j > open + 1 && s.charCodeAt(j) === 0x7d /* } */) {
+      const v: unknown = params[s.slice(open + 1, j)];
+      out += s.slice(from, open) + (v ?? s.slice(open, j + 1));
+      from = j + 1;
+      open = s.indexOf('{', from);
+    } else open = s.indexOf('{', open + 1);
+  }
+  return out + s.slice(from);
+}
+
+/** `\w`: ASCII letters, digits and `_`. */
+function isWordChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
 }
 
 function findCatalog(catalogs: Readonly<Record<string, Partial<Catalog>>>, tag: string): Partial<Catalog> | undefined {

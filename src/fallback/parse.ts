@@ -213,7 +213,9 @@ export function plainToTree(text: string): Node[] {
 
 const FAST_OK = /^[^\\`<>&!~|\n\r]*$/;
 const WORD = /[\p{L}\p{N}]/u;
-const LINK = /^\[([^[\]()*_]+)\]\(((?:https?|mailto):[A-Za-z0-9\-.~:/?#@$+,;=]+)\)/;
+/** The characters {@link fastInline} acts on. */
+const SPECIAL = /[[\](*_]/g;
+const LINK = /\[([^[\]()*_]+)\]\(((?:https?|mailto):[A-Za-z0-9\-.~:/?#@$+,;=]+)\)/y;
 
 /**
  * A strict fast path for the most common chat markdown: single-line text with `**strong**`,
@@ -233,20 +235,25 @@ export function fastInline(src: string): Node[] | undefined {
   if (!FAST_OK.test(src)) return undefined;
   const root: El = { tag: '#', attrs: {}, children: [] };
   const stack: { el: El; delim: string }[] = [{ el: root, delim: '' }];
-  let text = '';
-  const flush = () => {
-    if (text) stack[stack.length - 1]!.el.children.push(text);
-    text = '';
+  let from = 0; // start of the pending text: src.slice(from, i)
+  const flush = (i: number) => {
+    if (i > from) stack[stack.length - 1]!.el.children.push(src.slice(from, i));
   };
   let i = 0;
   while (i < src.length) {
+    // Skip plain text up to the next character that matters.
+    SPECIAL.lastIndex = i;
+    if (!SPECIAL.test(src)) break;
+    i = SPECIAL.lastIndex - 1;
     const c = src[i]!;
     if (c === '[') {
-      const m = LINK.exec(src.slice(i));
+      LINK.lastIndex = i;
+      const m = LINK.exec(src);
       if (!m) return undefined;
-      flush();
+      flush(i);
       stack[stack.length - 1]!.el.children.push({ tag: 'a', attrs: { href: m[2]! }, children: [m[1]!] });
       i += m[0].length;
+      from = i;
       continue;
     }
     if (c === ']' || c === '(' && src[i - 1] === ']') return undefined;
@@ -261,22 +268,22 @@ export function fastInline(src: string): Node[] | undefined {
       const canClose = WORD.test(before) && (after === ' ' || '.,;:?'.includes(after));
       if (canOpen === canClose) return undefined;
       if (canOpen) {
-        flush();
+        flush(i);
         const el: El = { tag: run === '**' ? 'strong' : 'em', attrs: {}, children: [] };
         stack[stack.length - 1]!.el.children.push(el);
         stack.push({ el, delim: run });
       } else {
         if (stack.length < 2 || stack[stack.length - 1]!.delim !== run) return undefined;
-        flush();
+        flush(i);
         stack.pop();
       }
       i = j;
+      from = i;
       continue;
     }
-    text += c;
     i++;
   }
   if (stack.length !== 1) return undefined;
-  flush();
+  flush(src.length);
   return root.children;
 }

@@ -24,8 +24,8 @@ import {
 import type {
   FallbackRange,
   MessageKind,
+  ReferencedMessage,
   RenderContext,
-  RenderFormat,
   Rendering,
   RenderWarning,
 } from './types.js';
@@ -64,15 +64,16 @@ interface State {
   readonly ctx: RenderContext;
   readonly t: Translate;
   readonly locale: string;
-  readonly rules: RuleId[];
-  readonly warnings: RenderWarning[];
-  readonly mentions: Set<string>;
+  /** Created with the first rule or warning (an array literal is sized to fit; a push onto `[]` is not). */
+  rules: RuleId[] | undefined;
+  warnings: RenderWarning[] | undefined;
+  mentions: Set<string> | undefined;
   readonly root: NestedPart;
   index: { parts: NestedPart[]; indexOf: Map<NestedPart, number> } | undefined;
   env?: EmitEnv;
   /** Part indexes already shown through a cid: reference. */
   consumed: Set<number> | undefined;
-  readonly supported: readonly MediaType[];
+  readonly supported: readonly Cap[];
   /** Silent mode: used to compare alternatives without recording rules or warnings. */
   readonly silent: boolean;
 }
@@ -105,9 +106,9 @@ function newState(ctx: RenderContext, root: NestedPart, silent = false): State {
     ctx,
     t: translator(ctx),
     locale: ctx.locale ?? 'en',
-    rules: [],
-    warnings: [],
-    mentions: new Set(),
+    rules: undefined,
+    warnings: undefined,
+    mentions: undefined,
     root,
     index: undefined,
     consumed: undefined,
@@ -131,26 +132,51 @@ function partIndex(st: State): { parts: NestedPart[]; indexOf: Map<NestedPart, n
   return (st.index = { parts, indexOf });
 }
 
-const CAPS = new WeakMap<readonly string[], readonly MediaType[]>();
-function parsedCaps(types: readonly string[]): readonly MediaType[] {
+/** A capability of `supportedTypes`, parsed once. */
+interface Cap {
+  readonly essence: string;
+  readonly type: string;
+  readonly subtype: string | undefined;
+  readonly variant: string | undefined;
+}
+
+const CAPS = new WeakMap<readonly string[], readonly Cap[]>();
+let lastTypes: readonly string[] | undefined;
+let lastCaps: readonly Cap[] = [];
+function parsedCaps(types: readonly string[]): readonly Cap[] {
+  if (types === lastTypes) return lastCaps;
   let c = CAPS.get(types);
-  if (!c) CAPS.set(types, (c = types.map(parseMediaType)));
-  return c;
+  if (!c) {
+    c = types.map((t) => {
+      const mt = parseMediaType(t);
+      const [type = '', subtype] = mt.essence.split('/');
+      return { essence: mt.essence, type, subtype, variant: mt.params.variant };
+    });
+    CAPS.set(types, c);
+  }
+  lastTypes = types;
+  return (lastCaps = c);
 }
 
 function rule(st: State, id: RuleId): void {
-  if (!st.silent && !st.rules.includes(id)) st.rules.push(id);
+  if (st.silent) return;
+  if (st.rules === undefined) st.rules = [id];
+  else if (!st.rules.includes(id)) st.rules.push(id);
 }
 
 function warn(st: State, code: RenderWarning['code'], detail: string): void {
   if (st.silent) return;
-  if (!st.warnings.some((w) => w.code === code && w.detail === detail)) st.warnings.push({ code, detail });
+  if (st.warnings === undefined) st.warnings = [{ code, detail }];
+  else if (!st.warnings.some((w) => w.code === code && w.detail === detail)) st.warnings.push({ code, detail });
 }
 
 /** Removes bidi overrides/isolates and control characters from short labels (names, reactions). */
 function cleanLabel(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, '').trim();
+  return (UNSAFE_LABEL.test(s) ? s.replace(UNSAFE_LABEL_G, '') : s).trim();
 }
+
+const UNSAFE_LABEL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u200e\u200f]/;
+const UNSAFE_LABEL_G = new RegExp(UNSAFE_LABEL.source, 'g');
 
 function nameOf(st: State, uri: string | undefined): string {
   if (uri === undefined || uri === '') return st.t('sender.unknown');
@@ -163,13 +189,14 @@ function nameOf(st: State, uri: string | undefined): string {
 
 function typeSupported(st: State, contentType: string): number {
   const mt = parseMediaType(contentType);
+  const slash = mt.essence.indexOf('/');
+  const pt = slash < 0 ? mt.essence : mt.essence.slice(0, slash);
+  const ps = slash < 0 ? undefined : mt.essence.slice(slash + 1, nextSlash(mt.essence, slash));
   for (let i = 0; i < st.supported.length; i++) {
     const cap = st.supported[i]!;
-    const [ct, cs] = cap.essence.split('/');
-    const [pt, ps] = mt.essence.split('/');
-    const essenceOk = cap.essence === '*/*' || (ct === pt && (cs === '*' || cs === ps));
+    const essenceOk = cap.essence === '*/*' || (cap.type === pt && (cap.subtype === '*' || cap.subtype === ps));
     if (!essenceOk) continue;
-    const cv = cap.params.variant;
+    const cv = cap.variant;
     const pv = mt.params.variant;
     if (cv !== undefined && pv !== undefined && cv.toLowerCase() !== pv.toLowerCase()) continue;
     return i;
@@ -177,6 +204,12 @@ function typeSupported(st: State, contentType: string): number {
   // Text we can convert (§7.1: "rendering Markdown as plain text is an acceptable form of support")
   // ranks after every listed type but is never "unsupported".
   return isTextType(contentType) ? st.supported.length : Infinity;
+}
+
+/** End of the second `/`-separated field (what `split('/')[1]` would give). */
+function nextSlash(s: string, slash: number): number {
+  const j = s.indexOf('/', slash + 1);
+  return j < 0 ? s.length : j;
 }
 
 function unsupportedCount(st: State, p: NestedPart): number {
@@ -303,7 +336,7 @@ class Env implements EmitEnv {
     const st = this.st;
     if (what === 'mention') {
       rule(st, 'mention');
-      if (!st.silent) st.mentions.add(detail);
+      if (!st.silent) (st.mentions ??= new Set()).add(detail);
     } else if (what === 'mention-unresolved') warn(st, 'mention-unresolved', detail);
     else if (what === 'link-scheme') rule(st, 'link-scheme');
     else {
@@ -410,8 +443,8 @@ function renderText(st: State, p: SinglePart, mt: MediaType): Block {
 
 function renderSingle(st: State, p: SinglePart): Block | undefined {
   const mt = parseMediaType(p.contentType);
-  const supported = typeSupported(st, p.contentType) !== Infinity;
-  const textual = isTextType(p.contentType);
+  const e = mt.essence;
+  const textual = e === 'text/plain' || e === 'text/markdown' || e === 'text/html';
   if (p.disposition === D_ICON || p.disposition === D_PROFILE) {
     rule(st, 'icon-profile');
     return placeholderBlock(st.t(p.disposition === D_ICON ? 'placeholder.icon' : 'placeholder.profile'));
@@ -422,7 +455,7 @@ function renderSingle(st: State, p: SinglePart): Block | undefined {
   }
   if (textual) return renderText(st, p, mt);
   const top = mt.essence.split('/')[0];
-  if (top === 'image' || top === 'audio' || top === 'video' || supported) {
+  if (top === 'image' || top === 'audio' || top === 'video' || typeSupported(st, p.contentType) !== Infinity) {
     // The client renders media (and types it listed as supported) itself; we only describe them.
     rule(st, 'media-placeholder');
     return placeholderBlock(`${mediaNoun(st, p.contentType)}: ${describeType(st, p)}`);
@@ -566,22 +599,34 @@ export function reactionKeys(part: NestedPart): string[] {
 
 // ------------------------------------------------------------------ message
 
-class Composer {
-  s = '';
-  readonly ranges: FallbackRange[] = [];
-  add(str: string, kind?: FallbackRange['for']): void {
-    const start = this.s.length;
-    this.s += str;
-    if (kind && str !== '') this.ranges.push(rangeOf(this.s, start, this.s.length, kind));
-  }
+/** `list` with `x` appended (a new array of one for the first). */
+function plus<T>(list: T[] | undefined, x: T): T[] {
+  if (list === undefined) return [x];
+  list.push(x);
+  return list;
 }
 
-type Outputs = Record<RenderFormat, Composer>;
+/** The three forms of a message being composed, with the fallback ranges inserted into each. */
+class Outputs {
+  text = '';
+  markdown = '';
+  html = '';
+  textRanges: FallbackRange[] | undefined = undefined;
+  markdownRanges: FallbackRange[] | undefined = undefined;
+  htmlRanges: FallbackRange[] | undefined = undefined;
 
-function addAllTo(out: Outputs, b: Block, k?: FallbackRange['for']): void {
-  out.text.add(b.text, k);
-  out.markdown.add(b.markdown, k);
-  out.html.add(b.html, k);
+  add(b: Block, k?: FallbackRange['for']): void {
+    const t = this.text.length;
+    const m = this.markdown.length;
+    const h = this.html.length;
+    this.text += b.text;
+    this.markdown += b.markdown;
+    this.html += b.html;
+    if (k === undefined) return;
+    if (b.text !== '') this.textRanges = plus(this.textRanges, rangeOf(this.text, t, this.text.length, k));
+    if (b.markdown !== '') this.markdownRanges = plus(this.markdownRanges, rangeOf(this.markdown, m, this.markdown.length, k));
+    if (b.html !== '') this.htmlRanges = plus(this.htmlRanges, rangeOf(this.html, h, this.html.length, k));
+  }
 }
 
 function formatTime(ms: number): string {
@@ -605,49 +650,71 @@ function formatTime(ms: number): string {
  * ```
  */
 export function render(content: MimiContent, context: RenderContext = {}): Rendering {
+  return renderMessage(content, context, context.sender, context.hubTimestamp, context.resolveMessage);
+}
+
+/**
+ * {@link render} with the per-message values passed apart from the (shared) context, as the
+ * conversation view renders every entry with one context.
+ *
+ * @param content - the decoded message
+ * @param context - the render context (its `sender`, `hubTimestamp` and `resolveMessage` are ignored)
+ * @param sender - the sender (draft §3.7), else the content's `senderUri` extension
+ * @param hubTimestamp - hub timestamp (ms), base of relative expiry
+ * @param resolve - reply-target lookup
+ * @param targetHex - hex of `content.inReplyTo`, when the caller has it
+ * @returns as {@link render}
+ * @internal
+ */
+export function renderMessage(
+  content: MimiContent,
+  context: RenderContext,
+  sender: string | undefined,
+  hubTimestamp: number | undefined,
+  resolve: ((idHex: string) => ReferencedMessage | undefined) | undefined,
+  targetHex?: string,
+): Rendering {
   const st = newState(context, content.nestedPart);
   const kind = classify(content);
-  const out: Outputs = { text: new Composer(), markdown: new Composer(), html: new Composer() };
-  const addAll = addAllTo.bind(null, out);
-  const senderName = nameOf(st, context.sender ?? content.extensions.senderUri);
+  const out = new Outputs();
 
   switch (kind) {
     case 'delete': {
       rule(st, 'delete');
-      addAll(labelBlock(st.t('delete.request', { name: senderName })), 'delete');
+      out.add(labelBlock(st.t('delete.request', { name: nameOf(st, sender ?? content.extensions.senderUri) })), 'delete');
       break;
     }
     case 'unlike': {
       rule(st, 'unlike');
-      addAll(labelBlock(st.t('unlike.request', { name: senderName })), 'unlike');
+      out.add(labelBlock(st.t('unlike.request', { name: nameOf(st, sender ?? content.extensions.senderUri) })), 'unlike');
       break;
     }
     case 'reaction': {
       const keys = reactionKeys(content.nestedPart);
       rule(st, keys.length > 1 ? 'reactions-multi' : 'reaction');
       const prefix = st.t(keys.length > 1 ? 'reactions.prefix' : 'reaction.prefix') + ' ';
-      addAll({ text: prefix, markdown: mdInline(prefix), html: `<p><span class="mimi-fallback">${escapeHtml(prefix)}</span>` }, 'reaction');
+      out.add({ text: prefix, markdown: mdInline(prefix), html: `<p><span class="mimi-fallback">${escapeHtml(prefix)}</span>` }, 'reaction');
       // draft §5.3: reactions are never concatenated into one string; ", " keeps them apart.
       const list = keys.join(', ');
-      addAll({ text: list, markdown: mdInline(list), html: `${escapeHtml(list)}</p>` });
+      out.add({ text: list, markdown: mdInline(list), html: `${escapeHtml(list)}</p>` });
       break;
     }
     case 'edit': {
       rule(st, 'edit');
       const body = renderPart(st, content.nestedPart) ?? placeholderBlock(st.t('placeholder.empty'));
       const p = st.t('edit.prefix');
-      addAll({ text: p + ' ', markdown: mdInline(p) + '\n\n', html: `<p class="mimi-fallback">${escapeHtml(p)}</p>` }, 'edit');
-      addAll(body);
+      out.add({ text: p + ' ', markdown: mdInline(p) + '\n\n', html: `<p class="mimi-fallback">${escapeHtml(p)}</p>` }, 'edit');
+      out.add(body);
       break;
     }
     case 'reply':
     case 'message': {
-      if (kind === 'reply') addAll(replyQuote(st, idHex(content.inReplyTo!)), 'reply');
+      if (kind === 'reply') out.add(replyQuote(st, targetHex ?? idHex(content.inReplyTo!), resolve), 'reply');
       const body = renderPart(st, content.nestedPart);
-      if (body) addAll(body);
+      if (body) out.add(body);
       else {
         rule(st, 'empty');
-        addAll(placeholderBlock(st.t('placeholder.empty')));
+        out.add(placeholderBlock(st.t('placeholder.empty')));
       }
       break;
     }
@@ -657,25 +724,33 @@ export function render(content: MimiContent, context: RenderContext = {}): Rende
     // draft §4.1 expires / §5.8: absolute seconds, or seconds relative to the hub timestamp.
     rule(st, 'expiring');
     const e = content.expires;
-    const at = e.relative ? (context.hubTimestamp !== undefined ? context.hubTimestamp + e.time * 1000 : undefined) : e.time * 1000;
+    const at = e.relative ? (hubTimestamp !== undefined ? hubTimestamp + e.time * 1000 : undefined) : e.time * 1000;
     const note = at !== undefined ? st.t('expires.absolute', { time: formatTime(at) }) : st.t('expires.relative', { seconds: String(e.time) });
-    addAll({ text: `\n\n(${note})`, markdown: `\n\n${mdInline(`(${note})`)}`, html: `<p class="mimi-fallback">(${escapeHtml(note)})</p>` }, 'expiring');
+    out.add({ text: `\n\n(${note})`, markdown: `\n\n${mdInline(`(${note})`)}`, html: `<p class="mimi-fallback">(${escapeHtml(note)})</p>` }, 'expiring');
   }
 
   return {
-    text: out.text.s,
-    markdown: out.markdown.s,
-    html: out.html.s,
+    text: out.text,
+    markdown: out.markdown,
+    html: out.html,
     kind,
-    rules: st.rules,
-    fallbackRanges: { text: out.text.ranges, markdown: out.markdown.ranges, html: out.html.ranges },
-    warnings: st.warnings,
-    mentions: [...st.mentions],
+    rules: st.rules ?? [],
+    fallbackRanges: { text: out.textRanges ?? [], markdown: out.markdownRanges ?? [], html: out.htmlRanges ?? [] },
+    warnings: st.warnings ?? [],
+    mentions: st.mentions === undefined ? [] : [...st.mentions],
   };
 }
 
-function replyQuote(st: State, targetHex: string): Block {
-  const ref = st.ctx.resolveMessage?.(targetHex) ?? { status: 'unknown' as const };
+/** Escapes a line of a reply quote (inline markup, and a block marker at its start). */
+function mdLine(s: string): string {
+  const m = mdInline(s);
+  return BLOCK_MARK.test(m) ? '\\' + m : m;
+}
+
+const BLOCK_MARK = /^(?:[#+\-=]|\d+[.)])/;
+
+function replyQuote(st: State, targetHex: string, resolve: ((idHex: string) => ReferencedMessage | undefined) | undefined): Block {
+  const ref = resolve?.(targetHex) ?? { status: 'unknown' as const };
   if (ref.status !== 'available') {
     // draft §5.6: replies to a deleted message hide the quoted portion; same for expired/unknown.
     rule(st, 'reply-unavailable');
@@ -705,7 +780,6 @@ function replyQuote(st: State, targetHex: string): Block {
     rule(st, 'reply-to-edited');
     excerpt = `${excerpt} ${st.t('reply.editedSince')}`.trim();
   }
-  const mdLine = (s: string) => mdInline(s).replace(/^([#+\-=]|\d+[.)])/, (m) => '\\' + m);
   if (excerpt === '') return { text: `> ${wrote}\n\n`, markdown: `> ${mdLine(wrote)}\n\n`, html: `<blockquote class="mimi-reply"><p>${escapeHtml(wrote)}</p></blockquote>` };
   return {
     text: `> ${wrote}\n> ${excerpt}\n\n`,

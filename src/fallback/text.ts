@@ -133,14 +133,45 @@ export function codePointToUtf16(s: string, codePoint: number): number {
  * ```
  */
 export function rangeOf(s: string, start: number, end: number, kind: FallbackRange['for']): FallbackRange {
+  // Without surrogates every UTF-16 offset is also a code point offset.
+  if (!SURROGATE.test(s)) return { for: kind, start, end, startCodePoint: start, endCodePoint: end, unit: 'utf16' };
+  const startCodePoint = codePointsBefore(s, 0, start, 0);
   return {
     for: kind,
     start,
     end,
-    startCodePoint: utf16ToCodePoint(s, start),
-    endCodePoint: utf16ToCodePoint(s, end),
+    startCodePoint,
+    endCodePoint: codePointsBefore(s, start, end, startCodePoint),
     unit: 'utf16',
   };
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * `codePointLength(s.slice(0, to))` given `known` = `codePointLength(s.slice(0, from))`, without
+ * slicing (0 <= from <= to <= s.length). A surrogate pair split at `from` counted as two there, as
+ * one here.
+ */
+function codePointsBefore(s: string, from: number, to: number, known: number): number {
+  let n = known;
+  let i = from;
+  if (i > 0 && i < to) {
+    const hi = s.charCodeAt(i - 1);
+    const lo = s.charCodeAt(i);
+    if (hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff) {
+      n--; // the lone high surrogate counted before `from` is half of this pair
+    }
+  }
+  for (; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
 }
 
 /**
@@ -324,10 +355,25 @@ export function isMentionUri(href: string): boolean {
  */
 export function idHex(id: Uint8Array | string): string {
   if (typeof id === 'string') return /[A-F]/.test(id) ? id.toLowerCase() : id;
+  if (id instanceof Uint8Array && id.length <= 64) {
+    // One flat string from char codes (concatenating 32 pieces builds a rope that is flattened, and
+    // thrown away, at the first Map lookup).
+    const codes = HEX_CODES_BUF;
+    codes.length = 2 * id.length;
+    for (let i = 0; i < id.length; i++) {
+      const b = id[i]!;
+      codes[2 * i] = HEX_CODES[b >> 4]!;
+      codes[2 * i + 1] = HEX_CODES[b & 15]!;
+    }
+    return String.fromCharCode.apply(null, codes);
+  }
   let s = '';
   for (let i = 0; i < id.length; i++) s += HEX_BYTES[id[i]!]!;
   return s;
 }
+
+const HEX_CODES = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const HEX_CODES_BUF: number[] = [];
 
 /**
  * Removes fallback ranges from a rendered string (what a client that renders the relation natively

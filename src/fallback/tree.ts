@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { compareLink, escapeAttr, escapeHtml, isMentionUri, LINK_SCHEMES, schemeOf } from './text.js';
+import { compareLink, escapeAttr, escapeHtml, LINK_SCHEMES, schemeOf } from './text.js';
 
 /** An element of the tree. */
 export interface El {
@@ -154,12 +154,16 @@ function linkInfo(el: El, env: EmitEnv): LinkInfo {
 
 function computeLinkInfo(el: El, env: EmitEnv): LinkInfo {
   const href = (el.attrs.href ?? '').trim();
-  const label = textOf(el.children).replace(/\s+/g, ' ').trim();
-  if (!href || !linkAllowed(href)) {
+  const only = el.children.length === 1 ? el.children[0] : undefined;
+  const raw = typeof only === 'string' ? only : textOf(el.children);
+  // `replace(/\s+/g, ' ')` changes nothing unless some whitespace is not a single space.
+  const label = (ODD_SPACE.test(raw) ? raw.replace(/\s+/g, ' ') : raw).trim();
+  const scheme = href ? schemeOf(href) : undefined;
+  if (!href || scheme === undefined || !(LINK_SCHEMES as readonly string[]).includes(scheme)) {
     if (href) env.note('link-scheme', href);
     return { kind: 'text', label, href, showTarget: false };
   }
-  if (isMentionUri(href)) {
+  if (scheme === 'mimi' || scheme === 'im') {
     // draft "Link and Mention handling": the link text is only a hint; the room state decides.
     const name = env.mentionName(href);
     env.note('mention', href);
@@ -306,6 +310,8 @@ export function mdInline(s: string): string {
 }
 
 const MD_SPECIAL = /[\\`*_[\]<>&|~]/;
+/** Whitespace other than a lone space. */
+const ODD_SPACE = /[^\S ]| {2}/;
 const SPACES = /[\t\r\n]| {2}/;
 const LINE_START_MARK = /^[ \t]*(?:[#+\-=]|\d+[.)])/m;
 
