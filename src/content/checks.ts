@@ -186,6 +186,35 @@ function walkParts(p: NestedPart, depth: number, s: WalkState): void {
   }
 }
 
+/** {@link walkParts} without paths or errors: the part count after `p`, or -1 where walkParts would throw. */
+function partsPass(p: NestedPart, depth: number, limits: ReceiveLimits, replaces: boolean, count: number): number {
+  count++;
+  if (count > limits.maxParts || depth > limits.maxPartDepth) return -1;
+  switch (p.cardinality) {
+    case 'nullpart':
+      return depth === 1 && replaces ? count : -1;
+    case 'external':
+      return externalPasses(p) ? count : -1;
+    case 'multi': {
+      const parts = p.parts;
+      for (let i = 0; i < parts.length && count >= 0; i++) count = partsPass(parts[i]!, depth + 1, limits, replaces, count);
+      return count;
+    }
+    default:
+      return count;
+  }
+}
+
+/** {@link checkExternal} as a predicate. */
+function externalPasses(p: Extract<NestedPart, { cardinality: 'external' }>): boolean {
+  if (p.hashAlg === 0) {
+    if (p.contentHash.length !== 0) return false;
+  } else if (HASH_ALGORITHMS.get(p.hashAlg)?.length !== p.contentHash.length) return false;
+  if (p.encAlg === 0) return p.key.length === 0 && p.nonce.length === 0 && p.aad.length === 0;
+  const aead = AEAD_ALGORITHMS.get(p.encAlg);
+  return aead === undefined || (p.key.length === aead.keyLength && p.nonce.length === aead.nonceLength);
+}
+
 /**
  * Applies the receiver checks of draft-ietf-mimi-content §9.1 ("nonsensical values that most likely
  * represent malicious messages") and §7.3 (depth restrictions) to a structurally valid message.
@@ -261,7 +290,10 @@ export function checkReceivedContent(content: MimiContent, opts: ReceiveCheckOpt
   const p = content.nestedPart;
   if (p.cardinality === 'single') return content; // the common case: nothing more to check
   if (p.cardinality === 'nullpart' && content.replaces !== null) return content;
-  const state = { count: 0, limits, replaces: content.replaces !== null, path: ['nestedPart'] as Path };
-  walkParts(p, 1, state);
+  const replaces = content.replaces !== null;
+  // A path-free pass first (the common case: everything passes); on any failure the path-tracking walk
+  // runs and raises the error with its path.
+  if (partsPass(p, 1, limits, replaces, 0) >= 0) return content;
+  walkParts(p, 1, { count: 0, limits, replaces, path: ['nestedPart'] });
   return content;
 }

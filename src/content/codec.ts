@@ -665,9 +665,15 @@ function fastDecodeWith(r: CborReader, bytes: Uint8Array): MimiContent {
   return { salt, replaces, topicId, expires, inReplyTo, extensions, nestedPart };
 }
 
+const NO_OPTIONS: DecodeContentOptions = Object.freeze({});
+
 /**
  * Decodes and validates a MIMI content message. The bytes must be deterministic CBOR; by default the
  * receiver checks of {@link checkReceivedContent} also run.
+ *
+ * Byte strings in the result never alias `bytes`; those over 64 bytes may share one private ArrayBuffer
+ * with each other (never with another message's): respect `byteOffset`/`byteLength`
+ * (docs/decisions.md (Content) #22).
  *
  * @param bytes - the application message payload
  * @param opts - `checks: false` to skip receiver checks; limits and `hubTimestamp` for the checks
@@ -680,7 +686,7 @@ function fastDecodeWith(r: CborReader, bytes: Uint8Array): MimiContent {
  * c.nestedPart.cardinality; // 'single'
  * ```
  */
-export function decodeContent(bytes: Uint8Array, opts: DecodeContentOptions = {}): MimiContent {
+export function decodeContent(bytes: Uint8Array, opts: DecodeContentOptions = NO_OPTIONS): MimiContent {
   let content: MimiContent;
   try {
     content = fastDecode(bytes, opts.maxBytes);
