@@ -6,13 +6,14 @@
  *   entry rendered; target ≤ 1 s.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { decodeContent } from '../src/content/index.js';
 import type { MimiContent } from '../src/content/mimiContent.js';
 import type { NestedPart } from '../src/content/nestedPart.js';
 import { Conversation, render, type ReceivedMessage } from '../src/fallback/index.js';
 import { measure, measureOnce, report, type Measurement } from './lib.js';
 
-const EX = '/work/shared/specs/mimi-content/examples/';
+const EX = fileURLToPath(new URL('../../shared/specs/mimi-content/examples/', import.meta.url));
 const example = (n: string) => decodeContent(new Uint8Array(readFileSync(`${EX}${n}.cbor`)));
 const enc = new TextEncoder();
 

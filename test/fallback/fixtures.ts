@@ -3,10 +3,11 @@
  * draft's example files.
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { MimiContent } from '../../src/content/mimiContent.js';
 import type { ExternalPart, NestedPart } from '../../src/content/nestedPart.js';
 
-export const EXAMPLES = '/work/shared/specs/mimi-content/examples/';
+export const EXAMPLES = fileURLToPath(new URL('../../../shared/specs/mimi-content/examples/', import.meta.url));
 export const ALICE = 'mimi://example.com/u/alice-smith';
 export const BOB = 'mimi://example.com/u/bob-jones';
 export const CATHY = 'mimi://example.com/u/cathy-washington';
