@@ -117,15 +117,15 @@ function containerDepth(v: CborValue, budget: number): number {
   return 0;
 }
 
-function checkExternal(p: Extract<NestedPart, { cardinality: 'external' }>, path: Path): void {
+function checkExternal(p: Extract<NestedPart, { cardinality: 'external' }>, s: WalkState): void {
   // draft-ietf-mimi-content §9.1 / §4.3: hashAlg is an IANA Named Information hash algorithm.
   if (p.hashAlg === 0) {
-    if (p.contentHash.length !== 0) fail('content/content-hash-length', 'hashAlg 0 (none) requires an empty contentHash', [...path, 'contentHash']);
+    if (p.contentHash.length !== 0) problem(s, 'content/content-hash-length', 'hashAlg 0 (none) requires an empty contentHash', 'contentHash');
   } else {
     const alg = HASH_ALGORITHMS.get(p.hashAlg);
-    if (alg === undefined) fail('content/unknown-hash-alg', `unknown hash algorithm ${p.hashAlg}`, [...path, 'hashAlg'], { hashAlg: p.hashAlg });
+    if (alg === undefined) problem(s, 'content/unknown-hash-alg', `unknown hash algorithm ${p.hashAlg}`, 'hashAlg', { hashAlg: p.hashAlg });
     if (p.contentHash.length !== alg.length) {
-      fail('content/content-hash-length', `${alg.name} hashes are ${alg.length} octets, not ${p.contentHash.length}`, [...path, 'contentHash'], {
+      problem(s, 'content/content-hash-length', `${alg.name} hashes are ${alg.length} octets, not ${p.contentHash.length}`, 'contentHash', {
         expected: alg.length,
         actual: p.contentHash.length,
       });
@@ -133,15 +133,15 @@ function checkExternal(p: Extract<NestedPart, { cardinality: 'external' }>, path
   }
   // §4.3: "If ... the encAlg is set to zero, ... the key, nonce, and aad fields are zero length."
   if (p.encAlg === 0) {
-    if (p.key.length !== 0) fail('content/bad-encryption-params', 'encAlg 0 (not encrypted) requires an empty key', [...path, 'key']);
-    if (p.nonce.length !== 0) fail('content/bad-encryption-params', 'encAlg 0 (not encrypted) requires an empty nonce', [...path, 'nonce']);
-    if (p.aad.length !== 0) fail('content/bad-encryption-params', 'encAlg 0 (not encrypted) requires an empty aad', [...path, 'aad']);
+    if (p.key.length !== 0) problem(s, 'content/bad-encryption-params', 'encAlg 0 (not encrypted) requires an empty key', 'key');
+    if (p.nonce.length !== 0) problem(s, 'content/bad-encryption-params', 'encAlg 0 (not encrypted) requires an empty nonce', 'nonce');
+    if (p.aad.length !== 0) problem(s, 'content/bad-encryption-params', 'encAlg 0 (not encrypted) requires an empty aad', 'aad');
   } else {
     const aead = AEAD_ALGORITHMS.get(p.encAlg);
     if (aead !== undefined) {
-      if (p.key.length !== aead.keyLength) fail('content/bad-encryption-params', `${aead.name} keys are ${aead.keyLength} octets`, [...path, 'key']);
+      if (p.key.length !== aead.keyLength) problem(s, 'content/bad-encryption-params', `${aead.name} keys are ${aead.keyLength} octets`, 'key');
       if (p.nonce.length !== aead.nonceLength) {
-        fail('content/bad-encryption-params', `${aead.name} nonces are ${aead.nonceLength} octets`, [...path, 'nonce']);
+        problem(s, 'content/bad-encryption-params', `${aead.name} nonces are ${aead.nonceLength} octets`, 'nonce');
       }
     }
   }
@@ -151,68 +151,50 @@ interface WalkState {
   count: number;
   readonly limits: ReceiveLimits;
   readonly replaces: boolean;
-  /** Path of the current part, maintained with push/pop and copied only on failure. */
-  readonly path: Path;
+  /**
+   * Path of the current part, maintained with push/pop and copied only on failure; `undefined` on the
+   * first, path-free pass (the common case: everything passes), where a failure throws {@link NEEDS_PATH}.
+   */
+  readonly path: Path | undefined;
+}
+
+/** Thrown by the path-free pass: the walk is rerun with paths to raise the error where it belongs. */
+const NEEDS_PATH: unique symbol = Symbol('needs path');
+
+function problem(s: WalkState, code: string, message: string, field?: string, details?: Record<string, unknown>): never {
+  if (s.path === undefined) throw NEEDS_PATH;
+  fail(code, message, field === undefined ? [...s.path] : [...s.path, field], details);
 }
 
 function walkParts(p: NestedPart, depth: number, s: WalkState): void {
   s.count++;
   const { limits } = s;
-  if (s.count > limits.maxParts) fail('content/too-many-parts', `more than ${limits.maxParts} parts`, [...s.path], { limit: limits.maxParts });
+  if (s.count > limits.maxParts) problem(s, 'content/too-many-parts', `more than ${limits.maxParts} parts`, undefined, { limit: limits.maxParts });
   if (depth > limits.maxPartDepth) {
-    fail('content/too-deep', `part nested ${depth} levels deep (limit ${limits.maxPartDepth})`, [...s.path], { limit: limits.maxPartDepth });
+    problem(s, 'content/too-deep', `part nested ${depth} levels deep (limit ${limits.maxPartDepth})`, undefined, { limit: limits.maxPartDepth });
   }
   switch (p.cardinality) {
     case 'nullpart':
       if (depth !== 1 || !s.replaces) {
-        fail('content/unexpected-null-part', 'a NullPart is only the whole body of a message that replaces another (delete, unlike)', [...s.path]);
+        problem(s, 'content/unexpected-null-part', 'a NullPart is only the whole body of a message that replaces another (delete, unlike)');
       }
       return;
     case 'external':
-      checkExternal(p, s.path);
+      checkExternal(p, s);
       return;
     case 'multi': {
       const path = s.path;
-      path.push('parts', 0);
+      path?.push('parts', 0);
       for (let i = 0; i < p.parts.length; i++) {
-        path[path.length - 1] = i;
+        if (path !== undefined) path[path.length - 1] = i;
         walkParts(p.parts[i]!, depth + 1, s);
       }
-      path.length -= 2;
+      if (path !== undefined) path.length -= 2;
       return;
     }
     default:
       return;
   }
-}
-
-/** {@link walkParts} without paths or errors: the part count after `p`, or -1 where walkParts would throw. */
-function partsPass(p: NestedPart, depth: number, limits: ReceiveLimits, replaces: boolean, count: number): number {
-  count++;
-  if (count > limits.maxParts || depth > limits.maxPartDepth) return -1;
-  switch (p.cardinality) {
-    case 'nullpart':
-      return depth === 1 && replaces ? count : -1;
-    case 'external':
-      return externalPasses(p) ? count : -1;
-    case 'multi': {
-      const parts = p.parts;
-      for (let i = 0; i < parts.length && count >= 0; i++) count = partsPass(parts[i]!, depth + 1, limits, replaces, count);
-      return count;
-    }
-    default:
-      return count;
-  }
-}
-
-/** {@link checkExternal} as a predicate. */
-function externalPasses(p: Extract<NestedPart, { cardinality: 'external' }>): boolean {
-  if (p.hashAlg === 0) {
-    if (p.contentHash.length !== 0) return false;
-  } else if (HASH_ALGORITHMS.get(p.hashAlg)?.length !== p.contentHash.length) return false;
-  if (p.encAlg === 0) return p.key.length === 0 && p.nonce.length === 0 && p.aad.length === 0;
-  const aead = AEAD_ALGORITHMS.get(p.encAlg);
-  return aead === undefined || (p.key.length === aead.keyLength && p.nonce.length === aead.nonceLength);
 }
 
 /**
@@ -291,9 +273,11 @@ export function checkReceivedContent(content: MimiContent, opts: ReceiveCheckOpt
   if (p.cardinality === 'single') return content; // the common case: nothing more to check
   if (p.cardinality === 'nullpart' && content.replaces !== null) return content;
   const replaces = content.replaces !== null;
-  // A path-free pass first (the common case: everything passes); on any failure the path-tracking walk
-  // runs and raises the error with its path.
-  if (partsPass(p, 1, limits, replaces, 0) >= 0) return content;
-  walkParts(p, 1, { count: 0, limits, replaces, path: ['nestedPart'] });
+  try {
+    walkParts(p, 1, { count: 0, limits, replaces, path: undefined });
+  } catch (e) {
+    if (e !== NEEDS_PATH) throw e;
+    walkParts(p, 1, { count: 0, limits, replaces, path: ['nestedPart'] });
+  }
   return content;
 }

@@ -12,7 +12,7 @@ import type { MimiContent } from '../content/mimiContent.js';
 import { MimiError } from '../errors.js';
 import { classify, reactionKeys, renderMessage } from './render.js';
 import { translator } from './i18n.js';
-import { escapeHtml, idHex, rangeOf, stripFallback } from './text.js';
+import { escapeHtml, idHex, plus, rangeOf, stripFallback } from './text.js';
 import { mdInline } from './tree.js';
 import type {
   AuthorizeAction,
@@ -478,16 +478,10 @@ export class Conversation {
       if (!ok) return this.#reject(s, root, 'not-authorized');
     }
     if (s.kind === 'reaction' && root.kind === 'reaction') return this.#reject(s, root, 'bad-target');
-    // New lists as `[s]`: sized to fit, where a first push onto `[]` reserves 17 slots.
     const rel = (root.rel ??= { edits: undefined, deletes: undefined, reactions: undefined });
-    if (s.kind === 'edit') {
-      if (rel.edits === undefined) rel.edits = [s];
-      else rel.edits.push(s);
-    } else if (s.kind === 'reaction') {
-      if (rel.reactions === undefined) rel.reactions = [s];
-      else rel.reactions.push(s);
-    } else if (rel.deletes === undefined) rel.deletes = [s];
-    else rel.deletes.push(s);
+    if (s.kind === 'edit') rel.edits = plus(rel.edits, s);
+    else if (s.kind === 'reaction') rel.reactions = plus(rel.reactions, s);
+    else rel.deletes = plus(rel.deletes, s);
     return APPLIED;
   }
 

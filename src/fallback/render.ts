@@ -17,6 +17,7 @@ import {
   humanSize,
   idHex,
   parseMediaType,
+  plus,
   rangeOf,
   truncate,
   type MediaType,
@@ -598,13 +599,6 @@ export function reactionKeys(part: NestedPart): string[] {
 }
 
 // ------------------------------------------------------------------ message
-
-/** `list` with `x` appended (a new array of one for the first). */
-function plus<T>(list: T[] | undefined, x: T): T[] {
-  if (list === undefined) return [x];
-  list.push(x);
-  return list;
-}
 
 /** The three forms of a message being composed, with the fallback ranges inserted into each. */
 class Outputs {

@@ -135,13 +135,12 @@ export function codePointToUtf16(s: string, codePoint: number): number {
 export function rangeOf(s: string, start: number, end: number, kind: FallbackRange['for']): FallbackRange {
   // Without surrogates every UTF-16 offset is also a code point offset.
   if (!SURROGATE.test(s)) return { for: kind, start, end, startCodePoint: start, endCodePoint: end, unit: 'utf16' };
-  const startCodePoint = codePointsBefore(s, 0, start, 0);
   return {
     for: kind,
     start,
     end,
-    startCodePoint,
-    endCodePoint: codePointsBefore(s, start, end, startCodePoint),
+    startCodePoint: utf16ToCodePoint(s, start),
+    endCodePoint: utf16ToCodePoint(s, end),
     unit: 'utf16',
   };
 }
@@ -149,29 +148,15 @@ export function rangeOf(s: string, start: number, end: number, kind: FallbackRan
 const SURROGATE = /[\ud800-\udfff]/;
 
 /**
- * `codePointLength(s.slice(0, to))` given `known` = `codePointLength(s.slice(0, from))`, without
- * slicing (0 <= from <= to <= s.length). A surrogate pair split at `from` counted as two there, as
- * one here.
+ * `list` with `x` appended; the first element makes an array literal of one (sized to fit, where a first
+ * push onto `[]` reserves 17 slots).
+ *
+ * @internal
  */
-function codePointsBefore(s: string, from: number, to: number, known: number): number {
-  let n = known;
-  let i = from;
-  if (i > 0 && i < to) {
-    const hi = s.charCodeAt(i - 1);
-    const lo = s.charCodeAt(i);
-    if (hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff) {
-      n--; // the lone high surrogate counted before `from` is half of this pair
-    }
-  }
-  for (; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-    n++;
-  }
-  return n;
+export function plus<T>(list: T[] | undefined, x: T): T[] {
+  if (list === undefined) return [x];
+  list.push(x);
+  return list;
 }
 
 /**
@@ -355,7 +340,7 @@ export function isMentionUri(href: string): boolean {
  */
 export function idHex(id: Uint8Array | string): string {
   if (typeof id === 'string') return /[A-F]/.test(id) ? id.toLowerCase() : id;
-  if (id instanceof Uint8Array && id.length <= 64) {
+  if (id.length <= 64) {
     // One flat string from char codes (concatenating 32 pieces builds a rope that is flattened, and
     // thrown away, at the first Map lookup).
     const codes = HEX_CODES_BUF;

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { compareLink, escapeAttr, escapeHtml, LINK_SCHEMES, schemeOf } from './text.js';
+import { compareLink, escapeAttr, escapeHtml, isMentionUri, LINK_SCHEMES, schemeOf } from './text.js';
 
 /** An element of the tree. */
 export interface El {
@@ -158,12 +158,11 @@ function computeLinkInfo(el: El, env: EmitEnv): LinkInfo {
   const raw = typeof only === 'string' ? only : textOf(el.children);
   // `replace(/\s+/g, ' ')` changes nothing unless some whitespace is not a single space.
   const label = (ODD_SPACE.test(raw) ? raw.replace(/\s+/g, ' ') : raw).trim();
-  const scheme = href ? schemeOf(href) : undefined;
-  if (!href || scheme === undefined || !(LINK_SCHEMES as readonly string[]).includes(scheme)) {
+  if (!href || !linkAllowed(href)) {
     if (href) env.note('link-scheme', href);
     return { kind: 'text', label, href, showTarget: false };
   }
-  if (scheme === 'mimi' || scheme === 'im') {
+  if (isMentionUri(href)) {
     // draft "Link and Mention handling": the link text is only a hint; the room state decides.
     const name = env.mentionName(href);
     env.note('mention', href);

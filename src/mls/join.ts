@@ -6,7 +6,7 @@
  * `validateRatchetTree` by {@link validateRatchetTree} of `treeValidation.ts` (each tree hash computed once,
  * instead of once per leaf: 7.6 s of a 7.7 s join at 1000 members; RFC 9420 unmerged-leaves rule) and
  * `findLeafIndex` (which encodes every leaf twice). Resumption and branch PSKs are refused: MIMI rooms
- * use none (docs/decisions.md (MLS adapter) D9).
+ * use none (docs/decisions.md (MLS adapter) D17).
  *
  * @module
  */

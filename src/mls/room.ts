@@ -44,6 +44,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { MimiError } from '../errors.js';
 import { decodeContent, messageId, type MimiContent } from '../content/index.js';
 import { ROLE_BANNED, type RoomMetadata, type RoomState } from '../room/index.js';
+import { bytesEqual } from '../room/bytes.js';
 import { createMimiCommit, pathRequired } from './commit.js';
 import { joinFromWelcomeFast } from './join.js';
 import { mlsError } from './errors.js';
@@ -257,20 +258,14 @@ interface AuthTracker {
   rejected: { userUri?: string; clientUri?: string; reason: string } | undefined;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /**
  * ts-mls's default compares signature keys in constant time, and its commit validation compares every pair of
  * Add proposals (N² comparisons: 1M for 1000 joiners). Signature public keys are public: an early exit leaks
  * nothing (RFC 9420 §12.2: "represent the same client" is decided by the signature key here, as by default).
  */
 const fastKeyPackageEquality: ClientConfig['keyPackageEqualityConfig'] = {
-  compareKeyPackages: (a, b) => sameBytes(a.leafNode.signaturePublicKey, b.leafNode.signaturePublicKey),
-  compareKeyPackageToLeafNode: (a, b) => sameBytes(a.leafNode.signaturePublicKey, b.signaturePublicKey),
+  compareKeyPackages: (a, b) => bytesEqual(a.leafNode.signaturePublicKey, b.leafNode.signaturePublicKey),
+  compareKeyPackageToLeafNode: (a, b) => bytesEqual(a.leafNode.signaturePublicKey, b.signaturePublicKey),
 };
 
 function makeConfig(verifier: CredentialVerifier, retainEpochs: number | undefined): { config: ClientConfig; tracker: AuthTracker } {

@@ -30,6 +30,9 @@ import { CodecError, CryptoVerificationError, ValidationError, type MlsError } f
 import { encodeParentHashInput } from 'ts-mls/parentHash.js';
 import { decodeRequiredCapabilities } from 'ts-mls/requiredCapabilities.js';
 import { encodeLeafNodeHashInput, encodeParentNodeHashInput } from 'ts-mls/treeHash.js';
+import { leafWidth, left as leftOf, parent as parentOf, right as rightOf, rootFromNodeWidth, toNodeIndex } from 'ts-mls/treemath.js';
+import { bytesToBase64 } from 'ts-mls/util/byteArray.js';
+import { bytesEqual } from '../room/bytes.js';
 
 type Hash = CiphersuiteImpl['hash'];
 type Capabilities = LeafNode['capabilities'];
@@ -37,39 +40,17 @@ type RequiredCapabilities = NonNullable<ReturnType<typeof decodeRequiredCapabili
 
 const EMPTY = new Uint8Array(0);
 
-// RFC 9420 Appendix C (array-based trees): level, children, parent; widths as ts-mls computes them.
-function level(x: number): number {
+// RFC 9420 Appendix C tree math, on plain numbers (ts-mls's functions take branded indices).
+const left = (x: number): number => leftOf(toNodeIndex(x));
+const right = (x: number): number => rightOf(toNodeIndex(x));
+/** Parent of a non-root node `x` in a tree of `nodeWidth` nodes. */
+const parentIn = (x: number, nodeWidth: number): number => parentOf(toNodeIndex(x), leafWidth(nodeWidth));
+/** First and last leaf index under node `x` (x has level k: 2^k - 1 nodes on each side). */
+function leafRange(x: number): [number, number] {
   let k = 0;
   while (((x >> k) & 1) === 1) k++;
-  return k;
-}
-const left = (x: number): number => x ^ (1 << (level(x) - 1));
-const right = (x: number): number => x ^ (3 << (level(x) - 1));
-function rootOfNodeWidth(nodeWidth: number): number {
-  let k = 0;
-  while (nodeWidth >> (k + 1) > 0) k++;
-  return (1 << k) - 1;
-}
-function parentOf(x: number): number {
-  const k = level(x);
-  const b = (x >> (k + 1)) & 1;
-  return (x | (1 << k)) ^ (b << (k + 1));
-}
-/** First and last leaf index under node `x`. */
-function leafRange(x: number): [number, number] {
-  const half = (1 << level(x)) - 1;
+  const half = (1 << k) - 1;
   return [(x - half) / 2, (x + half) / 2];
-}
-
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-function b64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]!);
-  return btoa(s);
 }
 
 /**
@@ -92,7 +73,7 @@ export class TreeHashes {
   constructor(tree: RatchetTree, h: Hash) {
     this.#tree = tree;
     this.#h = h;
-    this.root = rootOfNodeWidth(tree.length);
+    this.root = rootFromNodeWidth(tree.length);
   }
 
   /**
@@ -163,7 +144,7 @@ async function parentHashesValid(tree: RatchetTree, hashes: TreeHashes, h: Hash)
   const firstNonBlankAncestor = (x: number): number => {
     let p = x;
     while (p !== rootIndex) {
-      p = parentOf(p);
+      p = parentIn(p, tree.length);
       if (tree[p] !== undefined) return p;
     }
     return rootIndex;
@@ -254,7 +235,6 @@ export async function validateRatchetTree(
   cs: CiphersuiteImpl,
 ): Promise<MlsError | undefined> {
   const unsound = (): MlsError => new ValidationError('Received Ratchet Tree is not structurally sound');
-  // ts-mls reads trees of even length too; the root it hashes is rootOfNodeWidth(length).
   const hpkeKeys = new Set<string>();
   const signatureKeys = new Set<string>();
   const credentialTypes = new Set<string>();
@@ -263,10 +243,10 @@ export async function validateRatchetTree(
     if (n === undefined) continue;
     if (n.nodeType === 'leaf') {
       if (i % 2 !== 0) return unsound();
-      const hpkeKey = b64(n.leaf.hpkePublicKey);
+      const hpkeKey = bytesToBase64(n.leaf.hpkePublicKey);
       if (hpkeKeys.has(hpkeKey)) return new ValidationError('hpke keys not unique');
       hpkeKeys.add(hpkeKey);
-      const signatureKey = b64(n.leaf.signaturePublicKey);
+      const signatureKey = bytesToBase64(n.leaf.signaturePublicKey);
       if (signatureKeys.has(signatureKey)) return new ValidationError('signature keys not unique');
       signatureKeys.add(signatureKey);
       credentialTypes.add(n.leaf.credential.credentialType);
@@ -277,20 +257,20 @@ export async function validateRatchetTree(
       if (err !== undefined) return err;
     } else {
       if (i % 2 === 0) return unsound();
-      const hpkeKey = b64(n.parent.hpkePublicKey);
+      const hpkeKey = bytesToBase64(n.parent.hpkePublicKey);
       if (hpkeKeys.has(hpkeKey)) return new ValidationError('hpke keys not unique');
       hpkeKeys.add(hpkeKey);
       const [lo, hi] = leafRange(i);
       for (const leaf of n.parent.unmergedLeaves) {
         const leafNode = 2 * leaf;
-        // RFC 9420 §7.9.1: a non-blank leaf below this parent (stricter than ts-mls, see the module comment).
+        // RFC 9420 §12.4.3.1: a non-blank leaf below this parent (stricter than ts-mls, see the module comment).
         if (!Number.isInteger(leaf) || leaf < lo || leaf > hi || tree[leafNode]?.nodeType !== 'leaf') {
           return new ValidationError('Unmerged leaf did not represent a non-blank descendant leaf node');
         }
         // RFC 9420 §12.4.3.1: every non-blank intermediate node between the leaf and this parent lists it too.
         // (ts-mls 1.6.4 instead requires every non-blank node on the leaf's whole direct path, root included,
-        // to carry the *same* list, and so rejects valid trees: docs/decisions.md (MLS adapter) D9.)
-        for (let p = parentOf(leafNode); p !== i; p = parentOf(p)) {
+        // to carry the *same* list, and so rejects valid trees: docs/decisions.md (MLS adapter) D17.)
+        for (let p = parentIn(leafNode, tree.length); p !== i; p = parentIn(p, tree.length)) {
           const mid = tree[p];
           if (mid === undefined) continue;
           if (mid.nodeType !== 'parent') return unsound();
