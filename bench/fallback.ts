@@ -5,16 +5,15 @@
  * - a timeline of 100 000 mixed messages (texts, edits, deletes, reactions, replies) built and every
  *   entry rendered; target ≤ 1 s.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { decodeContent } from '../src/content/index.js';
 import type { MimiContent } from '../src/content/mimiContent.js';
 import type { NestedPart } from '../src/content/nestedPart.js';
 import { Conversation, render, type ReceivedMessage } from '../src/fallback/index.js';
 import { measure, measureOnce, report, type Measurement } from './lib.js';
+import { exampleBytes } from '../test/support/examples.js';
 
-const EX = fileURLToPath(new URL('../../shared/specs/mimi-content/examples/', import.meta.url));
-const example = (n: string) => decodeContent(new Uint8Array(readFileSync(`${EX}${n}.cbor`)));
+// The draft's examples, as spec-vectors carries their bytes (no ../shared needed).
+const example = (n: string) => decodeContent(exampleBytes(n));
 const enc = new TextEncoder();
 
 function part(contentType: string, text: string, disposition = 1): NestedPart {

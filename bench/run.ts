@@ -5,6 +5,7 @@ const SUITES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   content: () => import('./content.js'),
   mls: () => import('./mls.js'),
   fallback: () => import('./fallback.js'),
+  resources: () => import('./resources.js'),
 };
 
 const wanted = process.argv.slice(2);

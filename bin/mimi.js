@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { runCli } from '../dist/cli/main.js';
+import { guardOutput, runCli } from '../dist/cli/main.js';
 
+guardOutput(); // `mimi … | head` ends quietly
 process.exitCode = await runCli(process.argv.slice(2));

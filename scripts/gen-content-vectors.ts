@@ -18,7 +18,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CborFloat, CborSimple, CborTag, type CborValue } from '../src/cbor/value.js';
@@ -28,6 +28,17 @@ import { parseEdn, statedMessageId } from '../src/vectors/edn.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SPECS = process.env.MIMI_SPECS ?? join(root, '..', 'shared', 'specs');
 const EXAMPLES = join(SPECS, 'mimi-content', 'examples');
+// This script regenerates the vectors from the drafts' own files, so it needs the reference material
+// (a fresh clone has none: the committed spec-vectors/ are what the tests and the CLI use).
+for (const need of [EXAMPLES, join(SPECS, 'message-status')]) {
+  if (!existsSync(need)) {
+    process.stderr.write(
+      `gen-content-vectors: ${need} does not exist. This script regenerates spec-vectors/content from the draft example files; ` +
+        `put the reference specs at ../shared/specs beside the repository or set MIMI_SPECS to their folder. Nothing was written.\n`,
+    );
+    process.exit(1);
+  }
+}
 const OUT = process.env.MIMI_VECTORS_OUT ?? join(root, 'spec-vectors', 'content');
 
 const CONTENT_SOURCE = {
@@ -217,7 +228,9 @@ N('map/duplicate-key', 'cbor/duplicate-map-key', msg({ ext: 'a2' + '01' + tx(ALI
 N('map/text-key-before-int', 'cbor/unsorted-map-keys', msg({ ext: ext(tx('x'), 'f5', ...EXT_1_2) }), 'Original with an extension "x": true placed before keys 1 and 2 (0x61 sorts after 0x01).');
 N('map/negative-key-before-positive', 'cbor/unsorted-map-keys', msg({ ext: ext('20', 'f5', ...EXT_1_2) }), 'Original with an extension -1: true placed first (0x20 sorts after 0x01 and 0x02).');
 N('map/text-keys-in-string-order', 'cbor/unsorted-map-keys', msg({ ext: ext(...EXT_1_2, tx('aa'), 'f5', tx('b'), 'f5') }), 'Original with extensions "aa" then "b": string order, but bytewise 0x61 62 ("b") sorts before 0x62 61 61 ("aa").');
-N('map/byte-string-key', 'cbor/unsupported-map-key', msg({ ext: ext(...EXT_1_2, '4100', 'f5') }), 'Original with an extension whose key is the byte string h\'00\' (§7.2: extension keys are integers or text).');
+N('map/byte-string-key', 'content/invalid-extension-key', msg({ ext: ext(...EXT_1_2, '4100', 'f5') }), 'Original with an extension whose key is the byte string h\'00\' (§7.2: extension keys are integers or text; byte-string keys only in maps nested inside values).');
+N('map/bool-key-nested', 'cbor/unsupported-map-key', msg({ ext: ext(...EXT_1_2, '03', 'a1f401') }), 'Original with an extension 3 = {false: 1} (§7.2: keys at any depth are integers, text or byte strings).');
+N('map/byte-string-keys-unsorted', 'cbor/unsorted-map-keys', msg({ ext: ext(...EXT_1_2, '03', 'a2' + '41ff' + '01' + '40' + '02') }), "Original with an extension 3 = {h'ff': 1, h'': 2}: 0x40 (h'') sorts before 0x41 ff.");
 
 // ---- framing ----------------------------------------------------------------------------------
 N('framing/trailing-byte', 'cbor/trailing-bytes', ORIGINAL + '00', 'Original followed by one 0x00 byte.');
@@ -241,10 +254,18 @@ N('utf8/in-extension-value', U, msg({ ext: ext(...EXT_1_2, '03', '61ff') }), 'Or
 
 // ---- integers outside ±(2^53-1) (draft §7.2) -----------------------------------------------------
 const IR = 'cbor/integer-out-of-range';
-N('int/size-2^53', IR, edit(ATTACHMENT, '1a2a36ced1', '1b0020000000000000'), 'Attachment with size 2^53 (0x1b 0020000000000000).');
-N('int/expires-2^64-1', IR, edit(EXPIRING, '1a62036674', '1bffffffffffffffff'), 'Expiring with the expiry time 2^64-1.');
+// A big integer is a valid CBOR integer: on a MIMI field it fails with that field's code (like any wrong type).
+N('int/size-2^53', 'content/bad-structure', edit(ATTACHMENT, '1a2a36ced1', '1b0020000000000000'), 'Attachment with size 2^53 (0x1b 0020000000000000), beyond the 2^53-1 that size takes.');
+N('int/expires-2^64-1', 'content/invalid-expiration', edit(EXPIRING, '1a62036674', '1bffffffffffffffff'), 'Expiring with the expiry time 2^64-1 (§3.6: uint .size 4).');
 N('int/negative-key-below-range', IR, msg({ ext: ext(...EXT_1_2, '3b001fffffffffffff', 'f5') }), 'Original with an extension key -2^53 (0x3b 001fffffffffffff), one below the range.');
-N('int/negative-value-2^64', IR, msg({ ext: ext(...EXT_1_2, '03', '3bffffffffffffffff') }), 'Original with an extension 3 whose value is -2^64.');
+
+// ---- bignums (RFC 8949 §3.4.3: preferred serialization only for values beyond major types 0/1) ---
+const NPB = 'cbor/non-preferred-bignum';
+N('bignum/fits-uint64', NPB, msg({ ext: ext(...EXT_1_2, '03', 'c248ffffffffffffffff') }), 'Original with an extension 3 = 2^64-1 as a bignum (tag 2, 8 bytes): it fits 0x1b ffffffffffffffff.');
+N('bignum/small', NPB, msg({ ext: ext(...EXT_1_2, '03', 'c24101') }), 'Original with an extension 3 = 1 as a bignum (0xc2 41 01).');
+N('bignum/leading-zero', NPB, msg({ ext: ext(...EXT_1_2, '03', 'c24a00010000000000000000') }), 'Original with an extension 3 = 2^64 as a bignum with a leading zero byte.');
+N('bignum/negative-fits-nint64', NPB, msg({ ext: ext(...EXT_1_2, '03', 'c348ffffffffffffffff') }), 'Original with an extension 3 = -2^64 as a bignum (tag 3): it fits 0x3b ffffffffffffffff.');
+N('bignum/not-bytes', 'cbor/invalid-bignum', msg({ ext: ext(...EXT_1_2, '03', 'c26161') }), 'Original with an extension 3 = tag 2 around the text "a" (a bignum encloses a byte string).');
 
 // ---- tags: allowed by CBOR in extension values (§7.3 shows tag 32), never on a MIMI field -------
 N('tag/on-salt', 'content/invalid-salt', msg({ salt: 'd840' + O.salt }), 'Original with the salt wrapped in tag 64 (0xd8 0x40).');
@@ -375,6 +396,12 @@ P('extensions/text-key-1', msg({ ext: ext(...EXT_1_2, tx('k'), 'f5') }), 'Origin
 P('extensions/negative-and-text-keys', msg({ ext: ext(...EXT_1_2, '20', 'f4', tx('k'), tx('v')) }), 'Original with extensions -1: false and "k": "v" (private use), in bytewise order.');
 P('extensions/depth-4', msg({ ext: ext('01', tx('mimi://a.example/u/alice'), '190100', arr(arr(bs('1234'), 'd820' + tx('http://example.com')), arr(bs('3456'), '19168b'))) }), 'The 4-level extensions map of draft §7.3 ("Depth restrictions"): {1: uri, 256: [[h\'1234\', 32("http://example.com")], [h\'3456\', 5771]]}.');
 P('extensions/floats', msg({ ext: ext(...EXT_1_2, '03', 'f93e00', '04', 'f97e00', '05', 'fa47800000', '06', 'fb3ff199999999999a') }), 'Original with float extensions in their shortest forms: 1.5 (half), NaN (0xf9 7e00), 65536.0 (single), 1.1 (double).');
+P('extensions/int-2^64-1', msg({ ext: ext(...EXT_1_2, '03', '1bffffffffffffffff') }), 'Original with an extension 3 = 2^64-1 (0x1b ffffffffffffffff; beyond 2^53, "value = any", §3.7).');
+P('extensions/int-minus-2^64', msg({ ext: ext(...EXT_1_2, '03', '3bffffffffffffffff') }), 'Original with an extension 3 = -2^64 (0x3b ffffffffffffffff), the most negative major-type-1 integer.');
+P('extensions/bignum-2^64', msg({ ext: ext(...EXT_1_2, '03', 'c249010000000000000000') }), 'Original with an extension 3 = 2^64 as a bignum (RFC 8949 §3.4.3: 0xc2 49 01 0000000000000000).');
+P('extensions/bignum-minus-2^64-1', msg({ ext: ext(...EXT_1_2, '03', 'c349010000000000000000') }), 'Original with an extension 3 = -2^64-1 as a bignum (tag 3).');
+P('extensions/byte-string-keys', msg({ ext: ext(...EXT_1_2, '03', 'a2' + '40' + '01' + '41ff' + '02') }), "Original with an extension 3 = {h'': 1, h'ff': 2} (§7.2: byte-string keys in nested maps).");
+P('extensions/mixed-keys-sorted', msg({ ext: ext(...EXT_1_2, '03', 'a4' + '0a01' + '2002' + '41ff03' + '616104') }), "Original with an extension 3 = {10: 1, -1: 2, h'ff': 3, \"a\": 4}: keys in bytewise order of their encodings 0a < 20 < 41ff < 6161.");
 P('extensions/none', msg({ ext: 'a0' }), 'Original with an empty extensions map (no senderUri/roomUri: the message ID then needs them from MLS).');
 P('disposition/9-unknown', msg({ body: '85' + '09' + O.body.slice(4) }), 'Original with disposition 9 (unknown; preserved and treated as render).');
 P('disposition/255', msg({ body: '85' + '18ff' + O.body.slice(4) }), 'Original with disposition 255 (the largest).');

@@ -6,6 +6,9 @@
  *
  * @module
  */
+import type { MimiErrorCode } from './errorCodes/index.js';
+
+export type { MimiErrorCode } from './errorCodes/index.js';
 
 /**
  * Thrown by every mimi-kit API on bad input, a policy refusal or a failed cryptographic check.
@@ -23,8 +26,8 @@
  * ```
  */
 export class MimiError extends Error {
-  /** Stable error code, `area/what`, e.g. `cbor/non-shortest-integer`. */
-  readonly code: string;
+  /** Stable error code, `area/what`, e.g. `cbor/non-shortest-head`; the list is `MIMI_ERROR_CODES`. */
+  readonly code: MimiErrorCode;
   /** Path to the offending field (array indexes and map keys), empty when not applicable. */
   readonly path: readonly (string | number)[];
   /** Extra machine-readable details (the refusal, the limit that was exceeded, …). */
@@ -32,12 +35,12 @@ export class MimiError extends Error {
 
   /**
    * Creates an error; mimi-kit throws these, applications rarely need to.
-   * @param code - stable error code (`area/what`)
+   * @param code - stable error code (`area/what`), one of {@link MimiErrorCode}
    * @param message - human-readable explanation
    * @param options - path to the bad field, details, and the underlying cause
    */
   constructor(
-    code: string,
+    code: MimiErrorCode,
     message: string,
     options: {
       path?: readonly (string | number)[];
@@ -90,10 +93,10 @@ export function safely<T>(fn: () => T): Result<T> {
  * @example
  * ```ts
  * import { asMimiError } from 'mimi-kit';
- * asMimiError('app/failed', new Error('boom')).code; // 'app/failed'
+ * asMimiError('mls/invalid-commit', new Error('boom')).code; // 'mls/invalid-commit'
  * ```
  */
-export function asMimiError(code: string, e: unknown): MimiError {
+export function asMimiError(code: MimiErrorCode, e: unknown): MimiError {
   if (e instanceof MimiError) return e;
   const message = e instanceof Error ? e.message : String(e);
   return new MimiError(code, message, { cause: e });

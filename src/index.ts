@@ -16,5 +16,27 @@
  * @module
  */
 export { safely, asMimiError } from './errors.js';
+export {
+  CBOR_ERROR_CODES,
+  CLI_ERROR_CODES,
+  CONTENT_ERROR_CODES,
+  ERROR_CODES_BY_AREA,
+  FALLBACK_ERROR_CODES,
+  MIMI_ERROR_CODES,
+  MLS_ERROR_CODES,
+  ROOM_ERROR_CODES,
+  TLS_ERROR_CODES,
+  VECTORS_ERROR_CODES,
+  isMimiErrorCode,
+  type CborErrorCode,
+  type CliErrorCode,
+  type ContentErrorCode,
+  type FallbackErrorCode,
+  type MimiErrorCode,
+  type MlsErrorCode,
+  type RoomErrorCode,
+  type TlsErrorCode,
+  type VectorsErrorCode,
+} from './errorCodes/index.js';
 export { decodeCbor, encodeCbor, CBOR_DECODE_DEFAULTS, type CborDecodeOptions } from './cbor/index.js';
 export * from './content/index.js';

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { MimiError } from '../errors.js';
+import { MimiError, type MimiErrorCode } from '../errors.js';
+import { BYTES_PER_ITEM, ITEMS_BASE, defaultItemLimit } from './limits.js';
 import { CborFloat, CborSimple, CborTag, type CborKey, type CborMap, type CborValue } from './value.js';
 
 /** Limits and switches for {@link decodeCbor}. Every limit has a safe default. */
@@ -16,7 +17,16 @@ export interface CborDecodeOptions {
   readonly maxBytes?: number;
   /** Deepest nesting of arrays, maps and tags. Default 32. */
   readonly maxDepth?: number;
-  /** Accept tagged items (returned as {@link CborTag}). Default false. */
+  /**
+   * Most data items decoded (every head counts: scalars, strings, containers, tags, map keys). Default
+   * `65 536 + ⌊input bytes / 8⌋`, which keeps memory within ~14 MB + ~28× the input
+   * (`CBOR_DECODE_DEFAULTS.itemsBase`/`bytesPerItem`). Beyond it: `cbor/too-many-items`.
+   */
+  readonly maxItems?: number;
+  /**
+   * Accept tagged items (returned as {@link CborTag}). Bignums (tags 2 and 3, RFC 8949 §3.4.3) are then
+   * decoded to `bigint`. Default false.
+   */
   readonly allowTags?: boolean;
   /**
    * Accept encodings that are well-formed but not deterministic: non-shortest heads, indefinite
@@ -27,19 +37,27 @@ export interface CborDecodeOptions {
 }
 
 /**
- * Default limits, exported so callers can tighten relative to them.
+ * Default limits, exported so callers can tighten relative to them. The default `maxItems` depends on
+ * the input: `itemsBase + ⌊input bytes / bytesPerItem⌋`.
  * @example
  * ```ts
  * import { CBOR_DECODE_DEFAULTS, decodeCbor } from 'mimi-kit/cbor';
  * decodeCbor(bytes, { maxBytes: CBOR_DECODE_DEFAULTS.maxBytes / 4 }); // defaults: 16 MiB, depth 32, no tags, strict
+ * decodeCbor(bytes, { maxItems: CBOR_DECODE_DEFAULTS.itemsBase }); // at most 65 536 items whatever the size
  * ```
  */
-export const CBOR_DECODE_DEFAULTS: Readonly<Required<CborDecodeOptions>> = Object.freeze({
-  maxBytes: 16 * 1024 * 1024,
-  maxDepth: 32,
-  allowTags: false,
-  lenient: false,
-});
+export const CBOR_DECODE_DEFAULTS: Readonly<Required<Omit<CborDecodeOptions, 'maxItems'>> & { itemsBase: number; bytesPerItem: number }> =
+  Object.freeze({
+    maxBytes: 16 * 1024 * 1024,
+    maxDepth: 32,
+    allowTags: false,
+    lenient: false,
+    itemsBase: ITEMS_BASE,
+    bytesPerItem: BYTES_PER_ITEM,
+  });
+
+/** Longest bignum content accepted (1024 bytes = 8192 bits): larger ones are `cbor/integer-out-of-range`. */
+const BIGNUM_MAX_BYTES = 1024;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const BSTR_COPY_MAX = 64;
@@ -73,17 +91,27 @@ export class CborReader {
    * separate copies (the content codec sets it; `decodeCbor` does not).
    */
   shareCopy = false;
+  /** Items read so far, and the most allowed (see {@link CborDecodeOptions.maxItems}). */
+  items = 0;
+  maxItems: number;
+  /** The argument of the last head whose value exceeds 2^53−1 ({@link argument} then returns -2). */
+  bigArg = 0n;
   constructor(
     public bytes: Uint8Array,
     readonly maxDepth: number,
     readonly allowTags: boolean,
     readonly lenient: boolean,
-  ) {}
+    maxItems: number = defaultItemLimit(bytes.length),
+  ) {
+    this.maxItems = maxItems;
+  }
 
   /** Points the reader at new input (lets a caller reuse one reader; not re-entrant). */
-  reset(bytes: Uint8Array): void {
+  reset(bytes: Uint8Array, maxItems: number = defaultItemLimit(bytes.length)): void {
     this.bytes = bytes;
     this.pos = 0;
+    this.items = 0;
+    this.maxItems = maxItems;
     if (this.path.length !== 0) this.path.length = 0;
     this.dataView = undefined;
     this.copy = undefined;
@@ -104,7 +132,7 @@ export class CborReader {
     return b[at]! * 0x1000000 + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
   }
 
-  fail(code: string, message: string): never {
+  fail(code: MimiErrorCode, message: string): never {
     throw new MimiError(code, `${message} at byte ${this.pos}`, {
       path: [...this.path],
       details: { offset: this.pos },
@@ -115,7 +143,10 @@ export class CborReader {
     if (this.bytes.length - this.pos < n) this.fail('cbor/truncated', `need ${n} more byte(s) than the input has`);
   }
 
-  /** Reads the argument of a head; returns -1 for indefinite length (additional info 31). */
+  /**
+   * Reads the argument of a head; returns -1 for indefinite length (additional info 31) and -2 for a
+   * value beyond 2^53−1, left in {@link bigArg}.
+   */
   argument(info: number, start: number): number {
     if (info < 24) return info;
     let value: number;
@@ -144,8 +175,8 @@ export class CborReader {
         this.pos += 8;
         if (hi === 0 && !this.lenient) this.nonShortest(start);
         if (hi > 0x1fffff) {
-          this.pos = start;
-          this.fail('cbor/integer-out-of-range', 'value exceeds 2^53-1');
+          this.bigArg = (BigInt(hi) << 32n) | BigInt(lo);
+          return -2;
         }
         return hi * 0x1_0000_0000 + lo;
       }
@@ -164,6 +195,7 @@ export class CborReader {
 
   item(depth: number): CborValue | typeof BREAK {
     const start = this.pos;
+    if (++this.items > this.maxItems) this.tooManyItems();
     this.need(1);
     const initial = this.bytes[this.pos++]!;
     const major = initial >> 5;
@@ -174,15 +206,13 @@ export class CborReader {
       this.pos = start;
       this.fail('cbor/reserved-additional-info', `additional information 31 is not valid for major type ${major}`);
     }
+    if (arg === -2) return this.bigHead(major, start, depth);
     switch (major) {
       case 0:
         return arg;
       case 1:
-        if (arg === Number.MAX_SAFE_INTEGER) {
-          this.pos = start;
-          this.fail('cbor/integer-out-of-range', 'value below -(2^53-1)');
-        }
-        return -1 - arg;
+        // -1 - (2^53 - 1) = -2^53 is the one 53-bit argument whose value is not a safe integer.
+        return arg === Number.MAX_SAFE_INTEGER ? -(2n ** 53n) : -1 - arg;
       case 2:
         return arg === -1 ? this.indefiniteString(start, 2, depth) : this.byteString(arg);
       case 3:
@@ -199,9 +229,54 @@ export class CborReader {
         this.enter(depth, start);
         const inner = this.item(depth + 1);
         if (inner === BREAK) this.unexpectedBreak();
+        if (arg === 2 || arg === 3) return this.bignum(arg, inner, start);
         return new CborTag(arg, inner);
       }
     }
+  }
+
+  /** A head whose argument exceeds 2^53−1: a bigint for major types 0/1, never a valid length or tag. */
+  bigHead(major: number, start: number, depth: number): CborValue {
+    if (major === 0) return this.bigArg;
+    if (major === 1) return -1n - this.bigArg;
+    if (major === 6) {
+      this.pos = start;
+      return this.fail('cbor/integer-out-of-range', 'tag number exceeds 2^53-1');
+    }
+    void depth;
+    return this.fail('cbor/truncated', 'length longer than the input');
+  }
+
+  /**
+   * RFC 8949 §3.4.3 bignum (tag 2: n, tag 3: -1 - n). Preferred serialization (§3.4.3, required by §4.2.1
+   * deterministic encoding) has no leading zero byte and is used only when major type 0/1 cannot hold the
+   * value, i.e. for more than 8 content bytes.
+   */
+  bignum(tag: 2 | 3, inner: CborValue, start: number): number | bigint {
+    if (!(inner instanceof Uint8Array)) {
+      this.pos = start;
+      return this.fail('cbor/invalid-bignum', `tag ${tag} (bignum) must enclose a byte string (RFC 8949 §3.4.3)`);
+    }
+    if (!this.lenient && (inner.length <= 8 || inner[0] === 0)) {
+      this.pos = start;
+      return this.fail('cbor/non-preferred-bignum', 'bignum for a value that fits major type 0/1, or with a leading zero byte (RFC 8949 §3.4.3)');
+    }
+    let i = 0;
+    while (i < inner.length && inner[i] === 0) i++;
+    if (inner.length - i > BIGNUM_MAX_BYTES) {
+      this.pos = start;
+      return this.fail('cbor/integer-out-of-range', `bignum of more than ${BIGNUM_MAX_BYTES} bytes`);
+    }
+    let hex = '0x0';
+    for (; i < inner.length; i++) hex += (inner[i]! < 16 ? '0' : '') + inner[i]!.toString(16);
+    const n = BigInt(hex);
+    const v = tag === 2 ? n : -1n - n;
+    // Only reachable in lenient mode: small values take the canonical number form.
+    return v > -TWO_53 && v < TWO_53 ? Number(v) : v;
+  }
+
+  tooManyItems(): never {
+    return this.fail('cbor/too-many-items', `more than ${this.maxItems} data items (limit maxItems)`);
   }
 
   enter(depth: number, start: number): void {
@@ -309,6 +384,7 @@ export class CborReader {
         this.fail('cbor/bad-chunk', 'indefinite-length string chunk of the wrong type');
       }
       const len = this.argument(head & 0x1f, chunkStart);
+      if (len < 0) this.fail('cbor/truncated', 'chunk longer than the input');
       chunks.push(this.byteString(len));
     }
     const total = chunks.reduce((n, c) => n + c.length, 0);
@@ -346,6 +422,8 @@ export class CborReader {
     }
     // Each element takes at least one byte: refuse before allocating for bytes that do not exist.
     if (length > this.bytes.length - this.pos) this.fail('cbor/truncated', `array of ${length} items is longer than the input`);
+    // Each element is an item: refuse before allocating `length` slots that the item limit forbids.
+    if (length > this.maxItems - this.items) this.tooManyItems();
     const out: CborValue[] = new Array<CborValue>(length);
     for (let i = 0; i < length; i++) {
       this.path.push(i);
@@ -367,9 +445,11 @@ export class CborReader {
     if (!indefinite && length * 2 > this.bytes.length - this.pos) {
       this.fail('cbor/truncated', `map of ${length} entries is longer than the input`);
     }
+    if (!indefinite && length * 2 > this.maxItems - this.items) this.tooManyItems();
     const out: CborMap = new Map();
     let previousKeyStart = -1;
     let previousKeyEnd = -1;
+    let byteKeys: Set<string> | undefined; // lenient mode only: byte-string keys seen (Map compares them by identity)
     for (let i = 0; indefinite || i < length; i++) {
       const keyStart = this.pos;
       const key = this.item(depth + 1);
@@ -378,21 +458,35 @@ export class CborReader {
         this.unexpectedBreak();
       }
       const keyEnd = this.pos;
-      if (typeof key !== 'number' && typeof key !== 'string') {
+      // draft-ietf-mimi-content §7.2: keys are integers (representable as a double), text or byte strings.
+      if (typeof key !== 'number' && typeof key !== 'string' && !(key instanceof Uint8Array)) {
         this.pos = keyStart;
-        this.fail('cbor/unsupported-map-key', 'map keys must be integers or text strings');
+        if (typeof key === 'bigint') this.fail('cbor/integer-out-of-range', 'integer map keys must be within ±(2^53-1) (draft-ietf-mimi-content §7.2)');
+        this.fail('cbor/unsupported-map-key', 'map keys must be integers, text strings or byte strings');
       }
-      if (out.has(key)) {
-        this.pos = keyStart;
-        this.fail('cbor/duplicate-map-key', `duplicate map key ${JSON.stringify(key)}`);
-      }
-      if (!this.lenient && previousKeyStart >= 0 && compareBytes(this.bytes, previousKeyStart, previousKeyEnd, keyStart, keyEnd) >= 0) {
-        this.pos = keyStart;
-        this.fail('cbor/unsorted-map-keys', 'map keys not in bytewise order of their encodings (RFC 8949 §4.2.1)');
+      if (!this.lenient) {
+        // Equal encodings are a duplicate; otherwise each key must sort after the previous one.
+        const order = previousKeyStart < 0 ? 1 : compareBytes(this.bytes, keyStart, keyEnd, previousKeyStart, previousKeyEnd);
+        if (order <= 0) {
+          this.pos = keyStart;
+          if (order === 0) this.fail('cbor/duplicate-map-key', `duplicate map key ${describeKey(key)}`);
+          this.fail('cbor/unsorted-map-keys', 'map keys not in bytewise order of their encodings (RFC 8949 §4.2.1)');
+        }
+      } else {
+        let seen: boolean;
+        if (key instanceof Uint8Array) {
+          const h = keyHex(key);
+          seen = (byteKeys ??= new Set()).has(h);
+          byteKeys.add(h);
+        } else seen = out.has(key);
+        if (seen) {
+          this.pos = keyStart;
+          this.fail('cbor/duplicate-map-key', `duplicate map key ${describeKey(key)}`);
+        }
       }
       previousKeyStart = keyStart;
       previousKeyEnd = keyEnd;
-      this.path.push(key as CborKey);
+      this.path.push(key instanceof Uint8Array ? `h'${keyHex(key)}'` : key);
       const value = this.item(depth + 1);
       if (value === BREAK) this.unexpectedBreak();
       this.path.pop();
@@ -456,6 +550,18 @@ export class CborReader {
   }
 }
 
+const TWO_53 = 2n ** 53n;
+
+function keyHex(k: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < k.length; i++) s += (k[i]! < 16 ? '0' : '') + k[i]!.toString(16);
+  return s;
+}
+
+function describeKey(k: CborKey): string {
+  return k instanceof Uint8Array ? `h'${keyHex(k).slice(0, 64)}'` : JSON.stringify(k);
+}
+
 function compareBytes(b: Uint8Array, aStart: number, aEnd: number, cStart: number, cEnd: number): number {
   const aLen = aEnd - aStart;
   const cLen = cEnd - cStart;
@@ -512,6 +618,7 @@ export function numberToHalf(value: number): number | undefined {
  * @param options - limits and switches; see {@link CborDecodeOptions}
  * @returns the decoded value
  * @throws {@link MimiError} with a `cbor/*` code (e.g. `cbor/non-shortest-head`, `cbor/unsorted-map-keys`,
+ *   `cbor/too-many-items`, `cbor/non-preferred-bignum`,
  *   `cbor/truncated`, `cbor/trailing-bytes`) and the path to the offending item
  * @example
  * ```ts
@@ -532,6 +639,7 @@ export function decodeCbor(bytes: Uint8Array, options: CborDecodeOptions = {}): 
     options.maxDepth ?? CBOR_DECODE_DEFAULTS.maxDepth,
     options.allowTags ?? CBOR_DECODE_DEFAULTS.allowTags,
     options.lenient ?? CBOR_DECODE_DEFAULTS.lenient,
+    options.maxItems ?? defaultItemLimit(bytes.length),
   );
   if (bytes.length === 0) reader.fail('cbor/truncated', 'empty input');
   let value: CborValue | typeof BREAK;

@@ -6,9 +6,18 @@
  */
 import { MimiError } from '../errors.js';
 import { floatWidth, numberToHalf } from './decode.js';
-import { CborFloat, CborSimple, CborTag, type CborValue } from './value.js';
+import { CborFloat, CborSimple, CborTag, isBytes, isMap, type CborKey, type CborValue } from './value.js';
 
 const textEncoder = new TextEncoder();
+const TWO_64 = 1n << 64n;
+/** Same bound as the decoder (1024 bytes = 8192 bits). */
+const BIGNUM_MAX_BYTES = 1024;
+
+function hexOf(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < Math.min(b.length, 32); i++) s += (b[i]! < 16 ? '0' : '') + b[i]!.toString(16);
+  return s;
+}
 
 // One scratch buffer reused across calls (the result is copied out with `slice`); a nested call while it
 // is in use (not done by this module) falls back to a fresh buffer.
@@ -18,16 +27,24 @@ let scratchBusy = false;
 
 /**
  * Bytewise order of the deterministic encodings of two map keys (RFC 8949 §4.2.1), computed without
- * encoding them: unsigned integers ascending, then negative integers by decreasing value, then text
- * strings by UTF-8 length and then by code points (= bytewise UTF-8).
+ * encoding them: unsigned integers ascending (major type 0), then negative integers by decreasing value
+ * (major type 1), then byte strings (major type 2), then text strings (major type 3); strings by length
+ * (the head encodes it, shortest first) and then bytewise (for text: by code point = bytewise UTF-8).
  */
-export function compareKeys(a: number | string, b: number | string): number {
+export function compareKeys(a: CborKey, b: CborKey): number {
   if (typeof a === 'number') {
     if (typeof b !== 'number') return -1;
     if (a >= 0) return b >= 0 ? a - b : -1;
     return b >= 0 ? 1 : b - a;
   }
   if (typeof b === 'number') return 1;
+  if (typeof a !== 'string') {
+    if (typeof b === 'string') return -1;
+    if (a.length !== b.length) return a.length - b.length;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+    return 0;
+  }
+  if (typeof b !== 'string') return 1;
   if (a === b) return 0;
   const la = utf8Length(a);
   const lb = utf8Length(b);
@@ -140,6 +157,32 @@ export class CborWriter {
     }
   }
 
+  /** A head with a 64-bit argument given as a bigint (0 ≤ arg < 2^64). */
+  bigHead(major: number, arg: bigint): void {
+    if (arg <= BigInt(Number.MAX_SAFE_INTEGER)) return this.head(major, Number(arg));
+    this.ensure(9);
+    this.buf[this.pos++] = (major << 5) | 27;
+    this.view.setBigUint64(this.pos, arg);
+    this.pos += 8;
+  }
+
+  /**
+   * An integer given as a bigint: major type 0/1 when it fits (RFC 8949 §3.4.3 preferred serialization),
+   * else a bignum (tag 2/3) without leading zero bytes.
+   */
+  bigint(v: bigint): void {
+    const n = v >= 0n ? v : -1n - v;
+    const major = v >= 0n ? 0 : 1;
+    if (n < TWO_64) return this.bigHead(major, n);
+    let hex = n.toString(16);
+    if (hex.length > BIGNUM_MAX_BYTES * 2) this.fail(`bignum of more than ${BIGNUM_MAX_BYTES} bytes`);
+    if (hex.length % 2 === 1) hex = '0' + hex;
+    const content = new Uint8Array(hex.length / 2);
+    for (let i = 0; i < content.length; i++) content[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+    this.head(6, major + 2);
+    this.bytes(content);
+  }
+
   fail(message: string): never {
     throw new MimiError('cbor/unencodable', message, { path: [...this.path] });
   }
@@ -193,6 +236,9 @@ export class CborWriter {
       case 'string':
         this.text(v);
         return;
+      case 'bigint':
+        this.bigint(v);
+        return;
       case 'boolean':
         this.ensure(1);
         this.buf[this.pos++] = v ? 0xf5 : 0xf4;
@@ -209,7 +255,7 @@ export class CborWriter {
     if (v === null) {
       this.ensure(1);
       this.buf[this.pos++] = 0xf6;
-    } else if (v instanceof Uint8Array) {
+    } else if (isBytes(v)) {
       this.bytes(v);
     } else if (Array.isArray(v)) {
       this.head(4, v.length);
@@ -219,17 +265,20 @@ export class CborWriter {
         this.value(v[i], depth + 1);
         path.pop();
       }
-    } else if (v instanceof Map) {
-      this.map(v, depth);
+    } else if (isMap(v)) {
+      this.map(v as Map<unknown, CborValue>, depth);
     } else if (v instanceof CborFloat) {
+      if (typeof v.value !== 'number') this.fail('CborFloat value is not a number');
       this.float(v.value);
     } else if (v instanceof CborTag) {
-      if (!Number.isSafeInteger(v.tag) || v.tag < 0) this.fail(`invalid tag number ${v.tag}`);
+      if (!Number.isSafeInteger(v.tag) || v.tag < 0) this.fail(`invalid tag number ${String(v.tag)}`);
+      // RFC 8949 §3.4.3: a hand-made bignum could be non-preferred; integers are written as bigint instead.
+      if (v.tag === 2 || v.tag === 3) this.fail('tags 2 and 3 (bignums) are written from a bigint, not a CborTag');
       this.head(6, v.tag);
       this.value(v.value, depth + 1);
     } else if (v instanceof CborSimple) {
       const s = v.value;
-      if (!Number.isInteger(s) || s < 0 || s > 255 || (s >= 20 && s < 32)) this.fail(`invalid simple value ${s}`);
+      if (!Number.isInteger(s) || s < 0 || s > 255 || (s >= 20 && s < 32)) this.fail(`invalid simple value ${String(s)}`);
       if (s < 20) this.head(7, s);
       else {
         this.ensure(2);
@@ -242,26 +291,31 @@ export class CborWriter {
   }
 
   map(m: Map<unknown, CborValue>, depth: number): void {
-    const keys: (number | string)[] = [];
+    const keys: CborKey[] = [];
+    let byteKeys = false;
     for (const k of m.keys()) {
       if (typeof k === 'number') {
-        if (!Number.isSafeInteger(k)) this.fail(`map key ${k} is not a safe integer`);
+        if (!Number.isSafeInteger(k)) this.fail(`map key ${k} is not a safe integer (draft-ietf-mimi-content §7.2)`);
       } else if (typeof k === 'string') {
         if (!k.isWellFormed()) this.fail('map key contains a lone surrogate');
-      } else this.fail('map keys must be integers or text strings');
-      keys.push(k);
+      } else if (isBytes(k)) byteKeys = true;
+      else this.fail('map keys must be integers, text strings or byte strings');
+      keys.push(k as CborKey);
     }
     if (keys.length > 1) keys.sort(compareKeys);
+    // Map keys are unique under SameValueZero (0 and -0 cannot both be present), but two byte-string
+    // objects can hold the same bytes: after sorting such duplicates are neighbours.
+    if (byteKeys) for (let i = 1; i < keys.length; i++) if (compareKeys(keys[i - 1]!, keys[i]!) === 0) this.fail('two byte-string map keys hold the same bytes');
     this.head(5, keys.length);
     const path = this.path;
     for (let i = 0; i < keys.length; i++) {
       const k = keys[i]!;
-      // Map keys are unique under SameValueZero, so only 0 and -0 could collide; they cannot be both present.
       if (typeof k === 'number') {
         if (k >= 0) this.head(0, k);
         else this.head(1, -1 - k);
-      } else this.text(k);
-      path.push(k);
+      } else if (typeof k === 'string') this.text(k);
+      else this.bytes(k);
+      path.push(typeof k === 'object' ? `h'${hexOf(k)}'` : k);
       this.value(m.get(k)!, depth + 1);
       path.pop();
     }
@@ -287,7 +341,7 @@ export class CborWriter {
 /**
  * Encodes a value in deterministic CBOR (RFC 8949 §4.2.1).
  *
- * @param value - the value; integers must be safe integers, floats wrapped in {@link CborFloat}
+ * @param value - the value; integers are safe-integer numbers or bigints, floats wrapped in {@link CborFloat}
  * @returns the encoding
  * @throws {@link MimiError} `cbor/unencodable` for values outside the data model (non-integer numbers,
  *   lone surrogates, unsupported objects or map keys, duplicate keys)

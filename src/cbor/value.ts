@@ -60,21 +60,33 @@ export class CborSimple {
   constructor(readonly value: number) {}
 }
 
-/** A map key mimi-kit supports: an integer or a text string (all MIMI maps use only these). */
-export type CborKey = number | string;
+/**
+ * A map key in mimi-kit's data model: a safe integer (±(2^53−1)), a text string or a byte string.
+ * draft-ietf-mimi-content §7.2 allows exactly these ("integers, text strings, or byte strings"; integer
+ * keys "representable as a double float"); other CBOR key types are refused (`cbor/unsupported-map-key`).
+ *
+ * Byte-string keys are `Uint8Array` objects, so a `Map` compares them by identity: look them up by
+ * content with {@link bytesKeyEquals}, never with `get`.
+ */
+export type CborKey = number | string | Uint8Array;
 
-/** A CBOR map; iteration order is the deterministic (bytewise encoded-key) order after decoding. */
+/**
+ * A CBOR map. After decoding, iteration order is the deterministic order (bytewise order of the encoded
+ * keys, RFC 8949 §4.2.1); the encoder sorts whatever order it is given.
+ */
 export type CborMap = Map<CborKey, CborValue>;
 
 /**
- * Any CBOR data item: integers are `number` (only within ±(2^53−1)), byte strings `Uint8Array`,
- * text `string`, arrays `CborValue[]`, maps `Map`.
+ * Any CBOR data item: integers are `number` within ±(2^53−1) and `bigint` beyond (the decoder returns a
+ * `bigint` exactly when the value is not a safe integer, up to ±2^8192; RFC 8949 §3.4.3 bignums beyond
+ * 64 bits), byte strings `Uint8Array`, text `string`, arrays `CborValue[]`, maps `Map`.
  */
 export type CborValue =
   | null
   | undefined
   | boolean
   | number
+  | bigint
   | string
   | Uint8Array
   | CborValue[]
@@ -82,3 +94,46 @@ export type CborValue =
   | CborFloat
   | CborTag
   | CborSimple;
+
+/**
+ * Whether `v` is a genuine `Uint8Array` (an object that only borrows `Uint8Array.prototype` fails
+ * `ArrayBuffer.isView`, and would throw a TypeError on `.length`).
+ * @internal
+ */
+export function isBytes(v: unknown): v is Uint8Array {
+  return v instanceof Uint8Array && ArrayBuffer.isView(v);
+}
+
+/**
+ * Whether `v` is a genuine `Map` (an object that only borrows `Map.prototype`, or a Proxy, throws a
+ * TypeError on every Map method).
+ * @internal
+ */
+export function isMap(v: unknown): v is Map<unknown, unknown> {
+  if (!(v instanceof Map)) return false;
+  try {
+    mapSize.call(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
+
+/**
+ * Whether two byte-string keys hold the same bytes (how to find a byte-string key in a {@link CborMap}).
+ * @param a - a byte string
+ * @param b - another
+ * @returns true when they are equal byte for byte
+ * @example
+ * ```ts
+ * import { bytesKeyEquals, decodeCbor, type CborMap } from 'mimi-kit/cbor';
+ * const m = decodeCbor(new Uint8Array([0xa1, 0x41, 0x07, 0x01])) as CborMap; // {h'07': 1}
+ * [...m].find(([k]) => k instanceof Uint8Array && bytesKeyEquals(k, new Uint8Array([7])))?.[1]; // 1
+ * ```
+ */
+export function bytesKeyEquals(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

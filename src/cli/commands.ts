@@ -12,7 +12,15 @@ export interface CommandModule {
   readonly load: () => Promise<{ commands: readonly CliCommand[] }>;
 }
 
-/** Every command module. */
+/**
+ * Every command module.
+ *
+ * @example
+ * ```ts
+ * const m = COMMAND_MODULES.find((x) => x.words.includes('decode'))!;
+ * (await m.load()).commands.map((c) => c.name); // ['decode', 'id', 'encode', 'vectors verify', 'check-draft']
+ * ```
+ */
 export const COMMAND_MODULES: readonly CommandModule[] = [
   { words: ['decode', 'id', 'encode', 'vectors', 'check-draft'], load: () => import('./content-commands.js') },
   { words: ['render'], load: () => import('./fallback-commands.js') },

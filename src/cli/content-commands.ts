@@ -20,11 +20,12 @@ import {
 import { MimiError } from '../errors.js';
 import { checkDraft, type DraftReport } from '../vectors/checkDraft.js';
 import { parseVectorFile, verifyVectorFile, type VerifyReport } from '../vectors/verify.js';
-import { parseArgs, readBytesInput, usageError, type CliCommand, type CliIO } from './command.js';
+import { EXIT, flag, stringOption, usage, type CliCommand, type CliIO, type CliOption, type ParsedArgs } from './command.js';
+import { decodeInput, readText } from './input.js';
+import { fromTextView, textView } from './text-bodies.js';
 
 /**
- * A {@link CliIO} that can also write raw bytes to standard output (used by `mimi encode`); without
- * `stdoutBytes` the bytes go to `process.stdout`.
+ * A {@link CliIO} that can also write raw bytes to standard output (used by `mimi encode`).
  *
  * @example
  * ```ts
@@ -37,77 +38,97 @@ export interface BinaryCliIO extends CliIO {
 
 const text = (b: Uint8Array): string => new TextDecoder('utf-8', { fatal: false }).decode(b);
 
+const HEX: CliOption = { type: 'boolean', description: 'the input is hex text (white space ignored), not binary CBOR' };
+const ID_OPTIONS: Record<string, CliOption> = {
+  sender: { type: 'string', value: 'URI', description: 'sender URI for the message ID, when the message does not carry one' },
+  room: { type: 'string', value: 'URI', description: 'room URI for the message ID, when the message does not carry one' },
+};
 
-function idOptions(flags: Map<string, string | true>): { senderUri?: string; roomUri?: string } {
-  const s = flags.get('sender');
-  const r = flags.get('room');
-  return { ...(typeof s === 'string' ? { senderUri: s } : {}), ...(typeof r === 'string' ? { roomUri: r } : {}) };
+function idOptions(args: ParsedArgs): { senderUri?: string; roomUri?: string } {
+  const s = stringOption(args, 'sender');
+  const r = stringOption(args, 'room');
+  return { ...(s !== undefined ? { senderUri: s } : {}), ...(r !== undefined ? { roomUri: r } : {}) };
 }
+
+const BYTES_FORMS = ['text', 'hex'] as const;
 
 const decode: CliCommand = {
   name: 'decode',
-  usage: 'decode <file|-> [--hex] [--status] [--sender URI] [--room URI]',
+  args: '<file|->',
+  positionals: { min: 1, max: 1 },
   summary: 'decode a MIMI content message (or status report) to JSON, with its message ID',
+  options: {
+    hex: HEX,
+    status: { type: 'boolean', description: 'the input is a message-status report (draft-mahy-mimi-message-status)' },
+    bytes: { type: 'string', value: 'text|hex', description: 'show text bodies as text (default) or as hex, exactly as the JSON mapping' },
+    ...ID_OPTIONS,
+  },
+  notes: ['example: mimi decode examples/reply.cbor', 'the output (either --bytes form) is accepted by mimi encode'],
   run: async (args, io) => {
-    const { positional, flags } = parseArgs(args, ['sender', 'room']);
-    const path = positional[0];
-    if (path === undefined) return usageError(io, decode.usage, 'missing input');
-    const bytes = await readBytesInput(io, path, flags.has('hex'));
-    if (flags.has('status')) {
-      io.stdout(JSON.stringify({ report: statusToJson(decodeStatusReport(bytes)) }, null, 2));
-      return 0;
+    const path = args.positionals[0]!;
+    const form = stringOption(args, 'bytes') ?? 'text';
+    if (!(BYTES_FORMS as readonly string[]).includes(form)) throw usage(decode, `unknown --bytes ${JSON.stringify(form)}; use text or hex`);
+    if (flag(args, 'status')) {
+      const { value } = await decodeInput(io, path, flag(args, 'hex'), (b) => decodeStatusReport(b));
+      io.stdout(JSON.stringify({ report: statusToJson(value) }, null, 2));
+      return EXIT.ok;
     }
-    const content = decodeContent(bytes);
-    const out: Record<string, unknown> = { content: contentToJson(content) };
+    const { value: content, bytes } = await decodeInput(io, path, flag(args, 'hex'), (b) => decodeContent(b));
+    const json = contentToJson(content);
+    const out: Record<string, unknown> = { content: form === 'hex' ? json : textView(json) };
     try {
-      out.messageId = bytesToHex(messageId(bytes, idOptions(flags)));
+      out['messageId'] = bytesToHex(messageId(bytes, idOptions(args)));
     } catch (e) {
       if (!(e instanceof MimiError)) throw e;
       io.stderr(`note: no message ID (${e.code}: ${e.message}); pass --sender and --room`);
     }
     io.stdout(JSON.stringify(out, null, 2));
-    return 0;
+    return EXIT.ok;
   },
 };
 
 const id: CliCommand = {
   name: 'id',
-  usage: 'id <file|-> [--hex] [--sender URI] [--room URI]',
+  args: '<file|->',
+  positionals: { min: 1, max: 1 },
   summary: 'print the message ID (hex) of a MIMI content message',
+  options: { hex: HEX, ...ID_OPTIONS },
+  notes: ['example: mimi id examples/original.cbor'],
   run: async (args, io) => {
-    const { positional, flags } = parseArgs(args, ['sender', 'room']);
-    const path = positional[0];
-    if (path === undefined) return usageError(io, id.usage, 'missing input');
-    const bytes = await readBytesInput(io, path, flags.has('hex'));
-    io.stdout(bytesToHex(messageId(bytes, idOptions(flags))));
-    return 0;
+    const { bytes } = await decodeInput(io, args.positionals[0]!, flag(args, 'hex'), (b) => decodeContent(b, { checks: false }));
+    io.stdout(bytesToHex(messageId(bytes, idOptions(args))));
+    return EXIT.ok;
   },
 };
 
 const encode: CliCommand = {
   name: 'encode',
-  usage: 'encode <json-file|-> [--hex] [--out FILE]',
-  summary: 'encode the JSON mapping of a message to deterministic CBOR',
+  args: '<json-file|->',
+  positionals: { min: 1, max: 1 },
+  summary: 'encode the JSON mapping of a message (or the output of mimi decode) to deterministic CBOR',
+  options: {
+    hex: { type: 'boolean', description: 'print the CBOR as hex instead of writing binary' },
+    out: { type: 'string', value: 'FILE', description: 'write the CBOR to FILE' },
+  },
+  notes: ['example: mimi encode examples/message.json --hex', 'binary output is not written to a terminal: use --hex or --out, or redirect'],
   run: async (args, io: BinaryCliIO) => {
-    const { positional, flags } = parseArgs(args, ['out']);
-    const path = positional[0];
-    if (path === undefined) return usageError(io, encode.usage, 'missing input');
+    const path = args.positionals[0]!;
+    const source = await readText(io, path, 'JSON');
     let json: unknown;
     try {
-      json = JSON.parse(text(await io.readInput(path)));
+      json = JSON.parse(source);
     } catch (e) {
-      if (e instanceof MimiError) throw e;
-      throw new MimiError('json/syntax', `${path}: not JSON`, { cause: e });
+      throw new MimiError('json/syntax', `${path === '-' ? 'standard input' : path}: not JSON (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`, { cause: e });
     }
     // Accept either the content JSON itself or the output of `mimi decode` ({ content, messageId }).
     const body = typeof json === 'object' && json !== null && 'content' in json && !('salt' in json) ? (json as { content: unknown }).content : json;
-    const bytes = encodeContent(contentFromJson(body));
-    const out = flags.get('out');
-    if (typeof out === 'string') await writeFile(out, bytes);
-    else if (flags.has('hex')) io.stdout(bytesToHex(bytes));
+    const bytes = encodeContent(contentFromJson(fromTextView(body)));
+    const out = stringOption(args, 'out');
+    if (out !== undefined) await writeFile(out, bytes);
+    else if (flag(args, 'hex')) io.stdout(bytesToHex(bytes));
     else if (io.stdoutBytes) io.stdoutBytes(bytes);
-    else process.stdout.write(bytes);
-    return 0;
+    else throw new MimiError('cli/binary-to-terminal', 'no binary output available here: use --hex or --out');
+    return EXIT.ok;
   },
 };
 
@@ -148,9 +169,10 @@ function packagedVectors(): string {
  * ```
  */
 export async function verifyVectorsAt(target: string, io: CliIO): Promise<VerifyReport> {
-  if (!existsSync(target)) throw new MimiError('cli/not-found', `${target} does not exist`);
+  if (!existsSync(target)) throw new MimiError('cli/not-found', `${target}: no such file or directory`);
   const isDir = statSync(target).isDirectory();
   const files = isDir ? await walk(target) : [target];
+  if (files.length === 0) throw new MimiError('cli/no-vectors', `${target} holds no vector files (*.json)`);
   const report: VerifyReport = { passed: 0, failed: 0, failures: [] };
   for (const f of files) {
     const name = isDir ? relative(target, f).split(sep).join('/') : f;
@@ -168,15 +190,17 @@ export async function verifyVectorsAt(target: string, io: CliIO): Promise<Verify
 
 const vectorsVerify: CliCommand = {
   name: 'vectors verify',
-  usage: 'vectors verify [dir|file]',
+  args: '[dir|file]',
+  positionals: { min: 0, max: 1 },
   summary: 'run conformance vector files (default: ./spec-vectors, else the packaged ones)',
+  options: {},
+  notes: ['prints one FAIL line per failing vector, then "N passed, N failed"; exit status 1 when any failed', 'example: mimi vectors verify spec-vectors'],
   run: async (args, io) => {
-    const { positional } = parseArgs(args);
-    const target = positional[0] ?? (existsSync('spec-vectors') ? 'spec-vectors' : packagedVectors());
+    const target = args.positionals[0] ?? (existsSync('spec-vectors') ? 'spec-vectors' : packagedVectors());
     const report = await verifyVectorsAt(target, io);
     for (const f of report.failures) io.stdout(`FAIL ${f.file} ${f.id}: ${f.reason}`);
     io.stdout(`${report.passed} passed, ${report.failed} failed`);
-    return report.failed > 0 ? 1 : 0;
+    return report.failed > 0 ? EXIT.failed : EXIT.ok;
   },
 };
 
@@ -209,28 +233,32 @@ function includeReader(draftPath: string): (p: string) => string | undefined {
 export async function checkDraftFile(draftPath: string, io: CliIO, refPath?: string): Promise<DraftReport> {
   const knownIds = new Map<string, string>();
   if (refPath !== undefined) {
-    const ref = checkDraft(text(await io.readInput(refPath)), { readInclude: includeReader(refPath) });
+    const ref = checkDraft(await readText(io, refPath, 'a markdown draft'), { readInclude: includeReader(refPath) });
     for (const ex of ref.examples) if (ex.id !== undefined && !knownIds.has(ex.id)) knownIds.set(ex.id, `${ex.section} (${refPath})`);
   }
-  return checkDraft(text(await io.readInput(draftPath)), { readInclude: includeReader(draftPath), knownIds });
+  return checkDraft(await readText(io, draftPath, 'a markdown draft'), { readInclude: includeReader(draftPath), knownIds });
 }
 
 const checkDraftCommand: CliCommand = {
   name: 'check-draft',
-  usage: 'check-draft <draft.md> [--ref other-draft.md] [--verbose]',
+  args: '<draft.md|->',
+  positionals: { min: 1, max: 1 },
   summary: "cross-check a draft's CBOR examples (hex dumps, EDN) and message IDs",
+  options: {
+    ref: { type: 'string', value: 'FILE', description: 'another draft whose example message IDs may be referenced' },
+    verbose: { type: 'boolean', description: 'list every example found' },
+  },
+  notes: ['exit status 1 when an example does not decode, or a reference or a stated message ID does not match', 'example: mimi check-draft examples/sample-draft.md'],
   run: async (args, io) => {
-    const { positional, flags } = parseArgs(args, ['ref']);
-    const path = positional[0];
-    if (path === undefined) return usageError(io, checkDraftCommand.usage, 'missing draft');
-    const ref = flags.get('ref');
-    const report = await checkDraftFile(path, io, typeof ref === 'string' ? ref : undefined);
-    if (flags.has('verbose')) {
+    const path = args.positionals[0]!;
+    const report = await checkDraftFile(path, io, stringOption(args, 'ref'));
+    if (report.examples.length === 0) throw new MimiError('cli/no-examples', `${path} holds no CBOR examples (hex dumps or EDN)`);
+    if (flag(args, 'verbose')) {
       for (const ex of report.examples) io.stdout(`example ${ex.name}: ${ex.type}${ex.id ? ` id ${ex.id}` : ''}`);
     }
     for (const f of report.findings) io.stdout(`${f.severity === 'mismatch' ? 'MISMATCH' : 'note'} ${f.example}: ${f.message}`);
     io.stdout(`${report.examples.length} examples, ${report.mismatches} mismatch${report.mismatches === 1 ? '' : 'es'}`);
-    return report.mismatches > 0 ? 1 : 0;
+    return report.mismatches > 0 ? EXIT.failed : EXIT.ok;
   },
 };
 
@@ -242,4 +270,4 @@ const checkDraftCommand: CliCommand = {
  * await runCli(['vectors', 'verify', 'spec-vectors']); // prints "N passed, N failed"
  * ```
  */
-export const commands: CliCommand[] = [decode, id, encode, vectorsVerify, checkDraftCommand];
+export const commands: readonly CliCommand[] = [decode, id, encode, vectorsVerify, checkDraftCommand];

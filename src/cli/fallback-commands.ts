@@ -4,58 +4,80 @@
  * @module
  */
 import { decodeContent } from '../content/index.js';
+import { CATALOGS } from '../fallback/i18n.js';
 import { render } from '../fallback/render.js';
 import type { RenderContext, RenderFormat } from '../fallback/types.js';
-import { parseArgs, readBytesInput, type CliCommand } from './command.js';
+import { EXIT, flag, listOption, stringOption, usage, type CliCommand } from './command.js';
+import { decodeInput } from './input.js';
 
 const FORMATS = ['text', 'markdown', 'html', 'json'] as const;
 
+/**
+ * Is a locale one the built-in catalogs serve? The renderer tries the exact tag, then its language, then
+ * English (src/fallback/i18n.ts), so `fr-CA` is served by `fr`; a tag whose language has no catalog would
+ * silently render English, which the CLI reports instead.
+ *
+ * @param locale - a BCP 47 tag
+ * @returns true when a catalog serves it
+ * @example
+ * ```ts
+ * isSupportedLocale('fr-CA'); // true
+ * ```
+ */
+export function isSupportedLocale(locale: string): boolean {
+  const tag = locale.toLowerCase();
+  return Object.hasOwn(CATALOGS, tag) || Object.hasOwn(CATALOGS, tag.split('-')[0] ?? '');
+}
+
 const renderCommand: CliCommand = {
   name: 'render',
-  usage: 'render <file|-> [--format text|markdown|html|json] [--locale xx] [--hex] [--name URI=Name]… [--types t1,t2] [--now ms]',
+  args: '<file|->',
+  positionals: { min: 1, max: 1 },
   summary: 'render a MIMI content message as a receiver would show it (fallback rules)',
+  options: {
+    format: { type: 'string', value: FORMATS.join('|'), description: 'output form (default text)' },
+    locale: { type: 'string', value: 'TAG', description: `language of the fallback texts: ${Object.keys(CATALOGS).join(', ')} (default en)` },
+    hex: { type: 'boolean', description: 'the input is hex text, not binary CBOR' },
+    name: { type: 'string', value: 'URI=Name', multiple: true, description: 'display name of a user' },
+    types: { type: 'string', value: 't1,t2', description: 'content types the receiver supports' },
+    now: { type: 'string', value: 'MS', description: 'the current time in ms since the epoch (for expiry)' },
+  },
+  notes: ['example: mimi render examples/attachment.cbor --format markdown --locale fr'],
   run: async (args, io) => {
-    // --name may repeat: collect it by hand before parseArgs (which keeps the last value).
+    const format = stringOption(args, 'format') ?? 'text';
+    if (!(FORMATS as readonly string[]).includes(format)) throw usage(renderCommand, `unknown format ${JSON.stringify(format)}; use ${FORMATS.join(', ')}`);
+    const locale = stringOption(args, 'locale');
+    if (locale !== undefined && !isSupportedLocale(locale)) {
+      throw usage(renderCommand, `unknown locale ${JSON.stringify(locale)}; supported: ${Object.keys(CATALOGS).join(', ')} (and regional tags such as fr-CA)`);
+    }
     const names = new Map<string, string>();
-    const rest: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      const v = a === '--name' ? args[++i] : a.startsWith('--name=') ? a.slice(7) : undefined;
-      if (v === undefined && a !== '--name') {
-        rest.push(a);
-        continue;
-      }
-      const eq = v?.indexOf('=') ?? -1;
-      if (v === undefined || eq <= 0) {
-        io.stderr(`--name expects URI=Name\nusage: mimi ${renderCommand.usage}`);
-        return 2;
-      }
+    for (const v of listOption(args, 'name')) {
+      const eq = v.indexOf('=');
+      if (eq <= 0) throw usage(renderCommand, `--name expects URI=Name, got ${JSON.stringify(v)}`);
       names.set(v.slice(0, eq), v.slice(eq + 1));
     }
-    const { positional, flags } = parseArgs(rest, ['format', 'locale', 'types', 'now']);
-    const path = positional[0];
-    const format = flags.get('format') ?? 'text';
-    if (path === undefined || typeof format !== 'string' || !(FORMATS as readonly string[]).includes(format)) {
-      io.stderr(`${path === undefined ? 'missing input' : `unknown format ${String(format)}`}\nusage: mimi ${renderCommand.usage}`);
-      return 2;
-    }
-    const bytes = await readBytesInput(io, path, flags.has('hex'));
-    const content = decodeContent(bytes, { checks: false });
-    const locale = flags.get('locale');
-    const types = flags.get('types');
-    const now = flags.get('now');
+    const now = stringOption(args, 'now');
+    if (now !== undefined && !/^\d{1,16}$/.test(now)) throw usage(renderCommand, `--now expects milliseconds since the epoch, got ${JSON.stringify(now)}`);
+    const types = stringOption(args, 'types');
+    const { value: content } = await decodeInput(io, args.positionals[0]!, flag(args, 'hex'), (b) => decodeContent(b, { checks: false }));
     const ctx: RenderContext = {
-      ...(typeof locale === 'string' ? { locale } : {}),
+      ...(locale !== undefined ? { locale } : {}),
       ...(names.size > 0 ? { displayName: (u: string) => names.get(u) } : {}),
-      ...(typeof types === 'string' ? { supportedTypes: types.split(',').map((t) => t.trim()) } : {}),
-      ...(typeof now === 'string' && Number.isFinite(Number(now)) ? { now: Number(now) } : {}),
+      ...(types !== undefined ? { supportedTypes: types.split(',').map((t) => t.trim()) } : {}),
+      ...(now !== undefined ? { now: Number(now) } : {}),
     };
     const r = render(content, ctx);
-    if (format === 'json') io.stdout(JSON.stringify(r, null, 2));
-    else io.stdout(r[format as RenderFormat]);
-    return 0;
+    io.stdout(format === 'json' ? JSON.stringify(r, null, 2) : r[format as RenderFormat]);
+    return EXIT.ok;
   },
 };
 
-/** The commands of this module. */
+/**
+ * The commands of this module.
+ *
+ * @example
+ * ```ts
+ * await runCli(['render', 'examples/reaction.cbor']); // prints "Reaction: ❤"
+ * ```
+ */
 export const commands: readonly CliCommand[] = [renderCommand];

@@ -3,91 +3,88 @@
  *
  * @module
  */
-import { MimiError } from '../errors.js';
 import * as room from '../room/index.js';
-import { roomStateToJson } from '../room/json.js';
-import { parseArgs, readBytesInput, type CliCommand, type CliIO } from './command.js';
+import { roomStateToJson, toJsonValue } from '../room/json.js';
+import { EXIT, flag, stringOption, usage, type CliCommand, type CliIO, type CliOption, type ParsedArgs } from './command.js';
+import { decodeInput } from './input.js';
+import { parseRoomAction } from './room-action.js';
 
+const OPTIONS: Record<string, CliOption> = {
+  hex: { type: 'boolean', description: 'the input is hex text, not binary' },
+  active: { type: 'string', value: 'user1,user2', description: 'users with clients in the group (marked active)' },
+};
 
-async function readRoom(io: CliIO, path: string, hex: boolean, active: string | true | undefined): Promise<room.RoomState> {
-  const bytes = await readBytesInput(io, path, hex);
-  const activeUsers = typeof active === 'string' ? active.split(',').filter((s) => s !== '') : undefined;
-  return room.decodeAppDataDictionary(bytes, activeUsers ? { activeUsers } : {});
+async function readRoom(io: CliIO, args: ParsedArgs): Promise<room.RoomState> {
+  const active = stringOption(args, 'active');
+  const activeUsers = active?.split(',').filter((s) => s !== '');
+  const { value } = await decodeInput(io, args.positionals[0]!, flag(args, 'hex'), (b) =>
+    room.decodeAppDataDictionary(b, activeUsers ? { activeUsers } : {}),
+  );
+  return value;
 }
 
-function fail(io: CliIO, e: unknown): number {
-  if (e instanceof MimiError) {
-    io.stderr(`error ${e.code}: ${e.message}`);
-    return 1;
-  }
-  throw e;
+/** Roles with capability names, as `room preset` and `room decode` print them. */
+function namedRoles(roles: readonly room.Role[]): unknown[] {
+  return roles.map((r) => ({ ...(toJsonValue(r) as object), capabilities: r.capabilities.map(room.capabilityName) }));
 }
 
 const decode: CliCommand = {
   name: 'room decode',
-  usage: 'room decode <file|-> [--hex] [--active user1,user2]',
-  summary: 'decode the extension_data of an app_data_dictionary extension to room-state JSON',
+  args: '<file|->',
+  positionals: { min: 1, max: 1 },
+  summary: 'decode the extension_data of an app_data_dictionary extension to room-state JSON (capabilities by name)',
+  options: OPTIONS,
   run: async (args, io) => {
-    const { positional, flags } = parseArgs(args, ['active']);
-    if (positional.length !== 1) {
-      io.stderr('usage: mimi room decode <file|-> [--hex] [--active user1,user2]');
-      return 2;
-    }
-    try {
-      const s = await readRoom(io, positional[0]!, flags.has('hex'), flags.get('active'));
-      io.stdout(JSON.stringify(roomStateToJson(s), null, 2));
-      return 0;
-    } catch (e) {
-      return fail(io, e);
-    }
+    const s = await readRoom(io, args);
+    const json = roomStateToJson(s) as Record<string, unknown>;
+    io.stdout(JSON.stringify({ ...json, roles: namedRoles(s.roles) }, null, 2));
+    return EXIT.ok;
   },
 };
 
 const preset: CliCommand = {
   name: 'room preset',
-  usage: 'room preset <cooperative|strict|moderated|multi-org|direct>',
-  summary: 'print the roles of a preset with capability names',
+  args: '<preset>',
+  positionals: { min: 1, max: 1 },
+  summary: `print the roles of a preset (${room.PRESET_NAMES.join(', ')}) with capability names`,
+  options: {},
+  notes: ['example: mimi room preset moderated'],
   run: async (args, io) => {
-    const name = args[0] as room.PresetName | undefined;
-    if (!name || !room.PRESET_NAMES.includes(name)) {
-      io.stderr(`usage: mimi room preset <${room.PRESET_NAMES.join('|')}>`);
-      return 2;
-    }
-    const roles = room.presetRoles(name).map((r) => ({ ...r, capabilities: r.capabilities.map(room.capabilityName) }));
-    io.stdout(JSON.stringify(roles, null, 2));
-    return 0;
+    const name = args.positionals[0] as room.PresetName;
+    if (!room.PRESET_NAMES.includes(name)) throw usage(preset, `unknown preset ${JSON.stringify(name)}; known: ${room.PRESET_NAMES.join(', ')}`);
+    io.stdout(JSON.stringify(namedRoles(room.presetRoles(name)), null, 2));
+    return EXIT.ok;
   },
 };
 
 const authorizeCmd: CliCommand = {
   name: 'room authorize',
-  usage: 'room authorize <file|-> --actor <uri> --action <json> [--hex] [--active user1,user2]',
-  summary: 'say whether an actor may perform an action in a room, and why not',
+  args: '<file|->',
+  positionals: { min: 1, max: 1 },
+  summary: 'say whether an actor may perform an action in a room, and why not (exit status 1 when refused)',
+  options: {
+    actor: { type: 'string', value: 'URI', description: 'user URI of the actor (required)' },
+    action: { type: 'string', value: 'JSON', description: 'the action, e.g. {"type":"message","action":"send"} (required)' },
+    ...OPTIONS,
+  },
   run: async (args, io) => {
-    const { positional, flags } = parseArgs(args, ['actor', 'action', 'active']);
-    const actor = flags.get('actor');
-    const action = flags.get('action');
-    if (positional.length !== 1 || typeof actor !== 'string' || typeof action !== 'string') {
-      io.stderr('usage: mimi room authorize <file|-> --actor <uri> --action <json> [--hex]');
-      return 2;
-    }
-    try {
-      const s = await readRoom(io, positional[0]!, flags.has('hex'), flags.get('active'));
-      let parsed: room.RoomAction;
-      try {
-        parsed = JSON.parse(action) as room.RoomAction;
-      } catch {
-        io.stderr('--action is not JSON');
-        return 2;
-      }
-      const r = room.authorize(s, actor, parsed);
-      io.stdout(JSON.stringify(r));
-      return r.allowed ? 0 : 1;
-    } catch (e) {
-      return fail(io, e);
-    }
+    const actor = stringOption(args, 'actor');
+    const actionJson = stringOption(args, 'action');
+    if (actor === undefined) throw usage(authorizeCmd, 'missing --actor');
+    if (actionJson === undefined) throw usage(authorizeCmd, 'missing --action');
+    const action = parseRoomAction(actionJson, (m) => usage(authorizeCmd, m));
+    const r = room.authorize(await readRoom(io, args), actor, action);
+    io.stdout(JSON.stringify(r));
+    return r.allowed ? EXIT.ok : EXIT.failed;
   },
 };
 
-/** The room commands. */
+/**
+ * The room commands.
+ *
+ * @example
+ * ```ts
+ * await runCli(['room', 'preset', 'moderated']); // the roles, capabilities by name
+ * ```
+ */
 export const commands: readonly CliCommand[] = [decode, preset, authorizeCmd];

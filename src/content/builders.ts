@@ -4,11 +4,11 @@
  *
  * @module
  */
-import type { CborKey, CborValue } from '../cbor/value.js';
+import type { CborValue } from '../cbor/value.js';
 import { MimiError } from '../errors.js';
 import { contentToCbor } from './codec.js';
 import { Disposition, type DispositionName } from './disposition.js';
-import type { Expiration, MimiContent, MimiExtensions } from './mimiContent.js';
+import type { Expiration, ExtensionKey, MimiContent, MimiExtensions } from './mimiContent.js';
 import type { ExternalPart, MultiPart, NestedPart, NullPart, SinglePart } from './nestedPart.js';
 import { generateSalt } from './salt.js';
 
@@ -68,7 +68,7 @@ export interface MessageOptions extends PartOptions {
   /** Message edited or deleted (§3.3); default null. */
   readonly replaces?: Uint8Array | null;
   /** Other extensions (keys other than 1 and 2). */
-  readonly extensions?: ReadonlyMap<CborKey, CborValue>;
+  readonly extensions?: ReadonlyMap<ExtensionKey, CborValue>;
 }
 
 /** Body format for text builders. */

@@ -7,7 +7,7 @@
  */
 import type { CborValue } from '../cbor/value.js';
 import { CborTag } from '../cbor/value.js';
-import { MimiError } from '../errors.js';
+import { MimiError, type MimiErrorCode } from '../errors.js';
 import type { MimiContent } from './mimiContent.js';
 import type { NestedPart } from './nestedPart.js';
 
@@ -96,7 +96,7 @@ export const AEAD_ALGORITHMS: ReadonlyMap<number, { readonly name: string; reado
 
 type Path = (string | number)[];
 
-function fail(code: string, message: string, path: Path, details?: Record<string, unknown>): never {
+function fail(code: MimiErrorCode, message: string, path: Path, details?: Record<string, unknown>): never {
   throw new MimiError(code, message, details === undefined ? { path } : { path, details });
 }
 
@@ -161,7 +161,7 @@ interface WalkState {
 /** Thrown by the path-free pass: the walk is rerun with paths to raise the error where it belongs. */
 const NEEDS_PATH: unique symbol = Symbol('needs path');
 
-function problem(s: WalkState, code: string, message: string, field?: string, details?: Record<string, unknown>): never {
+function problem(s: WalkState, code: MimiErrorCode, message: string, field?: string, details?: Record<string, unknown>): never {
   if (s.path === undefined) throw NEEDS_PATH;
   fail(code, message, field === undefined ? [...s.path] : [...s.path, field], details);
 }

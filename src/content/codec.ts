@@ -16,10 +16,10 @@
  */
 import { CborReader, decodeCbor } from '../cbor/decode.js';
 import { CborWriter } from '../cbor/encode.js';
-import type { CborKey, CborMap, CborValue } from '../cbor/value.js';
-import { MimiError, safely, type Result } from '../errors.js';
+import { isBytes, isMap, type CborMap, type CborValue } from '../cbor/value.js';
+import { MimiError, safely, type MimiErrorCode, type Result } from '../errors.js';
 import { checkReceivedContent, type ReceiveCheckOptions } from './checks.js';
-import { MimiContentSchema, type Expiration, type MimiContent, type MimiExtensions } from './mimiContent.js';
+import { MimiContentSchema, type Expiration, type ExtensionKey, type MimiContent, type MimiExtensions } from './mimiContent.js';
 import type { NestedPart } from './nestedPart.js';
 
 type Path = (string | number)[];
@@ -33,12 +33,17 @@ export interface DecodeContentOptions extends ReceiveCheckOptions {
   readonly checks?: boolean;
   /** Largest input accepted, in bytes. Default 16 MiB (the CBOR decoder default). */
   readonly maxBytes?: number;
+  /**
+   * Most CBOR data items decoded (`cbor/too-many-items` beyond). Default the CBOR decoder's:
+   * 65 536 + ⌊input bytes / 8⌋.
+   */
+  readonly maxItems?: number;
 }
 
 const SEMANTICS = ['chooseOne', 'singleUnit', 'processAll'] as const;
 const CARDINALITY = ['nullpart', 'single', 'external', 'multi'] as const;
 
-function fail(code: string, message: string, path: Path, details?: Record<string, unknown>): never {
+function fail(code: MimiErrorCode, message: string, path: Path, details?: Record<string, unknown>): never {
   throw new MimiError(code, message, details === undefined ? { path } : { path, details });
 }
 
@@ -47,7 +52,13 @@ function isUint(v: unknown, max: number): v is number {
 }
 
 function isMessageId(v: unknown): v is Uint8Array {
-  return v instanceof Uint8Array && v.length === 32;
+  return isBytes(v) && v.length === 32;
+}
+
+/** A value for an error message that never throws (null-prototype objects have no toString). */
+function describe(v: unknown): string {
+  if (typeof v === 'object' && v !== null) return Array.isArray(v) ? 'an array' : 'an object';
+  return typeof v === 'symbol' || typeof v === 'function' ? `a ${typeof v}` : String(v);
 }
 
 /** UTF-8 length of a string without allocating for the ASCII case. */
@@ -67,9 +78,9 @@ function utf8Length(s: string): number {
 
 /**
  * draft-ietf-mimi-content §3.7 / §7.2: an extension key is an integer (±(2^53−1)) or a text string of
- * 1..255 UTF-8 octets.
+ * 1..255 UTF-8 octets (byte-string keys are allowed only in maps nested inside extension values).
  */
-function checkExtensionKey(k: unknown, path: Path): asserts k is CborKey {
+function checkExtensionKey(k: unknown, path: Path): asserts k is ExtensionKey {
   if (typeof k === 'number') {
     if (!Number.isSafeInteger(k)) fail('content/invalid-extension-key', `extension key ${k} is not a safe integer`, path);
     return;
@@ -98,7 +109,7 @@ function expirationFromCbor(v: CborValue, path: Path): Expiration | null {
 function extensionsFromCbor(v: CborValue, path: Path): MimiExtensions {
   if (!(v instanceof Map)) fail('content/invalid-extensions', 'mimiExtensions must be a map', path);
   const ext: MimiExtensions = {};
-  let other: Map<CborKey, CborValue> | undefined;
+  let other: Map<ExtensionKey, CborValue> | undefined;
   for (const [k, value] of v) {
     if (k === 1) {
       if (typeof value !== 'string') fail('content/invalid-sender-uri', 'extension 1 (senderUri) must be text', [...path, 1]);
@@ -107,7 +118,7 @@ function extensionsFromCbor(v: CborValue, path: Path): MimiExtensions {
       if (typeof value !== 'string') fail('content/invalid-room-uri', 'extension 2 (roomUri) must be text', [...path, 2]);
       ext.roomUri = value;
     } else {
-      checkExtensionKey(k, [...path, k]);
+      checkExtensionKey(k, [...path, typeof k === 'object' ? 'bytes' : k]);
       (other ??= new Map()).set(k, value);
     }
   }
@@ -120,7 +131,7 @@ function text(v: CborValue, path: Path, what: string): string {
   return v;
 }
 function bytes(v: CborValue, path: Path, what: string): Uint8Array<ArrayBuffer> {
-  if (!(v instanceof Uint8Array)) fail('content/bad-structure', `${what} must be a byte string`, path);
+  if (!isBytes(v)) fail('content/bad-structure', `${what} must be a byte string`, path);
   return v as Uint8Array<ArrayBuffer>;
 }
 function uint(v: CborValue, max: number, path: Path, what: string): number {
@@ -138,7 +149,7 @@ function partFromCbor(v: CborValue, path: Path): NestedPart {
   const language = v[1];
   if (typeof language !== 'string') fail('content/invalid-language', 'language must be a text string', [...path, 1]);
   const card = v[2];
-  if (!isUint(card, 3)) fail('content/unknown-cardinality', `unknown cardinality ${String(card)}`, [...path, 2]);
+  if (!isUint(card, 3)) fail('content/unknown-cardinality', `unknown cardinality ${describe(card)}`, [...path, 2]);
   if (v.length !== PART_LENGTH[card]) {
     fail('content/bad-structure', `a ${CARDINALITY[card]} part has ${PART_LENGTH[card]} items, not ${v.length}`, path);
   }
@@ -173,7 +184,7 @@ function partFromCbor(v: CborValue, path: Path): NestedPart {
       };
     default: {
       const sem = v[3];
-      if (!isUint(sem, 2)) fail('content/unknown-part-semantics', `unknown partSemantics ${String(sem)}`, [...path, 3]);
+      if (!isUint(sem, 2)) fail('content/unknown-part-semantics', `unknown partSemantics ${describe(sem)}`, [...path, 3]);
       const list = v[4];
       if (!Array.isArray(list)) fail('content/bad-structure', 'parts must be an array', [...path, 4]);
       if (list.length < 2) fail('content/multipart-too-few-parts', 'a MultiPart has at least 2 parts', [...path, 4]);
@@ -208,9 +219,9 @@ export function contentFromCbor(value: CborValue): MimiContent {
     CborValue,
     CborValue,
   ];
-  if (!(salt instanceof Uint8Array) || salt.length !== 16) fail('content/invalid-salt', 'salt must be a 16-octet byte string', [0]);
+  if (!isBytes(salt) || salt.length !== 16) fail('content/invalid-salt', 'salt must be a 16-octet byte string', [0]);
   if (replaces !== null && !isMessageId(replaces)) fail('content/invalid-message-id', 'replaces must be null or a 32-octet MessageId', [1]);
-  if (!(topicId instanceof Uint8Array)) fail('content/invalid-topic-id', 'topicId must be a byte string', [2]);
+  if (!isBytes(topicId)) fail('content/invalid-topic-id', 'topicId must be a byte string', [2]);
   if (inReplyTo !== null && !isMessageId(inReplyTo)) fail('content/invalid-message-id', 'inReplyTo must be null or a 32-octet MessageId', [4]);
   return {
     salt: salt as Uint8Array<ArrayBuffer>,
@@ -230,6 +241,8 @@ export function contentFromCbor(value: CborValue): MimiContent {
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof Map);
 }
+// Null-prototype objects count as plain objects (they are what some parsers produce); objects that only
+// borrow Uint8Array.prototype / Map.prototype are neither plain objects nor byte strings / maps.
 
 /**
  * Strict-object check: no key outside `allowed`. With `required`, every allowed key is also type-checked
@@ -246,13 +259,13 @@ function checkKeys(o: Record<string, unknown>, allowed: readonly string[], path:
   }
 }
 
-function oText(o: Record<string, unknown>, k: string, path: Path, code = 'content/bad-structure'): void {
+function oText(o: Record<string, unknown>, k: string, path: Path, code: MimiErrorCode = 'content/bad-structure'): void {
   if (typeof o[k] !== 'string') fail(code, `${k} must be a string`, [...path, k]);
 }
 function oBytes(o: Record<string, unknown>, k: string, path: Path): void {
-  if (!(o[k] instanceof Uint8Array)) fail('content/bad-structure', `${k} must be a Uint8Array`, [...path, k]);
+  if (!isBytes(o[k])) fail('content/bad-structure', `${k} must be a Uint8Array`, [...path, k]);
 }
-function oUint(o: Record<string, unknown>, k: string, max: number, path: Path, code = 'content/bad-structure'): void {
+function oUint(o: Record<string, unknown>, k: string, max: number, path: Path, code: MimiErrorCode = 'content/bad-structure'): void {
   if (!isUint(o[k], max)) fail(code, `${k} must be an integer 0..${max}`, [...path, k]);
 }
 
@@ -286,7 +299,7 @@ function checkPart(p: unknown, path: Path, depth: number): void {
   oText(p, 'language', path, 'content/invalid-language');
   const card = p.cardinality;
   const fields = typeof card === 'string' && Object.hasOwn(FIELDS, card) ? FIELDS[card] : undefined;
-  if (fields === undefined) fail('content/unknown-cardinality', `unknown cardinality ${String(card)}`, [...path, 'cardinality']);
+  if (fields === undefined) fail('content/unknown-cardinality', `unknown cardinality ${describe(card)}`, [...path, 'cardinality']);
   checkKeys(p, fields, path);
   switch (card) {
     case 'nullpart':
@@ -311,7 +324,7 @@ function checkPart(p: unknown, path: Path, depth: number): void {
       return;
     default: {
       if (SEMANTICS.indexOf(p.partSemantics as (typeof SEMANTICS)[number]) < 0) {
-        fail('content/unknown-part-semantics', `unknown partSemantics ${String(p.partSemantics)}`, [...path, 'partSemantics']);
+        fail('content/unknown-part-semantics', `unknown partSemantics ${describe(p.partSemantics)}`, [...path, 'partSemantics']);
       }
       const parts = p.parts;
       if (!Array.isArray(parts)) fail('content/bad-structure', 'parts must be an array', [...path, 'parts']);
@@ -335,9 +348,9 @@ function checkExtensions(e: unknown): void {
   if (e.roomUri !== undefined) oText(e, 'roomUri', path, 'content/invalid-room-uri');
   const other = e.other;
   if (other !== undefined) {
-    if (!(other instanceof Map)) fail('content/invalid-extensions', 'extensions.other must be a Map', [...path, 'other']);
+    if (!isMap(other)) fail('content/invalid-extensions', 'extensions.other must be a Map', [...path, 'other']);
     for (const k of (other as Map<unknown, CborValue>).keys()) {
-      checkExtensionKey(k, [...path, 'other', String(k)]);
+      checkExtensionKey(k, [...path, 'other', typeof k === 'number' || typeof k === 'string' ? k : describe(k)]);
       if (k === 1 || k === 2) {
         fail('content/invalid-extension-key', `key ${k} goes in extensions.${k === 1 ? 'senderUri' : 'roomUri'}, not in other`, [
           ...path,
@@ -356,9 +369,9 @@ function checkContent(o: unknown): asserts o is MimiContent {
   if (!isPlainObject(o)) fail('content/bad-structure', 'content must be an object', []);
   checkKeys(o, TOP_FIELDS, []);
   const salt = o.salt;
-  if (!(salt instanceof Uint8Array) || salt.length !== 16) fail('content/invalid-salt', 'salt must be 16 octets', ['salt']);
+  if (!isBytes(salt) || salt.length !== 16) fail('content/invalid-salt', 'salt must be 16 octets', ['salt']);
   checkMessageId(o.replaces, 'replaces');
-  if (!(o.topicId instanceof Uint8Array)) fail('content/invalid-topic-id', 'topicId must be a Uint8Array', ['topicId']);
+  if (!isBytes(o.topicId)) fail('content/invalid-topic-id', 'topicId must be a Uint8Array', ['topicId']);
   const ex = o.expires;
   if (ex !== null) {
     if (!isPlainObject(ex) || typeof ex.relative !== 'boolean' || !isUint(ex.time, 0xffffffff) || Object.keys(ex).length !== 2) {
@@ -541,7 +554,8 @@ const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
 function rHead(r: CborReader, major: number): number {
   const start = r.pos;
-  if (start >= r.bytes.length) throw FALLBACK;
+  // Items are counted as in the general path, so a body of many tiny parts is bounded here too.
+  if (start >= r.bytes.length || ++r.items > r.maxItems) throw FALLBACK;
   const ib = r.bytes[r.pos++]!;
   if (ib >> 5 !== major) throw FALLBACK;
   const arg = r.argument(ib & 0x1f, start);
@@ -619,9 +633,10 @@ function rPart(r: CborReader, level: number): NestedPart {
 const READER = new CborReader(new Uint8Array(0), 32, true, false);
 READER.shareCopy = true;
 
-function fastDecode(bytes: Uint8Array, maxBytes: number | undefined): MimiContent {
-  if (!(bytes instanceof Uint8Array) || bytes.length > (maxBytes ?? DEFAULT_MAX_BYTES) || bytes[0] !== 0x87) throw FALLBACK;
-  READER.reset(bytes);
+function fastDecode(bytes: Uint8Array, opts: DecodeContentOptions): MimiContent {
+  if (!(bytes instanceof Uint8Array) || bytes.length > (opts.maxBytes ?? DEFAULT_MAX_BYTES) || bytes[0] !== 0x87) throw FALLBACK;
+  if (opts.maxItems === undefined) READER.reset(bytes);
+  else READER.reset(bytes, opts.maxItems);
   try {
     return fastDecodeWith(READER, bytes);
   } finally {
@@ -666,6 +681,14 @@ function fastDecodeWith(r: CborReader, bytes: Uint8Array): MimiContent {
 }
 
 const NO_OPTIONS: DecodeContentOptions = Object.freeze({});
+const GENERAL = Object.freeze({ allowTags: true });
+
+function limitsOf(opts: DecodeContentOptions): { maxBytes?: number; maxItems?: number } {
+  const out: { maxBytes?: number; maxItems?: number } = {};
+  if (opts.maxBytes !== undefined) out.maxBytes = opts.maxBytes;
+  if (opts.maxItems !== undefined) out.maxItems = opts.maxItems;
+  return out;
+}
 
 /**
  * Decodes and validates a MIMI content message. The bytes must be deterministic CBOR; by default the
@@ -689,10 +712,10 @@ const NO_OPTIONS: DecodeContentOptions = Object.freeze({});
 export function decodeContent(bytes: Uint8Array, opts: DecodeContentOptions = NO_OPTIONS): MimiContent {
   let content: MimiContent;
   try {
-    content = fastDecode(bytes, opts.maxBytes);
+    content = fastDecode(bytes, opts);
   } catch {
     // The general path is authoritative for every error (and for anything the fast path does not handle).
-    const value = decodeCbor(bytes, opts.maxBytes === undefined ? { allowTags: true } : { allowTags: true, maxBytes: opts.maxBytes });
+    const value = decodeCbor(bytes, opts.maxBytes === undefined && opts.maxItems === undefined ? GENERAL : { ...GENERAL, ...limitsOf(opts) });
     content = contentFromCbor(value);
   }
   if (opts.checks !== false) checkReceivedContent(content, opts);
@@ -722,16 +745,20 @@ export function safeDecodeContent(bytes: Uint8Array, opts: DecodeContentOptions 
  *
  * @param value - anything
  * @returns the value, typed
- * @throws {@link MimiError} `content/*` with a field-name path
+ * @throws {@link MimiError} `content/*` with a field-name path; `cbor/unencodable` for text or an extension
+ *   value that cannot be encoded (e.g. a lone surrogate)
  * @example
  * ```ts
  * const c = validateContent(JSON_derived_object);
  * ```
  */
 export function validateContent(value: unknown): MimiContent {
+  // The hand-written walk first (inside encodeContent): it bounds the depth (a deep or cyclic tree would
+  // overflow zod's recursion), gives the precise code and path, and covers what zod cannot express. Writing
+  // the bytes also proves the value encodes (lone surrogates, extension values outside the data model:
+  // `cbor/unencodable`), so whatever validateContent accepts, encodeContent accepts.
+  encodeContent(value as MimiContent);
   const parsed = MimiContentSchema.safeParse(value);
-  // The hand-written walk gives the precise code and path; it also covers what zod cannot express.
-  contentToCbor(value as MimiContent);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     fail('content/bad-structure', issue?.message ?? 'invalid content', (issue?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p)));

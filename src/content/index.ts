@@ -15,7 +15,7 @@
  */
 export { MimiError, type Result } from '../errors.js';
 export { bytesToHex, hexToBytes } from '../cbor/hex.js';
-export { CborFloat, CborSimple, CborTag, type CborKey, type CborMap, type CborValue } from '../cbor/value.js';
+export { CborFloat, CborSimple, CborTag, bytesKeyEquals, type CborKey, type CborMap, type CborValue } from '../cbor/value.js';
 
 export {
   Disposition,
@@ -46,6 +46,7 @@ export {
   MimiExtensionsSchema,
   type MimiContent,
   type MimiExtensions,
+  type ExtensionKey,
   type Expiration,
 } from './mimiContent.js';
 
@@ -121,6 +122,7 @@ export {
   extensionKeyToJson,
   extensionKeyFromJson,
   type CborJson,
+  type CborKeyJson,
   type MimiContentJson,
   type NestedPartJson,
   type MessageStatusReportJson,

@@ -6,13 +6,17 @@
  *
  * @module
  */
-import { CborFloat, CborSimple, CborTag, type CborKey, type CborValue } from '../cbor/value.js';
+import { CborFloat, CborSimple, CborTag, isBytes, isMap, type CborKey, type CborValue } from '../cbor/value.js';
+import { compareKeys } from '../cbor/encode.js';
 import { bytesToHex } from '../cbor/hex.js';
-import { MimiError } from '../errors.js';
+import { MimiError, type MimiErrorCode } from '../errors.js';
 import { contentToCbor, validateContent } from './codec.js';
-import type { MimiContent } from './mimiContent.js';
+import type { ExtensionKey, MimiContent } from './mimiContent.js';
 import type { NestedPart } from './nestedPart.js';
 import { statusReportToCbor, type MessageStatusReport } from './status.js';
+
+/** JSON form of a map key: a safe integer, a text string, or `{ "bytes": hex }` for a byte string. */
+export type CborKeyJson = number | string | { bytes: string };
 
 /** JSON form of an arbitrary CBOR value (extension values). */
 export type CborJson =
@@ -22,9 +26,10 @@ export type CborJson =
   | string
   | CborJson[]
   | { bytes: string }
+  | { bigint: string }
   | { float: number | 'NaN' | 'Infinity' | '-Infinity' | '-0' }
   | { tag: number; value: CborJson }
-  | { map: [number | string, CborJson][] }
+  | { map: [CborKeyJson, CborJson][] }
   | { simple: number }
   | { undefined: true };
 
@@ -67,8 +72,17 @@ export type MessageStatusReportJson = { messageId: string; status: number }[];
 
 type Path = (string | number)[];
 
-function jfail(code: string, message: string, path: Path): never {
+function jfail(code: MimiErrorCode, message: string, path: Path): never {
   throw new MimiError(code, message, { path });
+}
+
+/**
+ * A text that UTF-8 cannot carry (a lone surrogate) is refused here, at the boundary, rather than by the
+ * encoder later (draft-ietf-mimi-content §7.2: text strings MUST be valid UTF-8).
+ */
+function wellFormed<T>(v: T, path: Path): T {
+  if (typeof v === 'string' && !v.isWellFormed()) jfail('json/invalid-text', 'text with a lone surrogate cannot be UTF-8', path);
+  return v;
 }
 
 /** Sets an own property even for keys like `__proto__` (JSON.parse creates those as own keys). */
@@ -106,7 +120,7 @@ function hexIn(v: unknown, path: Path): unknown {
  * extensionKeyToJson('#tag'); // '\\#tag'
  * ```
  */
-export function extensionKeyToJson(key: CborKey): string {
+export function extensionKeyToJson(key: ExtensionKey): string {
   if (typeof key === 'number') return `#${key}`;
   return key.startsWith('#') || key.startsWith('\\') ? `\\${key}` : key;
 }
@@ -125,7 +139,8 @@ const INT_KEY = /^#(0|-?[1-9][0-9]*)$/;
  * extensionKeyFromJson('#-1'); // -1
  * ```
  */
-export function extensionKeyFromJson(key: string): CborKey {
+export function extensionKeyFromJson(key: string): ExtensionKey {
+  wellFormed(key, [key]);
   if (key.startsWith('\\')) {
     const rest = key.slice(1);
     if (!rest.startsWith('#') && !rest.startsWith('\\')) jfail('json/invalid-extension-key', `"\\" only escapes a leading # or \\: ${key}`, [key]);
@@ -145,10 +160,11 @@ export function extensionKeyFromJson(key: string): CborKey {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The tagged JSON form of a CBOR value (docs/json-mapping.md): integers, text, booleans, null and arrays
- * map to themselves; byte strings `{"bytes": hex}`, floats `{"float": n}` (`"NaN"`, `"Infinity"`,
- * `"-Infinity"`, `"-0"` for the values JSON lacks), tags `{"tag": n, "value": v}`, maps
- * `{"map": [[k, v], …]}`, simple values `{"simple": n}`, undefined `{"undefined": true}`.
+ * The tagged JSON form of a CBOR value (docs/json-mapping.md): safe integers, text, booleans, null and
+ * arrays map to themselves; other integers `{"bigint": "<decimal>"}`, byte strings `{"bytes": hex}`,
+ * floats `{"float": n}` (`"NaN"`, `"Infinity"`, `"-Infinity"`, `"-0"` for the values JSON lacks), tags
+ * `{"tag": n, "value": v}`, maps `{"map": [[k, v], …]}` in deterministic key order (byte-string keys as
+ * `{"bytes": hex}`), simple values `{"simple": n}`, undefined `{"undefined": true}`.
  *
  * @param v - the value
  * @returns the JSON form
@@ -156,6 +172,8 @@ export function extensionKeyFromJson(key: string): CborKey {
  * @example
  * ```ts
  * cborToJson(new CborFloat(1.5)); // { float: 1.5 }
+ * cborToJson(2n ** 64n - 1n); // { bigint: '18446744073709551615' }
+ * cborToJson(new Map([[new Uint8Array([1]), 2]])); // { map: [[{ bytes: '01' }, 2]] }
  * ```
  */
 export function cborToJson(v: CborValue): CborJson {
@@ -170,10 +188,19 @@ function toJson(v: CborValue, path: Path, depth: number): CborJson {
     if (!Number.isSafeInteger(v)) jfail('json/unencodable', `${v} is not a safe integer`, path);
     return v;
   }
-  if (v instanceof Uint8Array) return { bytes: bytesToHex(v) };
+  if (typeof v === 'bigint') {
+    // One form per integer: safe integers are plain numbers.
+    return v >= -MAX_SAFE && v <= MAX_SAFE ? Number(v) : { bigint: v.toString() };
+  }
+  if (isBytes(v)) return { bytes: bytesToHex(v) };
   if (Array.isArray(v)) return v.map((x, i) => toJson(x, [...path, i], depth + 1));
-  if (v instanceof Map) {
-    return { map: [...v].map(([k, x]) => [k, toJson(x, [...path, k], depth + 1)] as [number | string, CborJson]) };
+  if (isMap(v)) {
+    const entries: [CborKeyJson, CborJson][] = [];
+    for (const k of keysInOrder(v, path)) {
+      const kj: CborKeyJson = typeof k === 'object' ? { bytes: bytesToHex(k) } : k;
+      entries.push([kj, toJson(v.get(k) as CborValue, [...path, typeof k === 'object' ? `h'${kj.toString()}'` : k], depth + 1)]);
+    }
+    return { map: entries };
   }
   if (v instanceof CborFloat) {
     const x = v.value;
@@ -188,16 +215,36 @@ function toJson(v: CborValue, path: Path, depth: number): CborJson {
   return jfail('json/unencodable', 'not a CBOR data model value', path);
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * The keys of a map in deterministic order (RFC 8949 §4.2.1: bytewise order of their encodings), so the
+ * JSON form of a map does not depend on how it was built.
+ */
+function keysInOrder(m: Map<unknown, unknown>, path: Path): CborKey[] {
+  const keys: CborKey[] = [];
+  for (const k of m.keys()) {
+    if (typeof k === 'number' ? !Number.isSafeInteger(k) : typeof k !== 'string' && !isBytes(k)) {
+      jfail('json/unencodable', 'map keys are safe integers, text or byte strings', path);
+    }
+    keys.push(k as CborKey);
+  }
+  return keys.length > 1 ? keys.sort(compareKeys) : keys;
+}
+
 const FLOAT_WORDS: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity, '-0': -0 };
+/** Canonical decimal: no sign but `-`, no leading zeros. 2467 digits bound 8192-bit values (the bignum limit). */
+const DECIMAL = /^-?[1-9][0-9]{0,2467}$/;
 
 /**
  * Parses the tagged JSON form back into a CBOR value (inverse of {@link cborToJson}).
  *
  * @param j - the JSON value
  * @returns the CBOR value
- * @throws {@link MimiError} `json/invalid-number` (a bare non-integer or unsafe number: use `{"float": n}`),
- *   `json/invalid-value` (an object that is none of the tagged forms), `json/invalid-hex`,
- *   `json/duplicate-key`, `json/too-deep`
+ * @throws {@link MimiError} `json/invalid-number` (a bare non-integer or unsafe number: use `{"float": n}`
+ *   or `{"bigint": "…"}`; a `bigint` that is a safe integer or not canonical decimal), `json/invalid-value`
+ *   (an object that is none of the tagged forms), `json/invalid-hex`, `json/invalid-text` (a lone
+ *   surrogate), `json/duplicate-key`, `json/too-deep`
  * @example
  * ```ts
  * cborFromJson({ tag: 32, value: 'http://example.com' }); // CborTag(32, 'http://example.com')
@@ -216,17 +263,23 @@ function only(o: Record<string, unknown>, keys: string[], path: Path): void {
 
 function fromJson(j: unknown, path: Path, depth: number): CborValue {
   if (depth > 64) jfail('json/too-deep', 'value nested more than 64 levels', path);
-  if (j === null || typeof j === 'boolean' || typeof j === 'string') return j;
+  if (j === null || typeof j === 'boolean') return j;
+  if (typeof j === 'string') return wellFormed(j, path);
   if (typeof j === 'number') {
-    if (!Number.isSafeInteger(j)) jfail('json/invalid-number', `${j} is not a safe integer; write floats as {"float": ${j}}`, path);
+    if (!Number.isSafeInteger(j)) jfail('json/invalid-number', `${j} is not a safe integer; write floats as {"float": ${j}}, big integers as {"bigint": "…"}`, path);
     return j;
   }
   if (Array.isArray(j)) return j.map((x, i) => fromJson(x, [...path, i], depth + 1));
   if (!isObj(j)) return jfail('json/invalid-value', `cannot map a ${typeof j}`, path);
-  if (Object.hasOwn(j, 'bytes')) {
-    only(j, ['bytes'], path);
-    if (typeof j.bytes !== 'string') jfail('json/invalid-hex', 'bytes must be a hex string', [...path, 'bytes']);
-    return hexIn(j.bytes, [...path, 'bytes']) as Uint8Array;
+  if (Object.hasOwn(j, 'bytes')) return bytesFromJson(j, path);
+  if (Object.hasOwn(j, 'bigint')) {
+    only(j, ['bigint'], path);
+    const d = j.bigint;
+    if (typeof d !== 'string' || !DECIMAL.test(d)) jfail('json/invalid-number', 'bigint must be canonical decimal text', [...path, 'bigint']);
+    const n = BigInt(d);
+    if (n >= -MAX_SAFE && n <= MAX_SAFE) jfail('json/invalid-number', `${d} is a safe integer: write it as a plain number`, [...path, 'bigint']);
+    if ((n < 0n ? -1n - n : n) >> 8192n !== 0n) jfail('json/invalid-number', 'bigint beyond 8192 bits (the bignum limit)', [...path, 'bigint']);
+    return n;
   }
   if (Object.hasOwn(j, 'float')) {
     only(j, ['float'], path);
@@ -239,6 +292,8 @@ function fromJson(j: unknown, path: Path, depth: number): CborValue {
     only(j, ['tag', 'value'], path);
     const t = j.tag;
     if (typeof t !== 'number' || !Number.isSafeInteger(t) || t < 0) jfail('json/invalid-number', 'tag must be a non-negative safe integer', [...path, 'tag']);
+    // RFC 8949 §3.4.3: bignums are integers in the data model, written {"bigint": …}.
+    if (t === 2 || t === 3) jfail('json/invalid-value', 'tags 2 and 3 (bignums) are written as {"bigint": "…"}', [...path, 'tag']);
     return new CborTag(t, fromJson(j.value, [...path, 'value'], depth + 1));
   }
   if (Object.hasOwn(j, 'map')) {
@@ -246,14 +301,23 @@ function fromJson(j: unknown, path: Path, depth: number): CborValue {
     const entries = j.map;
     if (!Array.isArray(entries)) return jfail('json/invalid-value', 'map must be an array of [key, value] pairs', [...path, 'map']);
     const m = new Map<CborKey, CborValue>();
+    const byteKeys = new Set<string>(); // a Map compares Uint8Array keys by identity: compare their hex
     entries.forEach((e: unknown, i) => {
       const p = [...path, 'map', i];
       if (!Array.isArray(e) || e.length !== 2) jfail('json/invalid-value', 'a map entry is [key, value]', p);
-      const k: unknown = e[0];
-      if (!(typeof k === 'string' || (typeof k === 'number' && Number.isSafeInteger(k)))) {
-        jfail('json/invalid-value', 'map keys are safe integers or strings', [...p, 0]);
-      }
-      if (m.has(k)) jfail('json/duplicate-key', `duplicate map key ${JSON.stringify(k)}`, [...p, 0]);
+      const kj: unknown = e[0];
+      let k: CborKey;
+      let dup: boolean;
+      if (typeof kj === 'string' || (typeof kj === 'number' && Number.isSafeInteger(kj))) {
+        k = wellFormed(kj, [...p, 0]);
+        dup = m.has(k);
+      } else if (isObj(kj) && Object.hasOwn(kj, 'bytes')) {
+        k = bytesFromJson(kj, [...p, 0]);
+        const h = bytesToHex(k);
+        dup = byteKeys.has(h);
+        byteKeys.add(h);
+      } else return jfail('json/invalid-value', 'map keys are safe integers, strings or {"bytes": hex}', [...p, 0]);
+      if (dup) jfail('json/duplicate-key', `duplicate map key ${typeof k === 'object' ? `h'${bytesToHex(k)}'` : JSON.stringify(k)}`, [...p, 0]);
       m.set(k, fromJson(e[1], [...p, 1], depth + 1));
     });
     return m;
@@ -271,7 +335,13 @@ function fromJson(j: unknown, path: Path, depth: number): CborValue {
     if (j.undefined !== true) jfail('json/invalid-value', 'write undefined as {"undefined": true}', path);
     return undefined;
   }
-  return jfail('json/invalid-value', 'object is none of bytes/float/tag/map/simple/undefined', path);
+  return jfail('json/invalid-value', 'object is none of bytes/bigint/float/tag/map/simple/undefined', path);
+}
+
+function bytesFromJson(j: Record<string, unknown>, path: Path): Uint8Array {
+  only(j, ['bytes'], path);
+  if (typeof j.bytes !== 'string') jfail('json/invalid-hex', 'bytes must be a hex string', [...path, 'bytes']);
+  return hexIn(j.bytes, [...path, 'bytes']) as Uint8Array;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -332,9 +402,10 @@ export function contentToJson(c: MimiContent): MimiContentJson {
   if (c.extensions.roomUri !== undefined) ext.roomUri = c.extensions.roomUri;
   const other = c.extensions.other;
   if (other !== undefined && other.size > 0) {
+    // Object keys in the deterministic order of the CBOR keys, whatever order the Map was built in.
     const o: Record<string, CborJson> = {};
-    for (const [k, v] of other) {
-      put(o, extensionKeyToJson(k), toJson(v, ['extensions', 'other', k], 1));
+    for (const k of keysInOrder(other as Map<unknown, unknown>, ['extensions', 'other']) as ExtensionKey[]) {
+      put(o, extensionKeyToJson(k), toJson(other.get(k) as CborValue, ['extensions', 'other', k], 1));
     }
     ext.other = o;
   }
@@ -358,7 +429,7 @@ function partFromJson(p: unknown, path: Path, depth: number): unknown {
   for (const [k, v] of Object.entries(p)) {
     if (PART_HEX.includes(k)) put(out, k, hexIn(v, [...path, k]));
     else if (k === 'parts' && Array.isArray(v)) put(out, k, v.map((x, i) => partFromJson(x, [...path, 'parts', i], depth + 1)));
-    else put(out, k, v);
+    else put(out, k, wellFormed(v, [...path, k]));
   }
   return out;
 }
@@ -370,7 +441,8 @@ function partFromJson(p: unknown, path: Path, depth: number): unknown {
  * @param j - the JSON object, or JSON text
  * @returns the message
  * @throws {@link MimiError} `json/syntax` (unparsable text), `json/bad-structure`, `json/invalid-hex`,
- *   `json/invalid-extension-key`, `json/invalid-value`, `json/invalid-number`; then `content/*` from
+ *   `json/invalid-extension-key`, `json/invalid-value`, `json/invalid-number`, `json/invalid-text` (a lone
+ *   surrogate, which `encodeContent` could not write as UTF-8); then `content/*` from
  *   {@link validateContent} (field-name paths)
  * @example
  * ```ts
@@ -397,14 +469,14 @@ export function contentFromJson(j: unknown): MimiContent {
       for (const [ek, ev] of Object.entries(x)) {
         if (ek === 'other') {
           if (!isObj(ev)) jfail('json/bad-structure', 'extensions.other is an object keyed by extension key', ['extensions', 'other']);
-          const m = new Map<CborKey, CborValue>();
+          const m = new Map<ExtensionKey, CborValue>();
           for (const [rk, rv] of Object.entries(ev)) {
             const key = extensionKeyFromJson(rk);
             if (m.has(key)) jfail('json/duplicate-key', `extension key ${rk} appears twice`, ['extensions', 'other', rk]);
             m.set(key, fromJson(rv, ['extensions', 'other', rk], 1));
           }
           if (m.size > 0) ext.other = m; // an empty "other" is the same message as none
-        } else put(ext, ek, ev);
+        } else put(ext, ek, wellFormed(ev, ['extensions', ek]));
       }
       put(out, k, ext);
     } else put(out, k, x);

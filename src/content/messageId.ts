@@ -4,7 +4,7 @@
  * @module
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import { MimiError } from '../errors.js';
+import { MimiError, type MimiErrorCode } from '../errors.js';
 import { decodeContent, encodeContent } from './codec.js';
 import type { MimiContent } from './mimiContent.js';
 
@@ -28,7 +28,7 @@ export interface MessageIdOptions {
   readonly roomUri?: string;
 }
 
-function lengthPrefixed(uri: string, code: string): Uint8Array {
+function lengthPrefixed(uri: string, code: MimiErrorCode): Uint8Array {
   const b = encoder.encode(uri);
   if (b.length > 0xffff) throw new MimiError(code, `URI of ${b.length} octets does not fit a 16-bit length`);
   const out = new Uint8Array(2 + b.length);

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from 'zod';
-import type { CborKey, CborValue } from '../cbor/value.js';
+import type { CborValue } from '../cbor/value.js';
 import { NestedPartSchema } from './nestedPart.js';
 
 const bytes = z.instanceof(Uint8Array);
@@ -36,6 +36,12 @@ export const ExpirationSchema = z.strictObject({
 export type Expiration = z.infer<typeof ExpirationSchema>;
 
 /**
+ * A key of the `mimiExtensions` map (§3.7, §7.2): a safe integer or a text string of 1..255 UTF-8 octets.
+ * (Maps nested inside extension values may also have byte-string keys: `CborKey`.)
+ */
+export type ExtensionKey = number | string;
+
+/**
  * The `mimiExtensions` map (§3.7). Keys 1 and 2 are surfaced as `senderUri` and `roomUri`; every other
  * key (integer or text, known or not) is kept in `other` and re-encoded unchanged.
  * @example
@@ -47,7 +53,7 @@ export type Expiration = z.infer<typeof ExpirationSchema>;
 export const MimiExtensionsSchema = z.strictObject({
   senderUri: z.string().optional(),
   roomUri: z.string().optional(),
-  other: z.custom<ReadonlyMap<CborKey, CborValue>>((v) => v instanceof Map).optional(),
+  other: z.custom<ReadonlyMap<ExtensionKey, CborValue>>((v) => v instanceof Map).optional(),
 });
 /** The extensions of a message. */
 export type MimiExtensions = z.infer<typeof MimiExtensionsSchema>;

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { decodeCbor } from '../cbor/decode.js';
 import { encodeCbor } from '../cbor/encode.js';
-import type { CborValue } from '../cbor/value.js';
+import { isBytes, type CborValue } from '../cbor/value.js';
 import { MimiError, safely, type Result } from '../errors.js';
 
 /**
@@ -73,7 +73,7 @@ export function statusName(status: number): MessageStatusName | undefined {
 }
 
 function entryCheck(id: unknown, status: unknown, path: (string | number)[], idKey: string | number, stKey: string | number): void {
-  if (!(id instanceof Uint8Array) || id.length !== 32) {
+  if (!isBytes(id) || id.length !== 32) {
     throw new MimiError('status/invalid-message-id', 'messageId must be a 32-octet byte string', { path: [...path, idKey] });
   }
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 0 || status > 255) {
@@ -143,16 +143,19 @@ export function encodeStatusReport(report: MessageStatusReport): Uint8Array {
  * Decodes a message status report; unknown statuses (7–255) are kept as numbers.
  *
  * @param bytes - deterministic CBOR
- * @param opts - `maxBytes` limit (default 16 MiB)
+ * @param opts - `maxBytes` limit (default 16 MiB); `maxItems` (default 65 536 + ⌊bytes / 8⌋; an entry is 3 items)
  * @returns the report
- * @throws {@link MimiError} `cbor/*` for bad CBOR, `status/*` for a bad structure
+ * @throws {@link MimiError} `cbor/*` for bad CBOR (`cbor/too-many-items` beyond `maxItems`), `status/*` for a bad structure
  * @example
  * ```ts
  * decodeStatusReport(bytes)[0]?.status; // 2 (read)
  * ```
  */
-export function decodeStatusReport(bytes: Uint8Array, opts: { maxBytes?: number } = {}): MessageStatusReport {
-  return statusReportFromCbor(decodeCbor(bytes, opts.maxBytes === undefined ? {} : { maxBytes: opts.maxBytes }));
+export function decodeStatusReport(bytes: Uint8Array, opts: { maxBytes?: number; maxItems?: number } = {}): MessageStatusReport {
+  const limits: { maxBytes?: number; maxItems?: number } = {};
+  if (opts.maxBytes !== undefined) limits.maxBytes = opts.maxBytes;
+  if (opts.maxItems !== undefined) limits.maxItems = opts.maxItems;
+  return statusReportFromCbor(decodeCbor(bytes, limits));
 }
 
 /**

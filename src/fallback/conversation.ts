@@ -163,11 +163,15 @@ interface Stored {
   quoteEpoch: number;
   /** Reaction keys of this message's body (the content never changes). */
   keys: string[] | undefined;
+  /** Set once the relation is attached to its root (a rejected one never is). */
+  attached: boolean;
 }
 
 /** Relations of a root, each list created when its first member arrives. */
 interface Rel {
   edits: Stored[] | undefined;
+  /** The latest of `edits` (decision D6), kept as they arrive: one lookup per reply, not a scan. */
+  winner: Stored | undefined;
   /** Deletes, and unlikes of a reaction. */
   deletes: Stored[] | undefined;
   reactions: Stored[] | undefined;
@@ -391,6 +395,7 @@ export class Conversation {
       quoteText: undefined,
       quoteEpoch: 0,
       keys: undefined,
+      attached: false,
     };
     msgs.set(id, stored);
     if (target === id) t = stored; // a relation to itself (rejected by #attach)
@@ -478,8 +483,13 @@ export class Conversation {
       if (!ok) return this.#reject(s, root, 'not-authorized');
     }
     if (s.kind === 'reaction' && root.kind === 'reaction') return this.#reject(s, root, 'bad-target');
-    const rel = (root.rel ??= { edits: undefined, deletes: undefined, reactions: undefined });
-    if (s.kind === 'edit') rel.edits = plus(rel.edits, s);
+    const rel = (root.rel ??= { edits: undefined, winner: undefined, deletes: undefined, reactions: undefined });
+    s.attached = true;
+    if (s.kind === 'edit') {
+      rel.edits = plus(rel.edits, s);
+      const w = rel.winner;
+      if (!w || s.ts > w.ts || (s.ts === w.ts && s.id < w.id)) rel.winner = s;
+    }
     else if (s.kind === 'reaction') rel.reactions = plus(rel.reactions, s);
     else rel.deletes = plus(rel.deletes, s);
     return APPLIED;
@@ -509,14 +519,7 @@ export class Conversation {
 
   /** Latest authorized edit: by hub timestamp, ties by lowest message ID. */
   #winner(rel: Rel | undefined): Stored | undefined {
-    if (rel === undefined || rel.edits === undefined) return undefined;
-    let w: Stored | undefined;
-    const edits = rel.edits;
-    for (let i = 0; i < edits.length; i++) {
-      const e = edits[i]!;
-      if (!w || e.ts > w.ts || (e.ts === w.ts && e.id < w.id)) w = e;
-    }
-    return w;
+    return rel === undefined ? undefined : rel.winner;
   }
 
   #isDeleted(rel: Rel | undefined): boolean {
@@ -583,7 +586,8 @@ export class Conversation {
     if (this.#isDeleted(rel)) return { status: 'deleted', root };
     const exp = this.#expiresAt(root);
     if (exp !== undefined && exp <= now) return { status: 'expired', root };
-    if (v.kind === 'edit' && !rel?.edits?.includes(v)) return UNKNOWN_REF; // a rejected edit
+    // A rejected (or still pending) edit was never attached; an attached one is in root.rel.edits.
+    if (v.kind === 'edit' && !v.attached) return UNKNOWN_REF;
     const current = this.#winner(rel) ?? root;
     return { status: 'available', root, version: v, editedSince: current.id !== v.id };
   }
@@ -676,7 +680,7 @@ export class Conversation {
     const list = rel.reactions;
     const small = list.length <= 8;
     const out: { key: string; count: number; senders: string[]; onPreviousVersion: number }[] = [];
-    const byKey = small ? undefined : new Map<string, { sum: (typeof out)[number]; seen: Set<string> }>();
+    let byKey = small ? undefined : new Map<string, { sum: (typeof out)[number]; seen: Set<string> }>();
     const sorted = list.length > 1 ? [...list].sort(before) : list;
     for (let i = 0; i < sorted.length; i++) {
       const r = sorted[i]!;
@@ -690,6 +694,11 @@ export class Conversation {
       for (let k = 0; k < keys.length; k++) {
         const key = keys[k]!;
         let sum: (typeof out)[number] | undefined;
+        if (byKey === undefined && out.length >= 8) {
+          // Few reactions but many keys (one body may list thousands): maps from here on.
+          byKey = new Map();
+          for (const x of out) byKey.set(x.key, { sum: x, seen: new Set(x.senders) });
+        }
         if (byKey === undefined) {
           for (let j = 0; j < out.length; j++) if (out[j]!.key === key) sum = out[j];
           if (sum !== undefined && sum.senders.includes(r.sender)) continue;

@@ -31,6 +31,7 @@ export { RULES, type FallbackRule, type RuleId } from './rules.js';
 export { CATALOGS, EN, FR, DE, translator, type Translate } from './i18n.js';
 export { sanitizeMessageHtml, SANITIZE_OPTIONS } from './parse.js';
 export { LINK_REL } from './tree.js';
+export { RENDER_LIMITS } from './limits.js';
 export {
   stripFallback,
   codePointToUtf16,

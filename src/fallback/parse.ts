@@ -6,6 +6,8 @@
  */
 import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
+import { capHtmlNesting } from './htmlDepth.js';
+import { RENDER_LIMITS } from './limits.js';
 import { ALLOWED_TAGS, parseTree, type El, type Node } from './tree.js';
 
 /**
@@ -17,7 +19,8 @@ import { ALLOWED_TAGS, parseTree, type El, type Node } from './tree.js';
  * SANITIZE_OPTIONS.allowedTags; // the allowlist every HTML body is reduced to
  * ```
  */
-export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
+// `satisfies`, not a type annotation: the public declaration must not name @types/sanitize-html (a dev dependency).
+export const SANITIZE_OPTIONS = {
   allowedTags: [...ALLOWED_TAGS],
   allowedAttributes: { a: ['href', 'class', 'rel'], img: ['src', 'alt'], ol: ['start'], span: ['class'] },
   allowedClasses: { a: ['mimi-mention'], span: ['mimi-placeholder', 'mimi-link-target', 'mimi-fallback'], p: ['mimi-fallback'], blockquote: ['mimi-reply'] },
@@ -28,7 +31,7 @@ export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
   enforceHtmlBoundary: false,
   parseStyleAttributes: false,
-};
+} satisfies sanitizeHtml.IOptions;
 
 /**
  * Sanitizes untrusted HTML with {@link SANITIZE_OPTIONS}.
@@ -41,21 +44,25 @@ export const SANITIZE_OPTIONS: sanitizeHtml.IOptions = {
  * ```
  */
 export function sanitizeMessageHtml(html: string): string {
-  return sanitizeHtml(html, SANITIZE_OPTIONS);
+  // Nesting is bounded first, so that the sanitizer's cost is linear (decision D18).
+  return sanitizeHtml(capHtmlNesting(html, RENDER_LIMITS.maxDepth), SANITIZE_OPTIONS);
 }
 
 /**
  * Parses untrusted HTML: sanitize first, then build the tree from the sanitized serialization.
  *
  * @param html - HTML from a message
+ * @param onCap - called when elements nested deeper than `RENDER_LIMITS.maxDepth` were unwrapped
  * @returns the tree
  * @example
  * ```ts
  * htmlToTree('<b>hi</b>'); // [{ tag: 'b', attrs: {}, children: ['hi'] }]
  * ```
  */
-export function htmlToTree(html: string): Node[] {
-  return parseTree(sanitizeMessageHtml(html));
+export function htmlToTree(html: string, onCap?: () => void): Node[] {
+  const capped = capHtmlNesting(html, RENDER_LIMITS.maxDepth);
+  if (capped !== html) onCap?.();
+  return parseTree(sanitizeHtml(capped, SANITIZE_OPTIONS), onCap);
 }
 
 // draft-ietf-mimi-content §7.1.1 (GFM-MIMI): GFM with tables, task lists, strikethrough; the Autolink
@@ -70,13 +77,14 @@ const commonmark = new MarkdownIt('commonmark', { html: false, linkify: false, t
  *
  * @param src - markdown source
  * @param variant - the `variant` parameter of the media type (case-insensitive)
+ * @param onCap - called when elements nested deeper than `RENDER_LIMITS.maxDepth` were unwrapped
  * @returns the tree
  * @example
  * ```ts
  * markdownToTree('**hi**'); // [{ tag: 'p', …, children: [{ tag: 'strong', … }] }]
  * ```
  */
-export function markdownToTree(src: string, variant?: string): Node[] {
+export function markdownToTree(src: string, variant?: string, onCap?: () => void): Node[] {
   const md = variant !== undefined && variant.toLowerCase() === 'commonmark' ? commonmark : gfm;
   if (INLINE_ONLY.test(src) && !LIST_START.test(src)) {
     const fast = fastInline(src);
@@ -84,9 +92,9 @@ export function markdownToTree(src: string, variant?: string): Node[] {
     // One line starting with a letter or digit (and not "1." / "1)") cannot open any block construct
     // (headings, quotes, lists, code, tables, breaks, link definitions all need another first
     // character or a second line), so the block pass is skipped: same result, much faster.
-    return [{ tag: 'p', attrs: {}, children: tokensToTree(md.parseInline(src, {})) }];
+    return [{ tag: 'p', attrs: {}, children: tokensToTree(md.parseInline(src, {}), onCap) }];
   }
-  const nodes = tokensToTree(md.parse(src, {}));
+  const nodes = tokensToTree(md.parse(src, {}), onCap);
   taskLists(nodes);
   return nodes;
 }
@@ -101,7 +109,7 @@ type Token = ReturnType<(typeof gfm)['parse']>[number];
  * are no html_block/html_inline tokens; link and image URLs were already normalized and validated
  * (javascript:, vbscript:, file: and non-image data: refused) by markdown-it.
  */
-function tokensToTree(tokens: readonly Token[]): Node[] {
+function tokensToTree(tokens: readonly Token[], onCap?: () => void): Node[] {
   const root: El = { tag: '#root', attrs: {}, children: [] };
   const stack: El[] = [root];
   const hidden: boolean[] = [];
@@ -111,11 +119,23 @@ function tokensToTree(tokens: readonly Token[]): Node[] {
     for (const [k, v] of t.attrs ?? []) if (k === 'href' || k === 'src' || k === 'start') a[k] = String(v);
     return a;
   };
+  const max = RENDER_LIMITS.maxDepth;
+  let capped = false;
   const walk = (list: readonly Token[]) => {
     for (const t of list) {
       if (t.nesting === 1) {
-        hidden.push(t.hidden);
-        if (t.hidden) continue;
+        // Beyond the depth cap an element is unwrapped like a hidden one (emphasis runs nest without
+        // markdown-it's maxNesting); a block leaves a space so that words stay apart.
+        const skip = t.hidden || stack.length > max;
+        hidden.push(skip);
+        if (skip) {
+          if (!t.hidden) {
+            if (!capped) onCap?.();
+            capped = true;
+            if (t.block) top().children.push(' ');
+          }
+          continue;
+        }
         const el: El = { tag: t.tag, attrs: attrsOf(t), children: [] };
         top().children.push(el);
         stack.push(el);
@@ -269,6 +289,7 @@ export function fastInline(src: string): Node[] | undefined {
       if (canOpen === canClose) return undefined;
       if (canOpen) {
         flush(i);
+        if (stack.length > RENDER_LIMITS.maxDepth) return undefined; // markdown-it applies the cap
         const el: El = { tag: run === '**' ? 'strong' : 'em', attrs: {}, children: [] };
         stack[stack.length - 1]!.el.children.push(el);
         stack.push({ el, delim: run });

@@ -7,6 +7,7 @@
 import type { MimiContent } from '../content/mimiContent.js';
 import type { ExternalPart, MultiPart, NestedPart, SinglePart } from '../content/nestedPart.js';
 import { translator, type Translate } from './i18n.js';
+import { RENDER_LIMITS, utf8Cut } from './limits.js';
 import { htmlToTree, markdownToTree } from './parse.js';
 import type { RuleId } from './rules.js';
 import { emitHtml, emitMarkdown, emitText, LINK_REL, linkAllowed, mdInline, type EmitEnv, type Node } from './tree.js';
@@ -19,6 +20,7 @@ import {
   parseMediaType,
   plus,
   rangeOf,
+  shownUrl,
   truncate,
   type MediaType,
 } from './text.js';
@@ -221,7 +223,12 @@ function unsupportedCount(st: State, p: NestedPart): number {
     case 'external':
       return typeSupported(st, p.contentType) === Infinity ? 1 : 0;
     case 'multi':
-      if (p.partSemantics === 'chooseOne') return Math.min(...p.parts.map((c) => unsupportedCount(st, c)));
+      if (p.partSemantics === 'chooseOne') {
+        // A loop, not Math.min(...spread): a part may have more children than a call has arguments.
+        let min = Infinity;
+        for (const c of p.parts) min = Math.min(min, unsupportedCount(st, c));
+        return min;
+      }
       return p.parts.reduce((n, c) => n + unsupportedCount(st, c), 0);
   }
 }
@@ -233,10 +240,11 @@ function firstRank(st: State, p: NestedPart): number {
     case 'single':
     case 'external':
       return typeSupported(st, p.contentType);
-    case 'multi':
-      return p.partSemantics === 'chooseOne'
-        ? Math.min(...p.parts.map((c) => firstRank(st, c)))
-        : Math.min(...p.parts.map((c) => firstRank(st, c)));
+    case 'multi': {
+      let min = Infinity;
+      for (const c of p.parts) min = Math.min(min, firstRank(st, c));
+      return min;
+    }
   }
 }
 
@@ -333,9 +341,12 @@ class Env implements EmitEnv {
   image(src: string, alt: string): { placeholder: string } | { remote: string } {
     return imageHook(this.st, src, alt);
   }
-  note(what: 'mention' | 'link-text-mismatch' | 'link-scheme-downgrade' | 'mention-unresolved' | 'link-scheme', detail: string): void {
+  note(what: 'mention' | 'link-text-mismatch' | 'link-scheme-downgrade' | 'mention-unresolved' | 'link-scheme' | 'link-invalid', detail: string): void {
     const st = this.st;
-    if (what === 'mention') {
+    if (what === 'link-invalid') {
+      rule(st, 'link-invalid');
+      warn(st, 'link-invalid', shownUrl(detail));
+    } else if (what === 'mention') {
       rule(st, 'mention');
       if (!st.silent) (st.mentions ??= new Set()).add(detail);
     } else if (what === 'mention-unresolved') warn(st, 'mention-unresolved', detail);
@@ -366,7 +377,7 @@ function imageHook(st: State, src: string, alt: string): { placeholder: string }
     (st.consumed ??= new Set()).add(idx);
     return { placeholder: `${mediaNoun(st, target.contentType)}: ${label ? `${label} (${describeType(st, target)})` : describeType(st, target)}` };
   }
-  if (/^https?:/i.test(src.trim()) && st.ctx.remoteImages === true) return { remote: src.trim() };
+  if (/^https?:/i.test(src.trim()) && st.ctx.remoteImages === true && linkAllowed(src.trim())) return { remote: src.trim() };
   rule(st, 'remote-image');
   warn(st, 'remote-image-blocked', src);
   return { placeholder: label ? `${st.t('placeholder.image')}: ${label}` : st.t('placeholder.image') };
@@ -427,19 +438,39 @@ function joinBlocks(blocks: readonly Block[]): Block | undefined {
 }
 
 function renderText(st: State, p: SinglePart, mt: MediaType): Block {
-  const src = utf8.decode(p.content);
   if (mt.essence === 'text/plain') {
     rule(st, 'text-plain');
-    return plainBlock(src);
+    return plainBlock(utf8.decode(p.content));
   }
+  // Decision D19: markdown and HTML are formatted up to RENDER_LIMITS.maxMarkupBytes (draft §9.1:
+  // a body "too large (according to local policy)"); the rest is cut, and a note says so.
+  const max = st.ctx.maxMarkupBytes;
+  const cut = utf8Cut(p.content, max !== undefined && max >= 0 ? max : RENDER_LIMITS.maxMarkupBytes);
+  const src = utf8.decode(cut === p.content.length ? p.content : p.content.subarray(0, cut));
+  let b: Block;
   if (mt.essence === 'text/markdown') {
     rule(st, 'text-markdown');
     // Fast path: text with no markdown-significant character renders exactly as plain text.
-    if (!FAST_PLAIN.test(src)) return { text: src, markdown: src, html: `<p>${escapeHtml(src)}</p>` };
-    return treeBlock(st, markdownToTree(src, mt.params.variant));
+    if (!FAST_PLAIN.test(src)) b = { text: src, markdown: src, html: `<p>${escapeHtml(src)}</p>` };
+    else b = treeBlock(st, markdownToTree(src, mt.params.variant, () => flattened(st)));
+  } else {
+    rule(st, 'text-html');
+    // A cut inside a tag would show its start as text: cut before it.
+    const lt = cut === p.content.length ? -1 : src.lastIndexOf('<');
+    b = treeBlock(st, htmlToTree(lt > src.lastIndexOf('>') ? src.slice(0, lt) : src, () => flattened(st)));
   }
-  rule(st, 'text-html');
-  return treeBlock(st, htmlToTree(src));
+  if (cut === p.content.length) return b;
+  rule(st, 'too-long');
+  const shown = humanSize(cut, st.t('units'), st.locale);
+  const size = humanSize(p.content.length, st.t('units'), st.locale);
+  warn(st, 'body-truncated', `${cut} of ${p.content.length} octets formatted`);
+  return joinBlocks([b, placeholderBlock(st.t('truncated.note', { shown, size }))])!;
+}
+
+/** Decision D18: elements beyond RENDER_LIMITS.maxDepth were unwrapped into their text. */
+function flattened(st: State): void {
+  rule(st, 'too-deep');
+  warn(st, 'markup-flattened', `nested deeper than ${RENDER_LIMITS.maxDepth} levels`);
 }
 
 function renderSingle(st: State, p: SinglePart): Block | undefined {
@@ -470,6 +501,7 @@ function renderExternal(st: State, p: ExternalPart): Block {
   const now = st.ctx.now ?? Date.now();
   const expired = p.expires !== 0 && p.expires * 1000 <= now;
   const linkOk = linkAllowed(p.url) && !/^mimi:/i.test(p.url);
+  const url = shownUrl(p.url); // decision D20: controls are never shown, nor put in an href
   const lines: { text: string; md: string; html: string }[] = [];
   const line = (text: string, md = mdInline(text), html = escapeHtml(text)) => lines.push({ text, md, html });
   const linkLine = (note?: string) => {
@@ -482,14 +514,17 @@ function renderExternal(st: State, p: ExternalPart): Block {
     if (linkOk)
       line(`${p.url}${n}`, `[${mdInline(p.url)}](<${p.url.replace(/[<>\s]/g, encodeURIComponent)}>)${mdInline(n)}`, `<a href="${escapeAttr(p.url)}" rel="${LINK_REL}">${escapeHtml(p.url)}</a>${escapeHtml(n)}`);
     else {
-      rule(st, 'link-scheme');
-      line(`${p.url}${n}`);
+      if (url !== p.url) {
+        rule(st, 'link-invalid');
+        warn(st, 'link-invalid', url);
+      } else rule(st, 'link-scheme');
+      line(`${url}${n}`);
     }
   };
   if (p.disposition === D_SESSION) {
     // draft §5.10 "Conferencing": a session URL, to be shown so the user can join.
     rule(st, 'session');
-    line(`${st.t('session.label')} ${cleanLabel(p.description) || cleanLabel(p.filename) || p.url}`);
+    line(`${st.t('session.label')} ${cleanLabel(p.description) || cleanLabel(p.filename) || url}`);
     linkLine();
   } else {
     // draft §4.5 "External content" / §5.9 "Attachments".
@@ -579,9 +614,13 @@ function renderMulti(st: State, m: MultiPart): Block | undefined {
  */
 export function reactionKeys(part: NestedPart): string[] {
   const out: string[] = [];
+  const seen = new Set<string>(); // not out.includes: a body may carry a great many parts
   const add = (k: string) => {
     const c = truncate(cleanLabel(k), 64);
-    if (c !== '' && !out.includes(c)) out.push(c);
+    if (c !== '' && !seen.has(c)) {
+      seen.add(c);
+      out.push(c);
+    }
   };
   const walk = (p: NestedPart) => {
     if (p.cardinality === 'multi') {
@@ -592,7 +631,7 @@ export function reactionKeys(part: NestedPart): string[] {
     } else if (p.cardinality === 'single') {
       if (parseMediaType(p.contentType).essence === 'text/plain') add(utf8.decode(p.content));
       else add(`[${parseMediaType(p.contentType).essence}]`);
-    } else if (p.cardinality === 'external') add(`[${parseMediaType(p.contentType).essence || 'external'} ${p.url}]`);
+    } else if (p.cardinality === 'external') add(`[${parseMediaType(p.contentType).essence || 'external'} ${shownUrl(p.url)}]`);
   };
   walk(part);
   return out;

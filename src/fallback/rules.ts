@@ -30,6 +30,7 @@ export const RULES = [
   { id: 'text-html', source: '§7.1 (text/html RECOMMENDED); peer lesson: fallback text is untrusted (MSC2781)', shows: 'sanitized by sanitize-html with a strict allowlist, then converted to text and markdown' },
   { id: 'link-target-visible', source: '§9.6 "Link and Mention handling": text and target must match exactly or canonically, or the user is warned', shows: 'label followed by "(target)" when they differ; warning link-text-mismatch / link-scheme-downgrade' },
   { id: 'link-scheme', source: 'decision (docs/decisions.md (Fallback) D2)', shows: 'only http, https, mailto and mimi URLs become links; anything else is plain text' },
+  { id: 'link-invalid', source: 'decision (D20); WHATWG URL Standard (controls stripped or percent-encoded); §9.6 "Link and Mention handling"', shows: 'a URL with a control or bidi character is never a link: plain text, each such character shown as U+FFFD; warning link-invalid' },
   { id: 'mention', source: '§9.6 "Link and Mention handling": display text is only a hint; use the canonical representation', shows: '@ + display name from the room state, or the URI itself when it is not resolvable' },
   { id: 'reply', source: '§4.1 "Message Behavior Fields" (inReplyTo); XEP-0461 quote form; Matrix MSC2781 lessons', shows: '"> Name wrote:" and a one-line excerpt of at most 80 code points, then the body; range reported' },
   { id: 'reply-unavailable', source: '§5.6 "Delete": "Replies which reference a deleted message typically hide the quoted portion"; §5.8 "Expiring"', shows: '"> In reply to a deleted/expired/unavailable message", never any text of the target' },
@@ -57,6 +58,8 @@ export const RULES = [
   { id: 'preview', source: '§4.4 "Message Bodies", preview disposition', shows: '"Preview:" then the part' },
   { id: 'icon-profile', source: '§4.4 "Message Bodies", icon and profile dispositions', shows: '"[Icon]" / "[Profile]" placeholders' },
   { id: 'empty', source: '§4.4 "Message Bodies" (a body with zero parts)', shows: '"[Empty message]"' },
+  { id: 'too-deep', source: 'decision (D18); WHATWG HTML §13.2.6.4 (stack of open elements), as browsers cap DOM depth', shows: 'elements nested deeper than RENDER_LIMITS.maxDepth (32) unwrapped: their tags dropped (a block leaves a space), their text kept; warning markup-flattened' },
+  { id: 'too-long', source: 'decision (D19); §9.1 "General handling": a body "too large (according to local policy)"', shows: 'a markdown/HTML body over RENDER_LIMITS.maxMarkupBytes formatted up to that length, then "[Message shortened: the first 262.1 kB of 16.8 MB shown]"; warning body-truncated' },
 ] as const satisfies readonly FallbackRule[];
 
 /** Id of a rule. */

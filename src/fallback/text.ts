@@ -174,9 +174,10 @@ export function plus<T>(list: T[] | undefined, x: T): T[] {
 export function truncate(s: string, max: number): string {
   const flat = /\s\s|[\t\n\r\f\v]/.test(s) ? s.replace(/\s+/g, ' ').trim() : s.trim();
   if (flat.length <= max) return flat; // UTF-16 length bounds the code point count
-  const cps = Array.from(flat);
-  if (cps.length <= max) return flat;
-  let cut = cps.slice(0, Math.max(0, max - 1));
+  // Only the first `max` code points are split out (not the whole text: it may be megabytes).
+  const end = codePointToUtf16(flat, max);
+  if (end >= flat.length) return flat;
+  let cut = Array.from(flat.slice(0, codePointToUtf16(flat, Math.max(0, max - 1))));
   while (cut.length > 0 && /[\u200d\ufe0f\u{1f3fb}-\u{1f3ff}\s]/u.test(cut[cut.length - 1]!)) cut = cut.slice(0, -1);
   return cut.join('') + '…';
 }
@@ -262,6 +263,44 @@ function parseMediaTypeUncached(s: string): MediaType {
 
 /** URL schemes a rendered link may have (others are shown as text, never as a link). */
 export const LINK_SCHEMES = ['http', 'https', 'mailto', 'mimi'] as const;
+
+/**
+ * C0 and C1 controls, DEL and bidi controls: WHATWG URL parsing silently strips some of them (leading
+ * and trailing C0, tab, LF, CR) and percent-encodes others, so the target followed would differ from
+ * the text shown (draft §9.6), and a NUL cuts the string short in C consumers (decision D20).
+ */
+const UNSAFE_URL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_URL_G = new RegExp(UNSAFE_URL.source, 'g');
+
+/**
+ * Whether a URL holds a character that keeps it from being a link (see decision D20): a control
+ * character (U+0000-U+001F, U+007F-U+009F) or a bidi control.
+ *
+ * @param url - a URL from a message
+ * @returns true when it must not become a link
+ * @example
+ * ```ts
+ * hasUnsafeUrlChar('https://example.com/\u0000x'); // true
+ * ```
+ */
+export function hasUnsafeUrlChar(url: string): boolean {
+  return UNSAFE_URL.test(url);
+}
+
+/**
+ * A URL as shown when it is refused as a link: each character {@link hasUnsafeUrlChar} objects to
+ * becomes U+FFFD, so that the text shows there was something there.
+ *
+ * @param url - a URL from a message
+ * @returns the text to show
+ * @example
+ * ```ts
+ * shownUrl('https://example.com/\u0000x'); // 'https://example.com/\ufffdx'
+ * ```
+ */
+export function shownUrl(url: string): string {
+  return UNSAFE_URL.test(url) ? url.replace(UNSAFE_URL_G, '\ufffd') : url;
+}
 
 /**
  * The scheme of a URL (lower-case, without ":"), or undefined when it has none.

@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { compareLink, escapeAttr, escapeHtml, isMentionUri, LINK_SCHEMES, schemeOf } from './text.js';
+import { longestRun, RENDER_LIMITS } from './limits.js';
+import { compareLink, escapeAttr, escapeHtml, hasUnsafeUrlChar, isMentionUri, LINK_SCHEMES, schemeOf } from './text.js';
 
 /** An element of the tree. */
 export interface El {
@@ -64,15 +65,20 @@ export function decodeEntities(s: string): string {
  * Parses regular serialized HTML (see module comment) into a tree.
  *
  * @param html - sanitize-html or markdown-it output
+ * @param onCap - called when an element nested deeper than `RENDER_LIMITS.maxDepth` was unwrapped
  * @returns the top-level nodes
  * @example
  * ```ts
  * parseTree('<p>x</p>'); // [{ tag: 'p', attrs: {}, children: ['x'] }]
  * ```
  */
-export function parseTree(html: string): Node[] {
+export function parseTree(html: string, onCap?: () => void): Node[] {
   const root: El = { tag: '#root', attrs: {}, children: [] };
   const stack: El[] = [root];
+  // Elements deeper than the cap are unwrapped (RENDER_LIMITS.maxDepth): every emitter recurses once
+  // per level, so the cap bounds their stack whatever the input.
+  const max = RENDER_LIMITS.maxDepth;
+  let dropped: Map<string, number> | undefined;
   TOKEN.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = TOKEN.exec(html)) !== null) {
@@ -85,12 +91,27 @@ export function parseTree(html: string): Node[] {
     }
     const name = rawName.toLowerCase();
     if (close) {
+      const d = dropped?.get(name);
+      if (d !== undefined && d > 0) {
+        dropped!.set(name, d - 1);
+        if (BLOCK.has(name)) top.children.push(' ');
+        continue;
+      }
+      // The stack holds at most `max` elements: this search is bounded.
       for (let i = stack.length - 1; i > 0; i--) {
         if (stack[i]!.tag === name) {
           stack.length = i;
+          dropped = undefined;
           break;
         }
       }
+      continue;
+    }
+    const isVoid = VOID.has(name);
+    if (!isVoid && stack.length > max) {
+      if (dropped === undefined) onCap?.();
+      (dropped ??= new Map()).set(name, (dropped.get(name) ?? 0) + 1);
+      if (BLOCK.has(name)) top.children.push(' ');
       continue;
     }
     const attrs: Record<string, string> = {};
@@ -101,7 +122,7 @@ export function parseTree(html: string): Node[] {
     }
     const el: El = { tag: name, attrs, children: [] };
     top.children.push(el);
-    if (!VOID.has(name)) stack.push(el);
+    if (!isVoid) stack.push(el);
   }
   return root.children;
 }
@@ -113,7 +134,7 @@ export interface EmitEnv {
   /** Called for each `<img>`: returns a placeholder label (text) or a safe remote URL to show. */
   readonly image: (src: string, alt: string) => { placeholder: string } | { remote: string };
   /** Collects warnings and mentions. */
-  readonly note: (what: 'mention' | 'link-text-mismatch' | 'link-scheme-downgrade' | 'mention-unresolved' | 'link-scheme', detail: string) => void;
+  readonly note: (what: 'mention' | 'link-text-mismatch' | 'link-scheme-downgrade' | 'mention-unresolved' | 'link-scheme' | 'link-invalid', detail: string) => void;
 }
 
 /** Whether a URL may be a link target.
@@ -125,6 +146,7 @@ export interface EmitEnv {
  * ```
  */
 export function linkAllowed(href: string): boolean {
+  if (hasUnsafeUrlChar(href)) return false; // decision D20: controls never reach an href
   const s = schemeOf(href);
   return s !== undefined && (LINK_SCHEMES as readonly string[]).includes(s);
 }
@@ -158,6 +180,10 @@ function computeLinkInfo(el: El, env: EmitEnv): LinkInfo {
   const raw = typeof only === 'string' ? only : textOf(el.children);
   // `replace(/\s+/g, ' ')` changes nothing unless some whitespace is not a single space.
   const label = (ODD_SPACE.test(raw) ? raw.replace(/\s+/g, ' ') : raw).trim();
+  if (hasUnsafeUrlChar(href)) {
+    env.note('link-invalid', href);
+    return { kind: 'text', label, href, showTarget: false };
+  }
   if (!href || !linkAllowed(href)) {
     if (href) env.note('link-scheme', href);
     return { kind: 'text', label, href, showTarget: false };
@@ -264,21 +290,45 @@ function listText(el: El, env: EmitEnv): string {
   if (!Number.isFinite(i)) i = 1;
   let out = '';
   for (const li of el.children) {
-    if (typeof li === 'string') continue;
+    const item = itemNodes(li);
+    if (item === undefined) continue;
     const marker = el.tag === 'ol' ? `${i++}. ` : '- ';
-    const body = blocksText(li.children, env).trim();
+    const body = blocksText(item, env).trim();
     out += marker + body.replace(/\n/g, '\n' + ' '.repeat(marker.length)) + '\n';
   }
   return out;
+}
+
+/**
+ * The content of a list child: an element's children, or a text that is not blank (what is left of
+ * items unwrapped beyond the depth cap), else undefined.
+ */
+function itemNodes(n: Node): readonly Node[] | undefined {
+  if (typeof n !== 'string') return n.children;
+  return n.trim() === '' ? undefined : [n];
+}
+
+/** A text that stands in a table where a cell belongs (left by the depth cap) becomes a cell. */
+function asCell(n: Node): El | undefined {
+  if (typeof n !== 'string') return n;
+  return n.trim() === '' ? undefined : { tag: 'td', attrs: {}, children: [n] };
 }
 
 function tableRows(el: El): El[][] {
   const rows: El[][] = [];
   const walk = (e: El) => {
     for (const c of e.children) {
-      if (typeof c === 'string') continue;
-      if (c.tag === 'tr') rows.push(c.children.filter((x): x is El => typeof x !== 'string'));
-      else walk(c);
+      if (typeof c === 'string') {
+        const cell = asCell(c);
+        if (cell) rows.push([cell]);
+      } else if (c.tag === 'tr') {
+        const cells: El[] = [];
+        for (const x of c.children) {
+          const cell = asCell(x);
+          if (cell) cells.push(cell);
+        }
+        rows.push(cells);
+      } else walk(c);
     }
   };
   walk(el);
@@ -385,7 +435,8 @@ function inlineMd(n: Node, env: EmitEnv): string {
       return wrap('~~', inlineMdAll(n.children, env));
     case 'code': {
       const t = textOf(n.children);
-      const ticks = '`'.repeat(Math.max(0, ...(t.match(/`+/g) ?? []).map((x) => x.length)) + 1);
+      // CommonMark §6.1: a code span is delimited by a backtick run longer than any inside it.
+      const ticks = '`'.repeat(longestRun(t, '`') + 1);
       const pad = t.startsWith('`') || t.endsWith('`') ? ' ' : '';
       return `${ticks}${pad}${t}${pad}${ticks}`;
     }
@@ -414,7 +465,9 @@ function blockMd(el: El, env: EmitEnv): string {
     }
     case 'pre': {
       const t = textOf(el.children).replace(/\n$/, '');
-      const fence = '`'.repeat(Math.max(3, ...(t.match(/`+/g) ?? []).map((x) => x.length + 1)));
+      // CommonMark §4.5: the closing fence must be at least as long as the opening one and longer
+      // than any backtick run inside.
+      const fence = '`'.repeat(Math.max(3, longestRun(t, '`') + 1));
       return `${fence}\n${t}\n${fence}\n\n`;
     }
     case 'blockquote':
@@ -425,9 +478,10 @@ function blockMd(el: El, env: EmitEnv): string {
       if (!Number.isFinite(i)) i = 1;
       let out = '';
       for (const li of el.children) {
-        if (typeof li === 'string') continue;
+        const item = itemNodes(li);
+        if (item === undefined) continue;
         const marker = el.tag === 'ol' ? `${i++}. ` : '- ';
-        const body = blocksMd(li.children, env).trim().replace(/\n\n+/g, '\n');
+        const body = blocksMd(item, env).trim().replace(/\n\n+/g, '\n');
         out += marker + body.replace(/\n/g, '\n' + ' '.repeat(marker.length)) + '\n';
       }
       return out + '\n';
@@ -437,10 +491,21 @@ function blockMd(el: El, env: EmitEnv): string {
     case 'tbody': {
       const rows = tableRows(el);
       if (rows.length === 0) return '';
-      const width = Math.max(...rows.map((r) => r.length));
+      // Every row is padded to the widest one, capped (RENDER_LIMITS.maxTableColumns) so that padding
+      // stays linear in the cells; a wider row's excess cells join its last column.
+      let width = 0;
+      for (const r of rows) if (r.length > width) width = r.length;
+      if (width > RENDER_LIMITS.maxTableColumns) width = RENDER_LIMITS.maxTableColumns;
       const cell = (c: El | undefined) =>
         c ? blocksMd(c.children, env).trim().replace(/\s*\n\s*/g, ' ').replace(/\\$/, '') : '';
-      const line = (r: El[]) => '| ' + Array.from({ length: width }, (_, i) => cell(r[i])).join(' | ') + ' |';
+      const line = (r: El[]) => {
+        const cells = Array.from({ length: width }, (_, i) => cell(r[i]));
+        for (let i = width; i < r.length; i++) {
+          const c = cell(r[i]);
+          if (c !== '') cells[width - 1] = cells[width - 1] === '' ? c : `${cells[width - 1]} ${c}`;
+        }
+        return '| ' + cells.join(' | ') + ' |';
+      };
       const sep = '|' + Array.from({ length: width }, () => ' --- |').join('');
       return [line(rows[0]!), sep, ...rows.slice(1).map(line)].join('\n') + '\n\n';
     }

@@ -66,7 +66,10 @@ export interface RenderWarning {
     | 'edit-changes-metadata'
     | 'unknown-disposition'
     | 'cid-unresolved'
-    | 'remote-image-blocked';
+    | 'remote-image-blocked'
+    | 'body-truncated'
+    | 'markup-flattened'
+    | 'link-invalid';
   readonly detail: string;
 }
 
@@ -125,6 +128,7 @@ export type CatalogKey =
   | 'placeholder.icon'
   | 'placeholder.profile'
   | 'placeholder.empty'
+  | 'truncated.note'
   | 'size.unknown'
   | 'units'
   | 'sender.unknown';
@@ -159,6 +163,12 @@ export interface RenderContext {
   readonly quoteMaxCodePoints?: number;
   /** Render images from remote URLs as `<img>` (default false: a link placeholder). */
   readonly remoteImages?: boolean;
+  /**
+   * Largest markdown or HTML body formatted, in UTF-8 octets (default
+   * `RENDER_LIMITS.maxMarkupBytes`, 256 KiB); a longer one is cut there and followed by a note.
+   * Negative or NaN means the default. Formatting costs about 1-3 µs per octet.
+   */
+  readonly maxMarkupBytes?: number;
 }
 
 /** A message as received: the content plus its derived values (draft §3.7). */

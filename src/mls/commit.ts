@@ -70,12 +70,19 @@ export interface MimiCommitResult {
  * @param state - the committer's state (not modified)
  * @param cs - ciphersuite
  * @param extra - proposals by value
+ * @param pending - references (base64) of the pending proposals to cover (default: all of them; the room
+ *   passes the valid subset chosen by `pending.ts`, RFC 9420 §12.2)
  * @returns the new (pending) state, the Welcome (when clients were added), the commit
  */
-export async function createMimiCommit(state: ClientState, cs: CiphersuiteImpl, extra: readonly Proposal[]): Promise<MimiCommitResult> {
+export async function createMimiCommit(
+  state: ClientState,
+  cs: CiphersuiteImpl,
+  extra: readonly Proposal[],
+  pending: readonly string[] = Object.keys(state.unappliedProposals),
+): Promise<MimiCommitResult> {
   checkCanSendHandshakeMessages(state);
   const self = toLeafIndex(state.privatePath.leafIndex);
-  const refs: ProposalOrRef[] = Object.keys(state.unappliedProposals).map((r) => ({ proposalOrRefType: 'reference', reference: base64ToBytes(r) }));
+  const refs: ProposalOrRef[] = pending.map((r) => ({ proposalOrRefType: 'reference', reference: base64ToBytes(r) }));
   const proposals: ProposalOrRef[] = [...refs, ...extra.map((proposal): ProposalOrRef => ({ proposalOrRefType: 'proposal', proposal }))];
   const res = await applyProposals(state, proposals, self, makePskIndex(state, {}), true, cs);
   if (res.additionalResult.kind !== 'memberCommit') throw new Error(`unsupported commit kind ${res.additionalResult.kind}`);

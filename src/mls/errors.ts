@@ -25,7 +25,9 @@ export type MlsErrorCode =
   | 'mls/invalid-commit'
   | 'mls/not-found'
   | 'mls/bad-state'
-  | 'mls/unsupported';
+  | 'mls/unsupported'
+  | 'mls/proposal-not-allowed'
+  | 'mls/extension-not-allowed';
 
 /**
  * Builds an `mls/*` {@link MimiError}.

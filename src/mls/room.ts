@@ -22,7 +22,6 @@ import {
   emptyPskIndex,
   encodeGroupState,
   encodeMlsMessage,
-  encodeRequiredCapabilities,
   generateKeyPackageWithKey,
   processPrivateMessage,
   processPublicMessage,
@@ -40,12 +39,19 @@ import {
   type RatchetTree,
 } from 'ts-mls';
 import { decryptSenderData } from 'ts-mls/privateMessage.js';
+import { unprotectPublicMessage } from 'ts-mls/messageProtectionPublic.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { MimiError } from '../errors.js';
 import { decodeContent, messageId, type MimiContent } from '../content/index.js';
 import { ROLE_BANNED, type RoomMetadata, type RoomState } from '../room/index.js';
 import { bytesEqual } from '../room/bytes.js';
+import { mimiCapabilities } from './capabilities.js';
 import { createMimiCommit, pathRequired } from './commit.js';
+import { APP_DATA_DICTIONARY_TYPE, requiredCapabilitiesExtension, withRoomData } from './extensions.js';
+import { checkIncomingCommit, checkIncomingProposal } from './handshakeChecks.js';
+import { checkKeyPackageLifetime, checkLeafLifetime, keyPackageLifetime, nowSeconds } from './lifetime.js';
+import { choosePending } from './pending.js';
+import { decodeSavedRoom, encodeSavedRoom } from './savedState.js';
 import { joinFromWelcomeFast } from './join.js';
 import { mlsError } from './errors.js';
 import { checkIdentityUris, decodeClientIdentity, encodeClientIdentity, type CredentialVerifier } from './identity.js';
@@ -62,7 +68,7 @@ import { mimiSuite } from './suite.js';
  * APP_DATA_DICTIONARY; // 6
  * ```
  */
-export const APP_DATA_DICTIONARY = 0x0006;
+export const APP_DATA_DICTIONARY = APP_DATA_DICTIONARY_TYPE;
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -160,24 +166,15 @@ function credentialOf(identity: ClientIdentity): Credential {
   return { credentialType: 'basic', identity: encodeClientIdentity(identity.userUri, identity.clientUri) };
 }
 
-function requiredCapabilitiesExtension(): Extension {
-  // RFC 9420 §11.1: every member must support app_data_dictionary and basic credentials.
-  return {
-    extensionType: 'required_capabilities',
-    extensionData: encodeRequiredCapabilities({ extensionTypes: [APP_DATA_DICTIONARY], proposalTypes: [], credentialTypes: ['basic'] }),
-  };
-}
-
 async function makeKeyPackage(identity: ClientIdentity): Promise<{ pub: KeyPackage; priv: PrivateKeyPackage }> {
   const cs = await mimiSuite();
   const keys = identityKeys.get(identity);
   if (keys === undefined) throw mlsError('mls/bad-identity', 'not a ClientIdentity from createClientIdentity');
-  const now = BigInt(Math.floor(Date.now() / 1000));
   const { publicPackage, privatePackage } = await generateKeyPackageWithKey(
     credentialOf(identity),
-    // RFC 9420 §7.2 / §13: list the app_data_dictionary extension so groups may require it.
-    { versions: ['mls10'], ciphersuites: [cs.name], extensions: [APP_DATA_DICTIONARY], proposals: [], credentials: ['basic'] },
-    { notBefore: now - 3600n, notAfter: now + 90n * 86400n },
+    // RFC 9420 §7.2 / §13: app_data_dictionary listed so rooms may require it; GREASE (§13.5). Decisions D16, D22.
+    mimiCapabilities(cs.name),
+    keyPackageLifetime(nowSeconds()),
     [],
     keys,
     cs,
@@ -238,6 +235,13 @@ function parseKeyPackage(bytes: Uint8Array): KeyPackage {
   }
   if (msg.wireformat !== 'mls_key_package') throw mlsError('mls/bad-key-package', `expected a key package, got ${msg.wireformat}`);
   return msg.keyPackage;
+}
+
+/** A key package received from a provider, to add: decoded and within its lifetime (decision D23). */
+function receivedKeyPackage(bytes: Uint8Array): KeyPackage {
+  const kp = parseKeyPackage(bytes);
+  checkKeyPackageLifetime(kp);
+  return kp;
 }
 
 function identityOfKeyPackage(kp: KeyPackage): { userUri: string; clientUri: string } {
@@ -326,6 +330,11 @@ export interface CommitOutcome {
   readonly welcome?: Uint8Array;
   /** The room after the commit (the previous room stays usable until the hub accepts). */
   readonly room: MimiRoom;
+  /**
+   * Pending proposals the commit leaves out because they conflict (RFC 9420 §12.2) or the policy refuses
+   * them in this combination (decision D20); their proposers propose again in the next epoch.
+   */
+  readonly droppedProposals?: number;
 }
 
 /** Result of {@link MimiRoom.processHandshake}. */
@@ -344,6 +353,11 @@ export interface HandshakeResult {
   readonly roomStateChanged: boolean;
   /** Whether this client was removed by the commit (the room is then read-only). */
   readonly selfRemoved: boolean;
+  /**
+   * How many of this client's own pending proposals the commit did not cover (decision D20): propose
+   * them again (e.g. call {@link MimiRoom.leave} again) in the new epoch. 0 for proposals.
+   */
+  readonly ownProposalsDropped: number;
 }
 
 /** Result of {@link MimiRoom.decryptContent}: the content and the values derived on receipt. */
@@ -429,6 +443,11 @@ function roomExtensions(state: RoomState): Extension[] {
   return [requiredCapabilitiesExtension(), { extensionType: APP_DATA_DICTIONARY, extensionData: encodeRoom(state) }];
 }
 
+/** A GroupContextExtensions proposal installing `state`, keeping every other extension as it is (decision D21). */
+function roomChangeProposal(current: readonly Extension[], state: RoomState): Proposal {
+  return { proposalType: 'group_context_extensions', groupContextExtensions: { extensions: withRoomData(current, encodeRoom(state)) } };
+}
+
 function mapError(e: unknown, tracker: AuthTracker, fallback: 'mls/invalid-commit' | 'mls/decrypt-failed' | 'mls/bad-message'): MimiError {
   if (e instanceof MimiError) return e;
   if (tracker.rejected !== undefined) {
@@ -440,8 +459,8 @@ function mapError(e: unknown, tracker: AuthTracker, fallback: 'mls/invalid-commi
   return mlsError(fallback, msg, undefined, e);
 }
 
-function proposalSenders(state: ClientState, inline: readonly Proposal[], self: number): ProposalWithSender[] {
-  return [...Object.values(state.unappliedProposals), ...inline.map((proposal) => ({ proposal, senderLeafIndex: self }))];
+function ownProposals(inline: readonly Proposal[], self: number): ProposalWithSender[] {
+  return inline.map((proposal) => ({ proposal, senderLeafIndex: self }));
 }
 
 function viewOf(state: ClientState, committer: number, proposals: readonly ProposalWithSender[]): CommitView {
@@ -582,25 +601,35 @@ export class MimiRoom {
     this.#requireMember();
     const { state, cs, tracker } = this.#i;
     const extra = [...(proposals as readonly Proposal[])];
-    if (newRoomState !== undefined) {
-      extra.push({ proposalType: 'group_context_extensions', groupContextExtensions: { extensions: roomExtensions(newRoomState) } });
-    }
+    if (newRoomState !== undefined) extra.push(roomChangeProposal(state.groupContext.extensions, newRoomState));
+    const self = this.ownLeafIndex;
+    const own = ownProposals(extra, self);
+    const policy = (all: readonly ProposalWithSender[]): CommitRefusal | undefined => {
+      try {
+        return checkCommit(viewOf(state, self, all));
+      } catch (e) {
+        return { code: e instanceof MimiError ? e.code : 'mls/bad-room-state', message: e instanceof Error ? e.message : String(e) };
+      }
+    };
+    // Decision D20: only pending proposals that keep the commit valid (RFC 9420 §12.2) and allowed.
+    const pending = choosePending(state, own, (all) => opts.authorize === false || policy(all) === undefined);
     if (opts.authorize !== false) {
-      const refusal = checkCommit(viewOf(state, this.ownLeafIndex, proposalSenders(state, extra, this.ownLeafIndex)));
+      const refusal = policy([...pending.proposals, ...own]);
       if (refusal) throw refusedError(refusal);
     }
     tracker.rejected = undefined;
     let res;
     try {
       // Decision D7: our own commit builder (path per RFC 9420 §17.4, provisional context with the new extensions).
-      res = await createMimiCommit(state, cs, extra);
+      res = await createMimiCommit(state, cs, extra, pending.refs);
     } catch (e) {
       throw mapError(e, tracker, 'mls/invalid-commit');
     }
     // Do not zero res.consumed: the old state must stay usable until the hub accepts (ts-mls.md §3 #2).
-    const out: { commit: Uint8Array; welcome?: Uint8Array; room: MimiRoom } = {
+    const out: { commit: Uint8Array; welcome?: Uint8Array; room: MimiRoom; droppedProposals: number } = {
       commit: encodeMlsMessage(res.commit),
       room: this.#with(res.newState),
+      droppedProposals: pending.dropped,
     };
     if (res.welcome !== undefined) out.welcome = encodeMlsMessage({ version: 'mls10', wireformat: 'mls_welcome', welcome: res.welcome });
     return out;
@@ -625,7 +654,7 @@ export class MimiRoom {
    * ```
    */
   async addParticipant(userUri: string, role: number, keyPackages: readonly Uint8Array[]): Promise<CommitOutcome> {
-    const kps = keyPackages.map(parseKeyPackage);
+    const kps = keyPackages.map(receivedKeyPackage);
     for (const kp of kps) {
       if (identityOfKeyPackage(kp).userUri !== userUri) throw mlsError('mls/bad-key-package', `key package is not a client of ${userUri}`);
     }
@@ -652,7 +681,7 @@ export class MimiRoom {
    * ```
    */
   async addClients(keyPackages: readonly Uint8Array[]): Promise<CommitOutcome> {
-    const kps = keyPackages.map(parseKeyPackage);
+    const kps = keyPackages.map(receivedKeyPackage);
     return this.commitWith(kps.map((keyPackage) => ({ proposalType: 'add', add: { keyPackage } })), undefined);
   }
 
@@ -668,7 +697,7 @@ export class MimiRoom {
    * ```
    */
   async addOwnClient(keyPackage: Uint8Array): Promise<CommitOutcome> {
-    const kp = parseKeyPackage(keyPackage);
+    const kp = receivedKeyPackage(keyPackage);
     if (identityOfKeyPackage(kp).userUri !== this.#user()) throw mlsError('mls/bad-key-package', 'key package is not a client of this user');
     return this.commitWith([{ proposalType: 'add', add: { keyPackage: kp } }], undefined);
   }
@@ -867,13 +896,11 @@ export class MimiRoom {
     this.#requireMember();
     const user = this.#user();
     const next = this.#newState((s) => ({ ...s, participants: s.participants.filter((p) => p.user !== user) }));
-    const props: Proposal[] = [
-      ...this.#removeAll(user),
-      { proposalType: 'group_context_extensions', groupContextExtensions: { extensions: roomExtensions(next) } },
-    ];
+    const props: Proposal[] = [...this.#removeAll(user), roomChangeProposal(this.#i.state.groupContext.extensions, next)];
     // Authorize as if committed by another member: the leave is attributed to this user.
     const { state, cs } = this.#i;
-    const view = viewOf(state, this.ownLeafIndex, proposalSenders(state, props, this.ownLeafIndex));
+    // Only this leave's own proposals: another pending leave is committed (or dropped) on its own (D20).
+    const view = viewOf(state, this.ownLeafIndex, ownProposals(props, this.ownLeafIndex));
     const refusal = checkCommit(view);
     if (refusal) throw refusedError(refusal);
     let s = state;
@@ -927,6 +954,26 @@ export class MimiRoom {
     const members = membersOf(state.ratchetTree);
     const sender = members.get(content.sender.leafIndex);
     if (sender === undefined) throw mlsError('mls/not-member', `no member at leaf ${content.sender.leafIndex}`);
+    // Decisions D19–D23: allowlisted proposal types, RFC 9420 §12.2 validity, successor credentials,
+    // extension changes, lifetimes: all before ts-mls applies anything. A refusal is reported only for an
+    // authenticated sender (membership tag and signature, RFC 9420 §6.2; verified on this failure path only,
+    // ts-mls verifies again on the success path): an outsider's forgery stays mls/not-member.
+    try {
+      if (content.contentType === 'proposal') {
+        checkIncomingProposal(state, { proposal: content.proposal, senderLeafIndex: content.sender.leafIndex });
+      } else if (content.contentType === 'commit') {
+        checkIncomingCommit(state, content.commit, content.sender.leafIndex);
+      } else {
+        throw mlsError('mls/bad-message', 'application messages must be PrivateMessages');
+      }
+    } catch (refused) {
+      try {
+        await unprotectPublicMessage(state.keySchedule.membershipKey, state.groupContext, state.ratchetTree, pm, cs);
+      } catch (e) {
+        throw mapError(e, tracker, 'mls/invalid-commit');
+      }
+      throw refused;
+    }
 
     let view: CommitView | undefined;
     if (content.contentType === 'commit') {
@@ -966,7 +1013,7 @@ export class MimiRoom {
     const seen = [...this.#i.seen, digest].slice(-SEEN_LIMIT);
     const room = this.#with(res.newState, seen);
     if (content.contentType !== 'commit' || view === undefined) {
-      return { room, kind: 'proposal', sender, added: [], removed: [], roomStateChanged: false, selfRemoved: false };
+      return { room, kind: 'proposal', sender, added: [], removed: [], roomStateChanged: false, selfRemoved: false, ownProposalsDropped: 0 };
     }
     const v: CommitView = view;
     const removedSet = new Set(v.removes.map((r) => r.leafIndex));
@@ -975,7 +1022,20 @@ export class MimiRoom {
     const before = new Set([...members.values()].filter((m) => !removedSet.has(m.leafIndex)).map((m) => m.leafIndex));
     const added = [...after.values()].filter((m) => !before.has(m.leafIndex));
     const selfRemoved = res.newState.groupActiveState.kind === 'removedFromGroup';
-    return { room, kind: 'commit', sender, added, removed, roomStateChanged: JSON.stringify(v.before) !== JSON.stringify(v.after), selfRemoved };
+    const covered = new Set(content.commit.proposals.flatMap((p) => (p.proposalOrRefType === 'reference' ? [bytesToBase64(p.reference)] : [])));
+    const ownProposalsDropped = selfRemoved
+      ? 0
+      : Object.entries(state.unappliedProposals).filter(([ref, p]) => p.senderLeafIndex === this.ownLeafIndex && !covered.has(ref)).length;
+    return {
+      room,
+      kind: 'commit',
+      sender,
+      added,
+      removed,
+      roomStateChanged: JSON.stringify(v.before) !== JSON.stringify(v.after),
+      selfRemoved,
+      ownProposalsDropped,
+    };
   }
 
   /**
@@ -1018,7 +1078,11 @@ export class MimiRoom {
     if (c.extensions.roomUri !== undefined && c.extensions.roomUri !== this.roomUri) {
       throw mlsError('mls/room-mismatch', `content roomUri ${c.extensions.roomUri} is not ${this.roomUri}`);
     }
-    if (this.pendingProposals > 0) throw mlsError('mls/bad-state', 'proposals are pending: commit them first (RFC 9420 §12.2)');
+    if (this.pendingProposals > 0) {
+      // ts-mls and OpenMLS refuse too. commitPending() always yields a valid commit (decision D20), so
+      // this lasts one commit at most.
+      throw mlsError('mls/bad-state', 'proposals are pending: commit them first (commitPending)', { pendingProposals: this.pendingProposals });
+    }
     let res;
     try {
       res = await createApplicationMessage(this.#i.state, contentBytes, this.#i.cs);
@@ -1128,24 +1192,8 @@ export class MimiRoom {
    * ```
    */
   save(): Uint8Array {
-    const group = encodeGroupState(this.#i.state);
-    const uri = utf8.encode(this.roomUri);
-    const seen = this.#i.seen;
-    const out = new Uint8Array(1 + 4 + uri.length + 4 + seen.length * 32 + group.length);
-    const dv = new DataView(out.buffer);
-    let o = 0;
-    out[o++] = 1; // format version
-    dv.setUint32(o, uri.length);
-    o += 4;
-    out.set(uri, o);
-    o += uri.length;
-    dv.setUint32(o, seen.length);
-    o += 4;
-    for (const d of seen) {
-      for (let k = 0; k < 32; k++) out[o++] = parseInt(d.slice(2 * k, 2 * k + 2), 16);
-    }
-    out.set(group, o);
-    return out;
+    // Decision D24: format 2, with an integrity digest (src/mls/savedState.ts).
+    return encodeSavedRoom({ roomUri: this.roomUri, seen: this.#i.seen, group: encodeGroupState(this.#i.state) });
   }
 
   /** @internal the ts-mls state, for tests inside src/mls and test/mls only */
@@ -1181,6 +1229,7 @@ function checkProposal(state: ClientState, p: ProposalWithSender): CommitRefusal
     return checkRoomChange(before, after, sender.userUri);
   }
   if (pr.proposalType === 'add') return undefined; // checked with the commit
+  if (pr.proposalType === 'update') return undefined; // same user and client (handshakeChecks.ts), new keys only
   return { code: 'mls/unsupported-proposal', message: `proposal type ${String(pr.proposalType)} is not used by MIMI rooms` };
 }
 
@@ -1227,7 +1276,11 @@ export async function createRoom(options: {
   return new MimiRoom({ [ROOM_TAG]: true, state, cs, verifier, tracker, retainEpochs: options.retainEpochs, roomUri, seen: [], guard: { encrypts: 0 }, guardSeen: 0 });
 }
 
-function checkJoinedState(room: MimiRoom): void {
+function checkJoinedState(room: MimiRoom, state: ClientState): void {
+  // Decision D23: no leaf with a lifetime beyond the maximum (not re-checked against the clock: a member's
+  // key-package leaf stays until it updates).
+  const now = nowSeconds();
+  for (const n of state.ratchetTree) if (n?.nodeType === 'leaf') checkLeafLifetime(n.leaf, { now, current: false });
   const rs = room.roomState;
   for (const m of room.members) {
     const role = rs.participants.find((p) => p.user === m.userUri)?.role ?? 0;
@@ -1272,7 +1325,7 @@ export async function joinFromWelcome(options: {
     throw mlsError('mls/bad-state', 'group_id is not a room URI', undefined, e);
   }
   const room = new MimiRoom({ [ROOM_TAG]: true, state, cs, verifier: options.verifier, tracker, retainEpochs: options.retainEpochs, roomUri, seen: [], guard: { encrypts: 0 }, guardSeen: 0 });
-  checkJoinedState(room);
+  checkJoinedState(room, state);
   return room;
 }
 
@@ -1289,35 +1342,17 @@ export async function joinFromWelcome(options: {
  * ```
  */
 export async function loadRoom(bytes: Uint8Array, options: RoomOptions): Promise<MimiRoom> {
-  const bad = (why: string, cause?: unknown): MimiError => mlsError('mls/bad-state', `not a saved room: ${why}`, undefined, cause);
-  if (bytes.length < 9 || bytes[0] !== 1) throw bad('unknown format');
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let o = 1;
-  const uriLen = dv.getUint32(o);
-  o += 4;
-  if (o + uriLen + 4 > bytes.length) throw bad('truncated');
-  let roomUri: string;
-  try {
-    roomUri = fromUtf8.decode(bytes.subarray(o, o + uriLen));
-  } catch (e) {
-    throw bad('room URI', e);
-  }
-  o += uriLen;
-  const n = dv.getUint32(o);
-  o += 4;
-  if (o + n * 32 > bytes.length) throw bad('truncated');
-  const seen: string[] = [];
-  for (let k = 0; k < n; k++, o += 32) seen.push(hex(bytes.subarray(o, o + 32)));
+  const { roomUri, seen, group } = decodeSavedRoom(bytes);
   let decoded;
   try {
-    decoded = decodeGroupState(bytes.subarray(o), 0);
+    decoded = decodeGroupState(group, 0);
   } catch (e) {
-    throw bad('group state', e);
+    throw mlsError('mls/bad-state', 'not a saved room: group state', undefined, e);
   }
-  if (decoded === undefined) throw bad('group state');
+  if (decoded === undefined || decoded[1] !== group.length) throw mlsError('mls/bad-state', 'not a saved room: group state');
   const cs = await mimiSuite();
   const { config, tracker } = makeConfig(options.verifier, options.retainEpochs);
   // ts-mls.md §2.1: clientConfig is not serialized; re-attach it.
   const state: ClientState = { ...decoded[0], clientConfig: config };
-  return new MimiRoom({ [ROOM_TAG]: true, state, cs, verifier: options.verifier, tracker, retainEpochs: options.retainEpochs, roomUri, seen, guard: { encrypts: 0 }, guardSeen: 0 });
+  return new MimiRoom({ [ROOM_TAG]: true, state, cs, verifier: options.verifier, tracker, retainEpochs: options.retainEpochs, roomUri, seen: [...seen], guard: { encrypts: 0 }, guardSeen: 0 });
 }

@@ -24,8 +24,9 @@ import {
   decodeUserProfiles,
 } from './components.js';
 import { internal, type JoinContext, type OptionalPolicies, type Refusal, type RoomAction } from './engine.js';
+import { WorkingList } from './members.js';
 import { ComponentId } from './registry.js';
-import { assertValidState, deepFreeze, diffRoomStates, findParticipant, findRole, type RoomStateDiff } from './state.js';
+import { assertValidState, deepFreeze, diffRoomStates, findRole, settleEmptyComponents, type RoomStateDiff } from './state.js';
 import type { AppDataUpdate, ParticipantListUpdate, RoomState } from './types.js';
 
 /** Options of {@link applyAppDataUpdates}. */
@@ -85,16 +86,23 @@ export function applyParticipantListUpdate(
   touched: Set<string> = new Set(),
 ): ApplyResult {
   const step: Step = { state, add: new Set(), remove: new Set() };
-  applyPlu(step, actor, update, ctx, touched, []);
+  const list = new WorkingList(state);
+  applyPlu(step, list, actor, update, ctx, touched, []);
+  step.state = list.toState(step.state);
   assertValidState(step.state);
-  const next = deepFreeze(step.state);
+  const next = deepFreeze(settleEmptyComponents(step.state));
   return { state: next, diff: diffRoomStates(state, next), clients: { add: [...step.add], remove: [...step.remove] } };
 }
 
-function applyPlu(step: Step, actor: string, u: ParticipantListUpdate, ctx: JoinContext, touched: Set<string>, path: (string | number)[]): void {
-  const list = step.state.participants;
-  const actorRole = findRole(step.state, findParticipant(step.state, actor)?.role ?? 0);
-  if (findParticipant(step.state, actor) && internal.isBannedRole(step.state, findParticipant(step.state, actor)!.role)) {
+/**
+ * Applies one ParticipantListUpdate to `list`, the commit's working participant list (roles and policy
+ * are read from `step.state`, which a participant-list change cannot alter). Every lookup and count is
+ * O(1), so the update costs O(its size), not O(size × participants) (issue 10).
+ */
+function applyPlu(step: Step, list: WorkingList, actor: string, u: ParticipantListUpdate, ctx: JoinContext, touched: Set<string>, path: (string | number)[]): void {
+  const me = list.get(actor);
+  const actorRole = findRole(step.state, me?.role ?? 0);
+  if (me && internal.isBannedRole(step.state, me.role)) {
     fail({ allowed: false, code: 'room/banned', message: `${actor} is banned from this room` }, path);
   }
   const touch = (user: string, where: (string | number)[]): void => {
@@ -103,7 +111,7 @@ function applyPlu(step: Step, actor: string, u: ParticipantListUpdate, ctx: Join
     touched.add(user);
   };
   const at = (i: number, where: (string | number)[]): string => {
-    const p = list[i];
+    const p = list.at(i);
     if (!p) throw new MimiError('room/index-out-of-range', `user_index ${i} is outside the participant list (${list.length})`, { path: where });
     return p.user;
   };
@@ -122,21 +130,23 @@ function applyPlu(step: Step, actor: string, u: ParticipantListUpdate, ctx: Join
   });
   u.added.forEach((a, i) => {
     const where = [...path, 'addedParticipants', i];
-    if (findParticipant(step.state, a.user)) throw new MimiError('room/duplicate-user', `added user ${a.user} is already in the participant list`, { path: where });
+    if (list.get(a.user)) throw new MimiError('room/duplicate-user', `added user ${a.user} is already in the participant list`, { path: where });
     touch(a.user, where);
     if (a.role === 0) throw new MimiError('room/unknown-role', 'added participants cannot have role 0', { path: where });
     changes.push({ user: a.user, to: a.role, where });
   });
   for (const c of changes) {
-    const knocking = step.state.knocks.some((k) => k.user === c.user) && internal.has(actorRole, 'canAcceptKnock');
-    const r = internal.transition(step.state, actor, actorRole, c.user, c.to, { ...ctx, knockAccept: knocking });
+    const knocking = list.knocking(c.user) && internal.has(actorRole, 'canAcceptKnock');
+    const r = internal.move(step.state, list, actor, actorRole, c.user, c.to, { ...ctx, knockAccept: knocking });
     if (!('ok' in r)) fail(r, c.where);
-    step.state = r.next;
+    list.set(r.user, r.entry);
     for (const x of r.add) step.add.add(x);
     for (const x of r.remove) step.remove.add(x);
   }
 }
 
+/** Components that may have several updates in one commit: the deltas (room_metadata has its own rule and code). */
+const DELTA_COMPONENTS = new Set<number>([ComponentId.participant_list, ComponentId.join_links, ComponentId.room_metadata]);
 const OPAQUE_HUB = new Set<number>([ComponentId.frank_aad, ComponentId.franking_signature_key]);
 const OPAQUE_POLICY = new Set<number>([ComponentId.mls_operational_policy, ComponentId.link_preview_policy, ComponentId.asset_policy, ComponentId.bot_policy]);
 const OPTIONAL_POLICY: Readonly<Record<number, keyof OptionalPolicies>> = {
@@ -199,10 +209,24 @@ export function applyAppDataUpdates(state: RoomState, actor: string, updates: re
     // draft-ietf-mimi-protocol §8.6: only a single Room metadata update is valid per commit.
     throw new MimiError('room/duplicate-metadata-update', 'more than one room_metadata update in one commit');
   }
+  for (const [id, g] of groups) {
+    // Decision Room #34: an update that replaces a component's whole data may appear once per commit
+    // (mls-extensions §4.7 lets applications be more restrictive); only the delta components repeat.
+    if (g.length > 1 && !DELTA_COMPONENTS.has(id)) {
+      throw new MimiError('room/duplicate-update', `component ${hexId(id)} is updated more than once in one commit`, { path: [g[1]!.i] });
+    }
+  }
 
   const step: Step = { state, add: new Set(), remove: new Set() };
   const touched = new Set<string>();
   for (const id of [...groups.keys()].sort((a, b) => a - b)) {
+    if (id === ComponentId.participant_list) {
+      // One working list for every participant-list update of the commit, each against the list left by the previous one.
+      const list = new WorkingList(step.state);
+      plu!.forEach(({ sender, i }, j) => applyPlu(step, list, sender, decodedPlu[j]!, options, touched, [i]));
+      step.state = list.toState(step.state);
+      continue;
+    }
     for (const { u, sender, i } of groups.get(id)!) {
       const path: (string | number)[] = [i];
       const data = u.op === 'update' ? u.update : undefined;
@@ -215,9 +239,6 @@ export function applyAppDataUpdates(state: RoomState, actor: string, updates: re
         }
       };
       switch (id) {
-        case ComponentId.participant_list:
-          applyPlu(step, sender, dec(decodeParticipantListUpdate), options, touched, path);
-          break;
         case ComponentId.roles_list:
           if (!data) throw new MimiError('room/component-required', 'roles_list cannot be removed', { path });
           run(step, sender, { type: 'setRoles', roles: dec(decodeRoles) }, path);
@@ -250,9 +271,10 @@ export function applyAppDataUpdates(state: RoomState, actor: string, updates: re
           } else run(step, sender, { type: 'setBasePolicy', base: dec(decodeBaseRoomPolicy) }, path);
           break;
         case ComponentId.join_links: {
+          // Authorized once per kind of change, checked with sets: linear in the links (issue 10).
           const links = step.state.policy.joinLinks ?? [];
           if (!data) {
-            for (const l of links) run(step, sender, { type: 'removeJoinLink', link: l }, path);
+            if (links.length > 0) run(step, sender, { type: 'removeJoinLink', link: links[0]! }, path);
             const { joinLinks: _j, ...rest } = step.state.policy;
             void _j;
             step.state = { ...step.state, policy: rest };
@@ -264,17 +286,31 @@ export function applyAppDataUpdates(state: RoomState, actor: string, updates: re
             if (idx >= links.length || seen.has(idx)) throw new MimiError('room/index-out-of-range', `join link index ${idx} is invalid`, { path });
             seen.add(idx);
           }
-          for (const idx of [...seen].sort((a, b) => a - b)) run(step, sender, { type: 'removeJoinLink', link: links[idx]! }, path);
-          for (const l of jl.added) run(step, sender, { type: 'addJoinLink', link: l }, path);
-          if (!step.state.policy.joinLinks) step.state = { ...step.state, policy: { ...step.state.policy, joinLinks: [] } };
+          const kept = links.filter((_, k) => !seen.has(k));
+          const firstRemoved = links.find((_, k) => seen.has(k));
+          if (firstRemoved !== undefined) run(step, sender, { type: 'removeJoinLink', link: firstRemoved }, path);
+          step.state = { ...step.state, policy: { ...step.state.policy, joinLinks: kept } };
+          if (jl.added.length > 0) run(step, sender, { type: 'addJoinLink', link: jl.added[0]! }, path);
+          const all = new Set(kept);
+          for (const l of jl.added) {
+            if (all.has(l)) fail({ allowed: false, code: 'room/duplicate-join-link', message: 'this join link already exists' }, path);
+            all.add(l);
+          }
+          step.state = { ...step.state, policy: { ...step.state.policy, joinLinks: [...kept, ...jl.added] } };
           break;
         }
         case ComponentId.user_profiles: {
           const entries = data ? dec(decodeUserProfiles) : [];
           const byUser = new Map(entries.map((e) => [e.user, e.profile]));
           if (byUser.size !== entries.length) throw new MimiError('room/duplicate-user', 'user_profiles names a user twice', { path });
+          const position = new Map(step.state.participants.map((p, k) => [p.user, k]));
+          let last = -1;
           for (const e of entries) {
-            if (!findParticipant(step.state, e.user)) throw new MimiError('room/not-participant', `user_profiles names ${e.user}, who is not a participant`, { path });
+            const at = position.get(e.user);
+            if (at === undefined) throw new MimiError('room/not-participant', `user_profiles names ${e.user}, who is not a participant`, { path });
+            // Decision Room #33: the same canonical order the decoder requires.
+            if (at < last) throw new MimiError('room/invalid-state', `user_profiles entry for ${e.user} is out of participant-list order`, { path });
+            last = at;
           }
           for (const p of step.state.participants) {
             const nu = byUser.get(p.user) ?? {};
@@ -282,24 +318,25 @@ export function applyAppDataUpdates(state: RoomState, actor: string, updates: re
             if (p.user !== sender) throw new MimiError('room/not-own-profile', `${sender} cannot change the profile of ${p.user}`, { path });
             run(step, sender, { type: 'setProfile', profile: nu }, path);
           }
+          step.state = markEmpty(step.state, ComponentId.user_profiles, data !== undefined && entries.length === 0);
           break;
         }
         case ComponentId.knock_list: {
           const nu = data ? dec(decodeKnocks) : [];
+          const wanted = new Set(nu.map((k) => k.user));
+          if (wanted.size !== nu.length) throw new MimiError('room/duplicate-user', 'knock_list names a user twice', { path });
           const cur = step.state.knocks;
-          for (const k of cur) {
-            if (nu.some((x) => x.user === k.user)) continue;
-            if (k.user === sender) {
-              step.state = { ...step.state, knocks: step.state.knocks.filter((x) => x.user !== k.user) };
-            } else run(step, sender, { type: 'rejectKnock', user: k.user }, path);
-          }
+          const had = new Set(cur.map((k) => k.user));
+          // Withdrawing one's own knock needs nothing; rejecting others' needs canAcceptKnock (checked once).
+          const rejected = cur.find((k) => !wanted.has(k.user) && k.user !== sender);
+          if (rejected) run(step, sender, { type: 'rejectKnock', user: rejected.user }, path);
+          step.state = { ...step.state, knocks: cur.filter((k) => wanted.has(k.user)) };
           for (const k of nu) {
-            if (step.state.knocks.some((x) => x.user === k.user)) continue;
+            if (had.has(k.user)) continue;
             if (k.user !== sender) throw new MimiError('room/not-own-profile', `${sender} cannot knock for ${k.user}`, { path });
             run(step, sender, { type: 'knock' }, path);
           }
-          const order = new Map(nu.map((k, j) => [k.user, j]));
-          step.state = { ...step.state, knocks: [...step.state.knocks].sort((a, b) => (order.get(a.user) ?? 0) - (order.get(b.user) ?? 0)) };
+          step.state = markEmpty({ ...step.state, knocks: nu }, ComponentId.knock_list, data !== undefined && nu.length === 0);
           break;
         }
         default: {
@@ -331,7 +368,17 @@ export function applyAppDataUpdates(state: RoomState, actor: string, updates: re
     }
   }
   assertValidState(step.state);
-  const next = deepFreeze(step.state);
+  const next = deepFreeze(settleEmptyComponents(step.state));
   return { state: next, diff: diffRoomStates(state, next), clients: { add: [...step.add], remove: [...step.remove] } };
+}
+
+/** Sets or clears `id` in `emptyComponents` (decision Room #32: present-but-empty lists are kept). */
+function markEmpty(state: RoomState, id: number, present: boolean): RoomState {
+  const ids = (state.emptyComponents ?? []).filter((x) => x !== id);
+  if (present) ids.push(id);
+  ids.sort((a, b) => a - b);
+  const { emptyComponents: _e, ...rest } = state;
+  void _e;
+  return ids.length > 0 ? { ...rest, emptyComponents: ids } : rest;
 }
 

@@ -16,8 +16,19 @@ import {
   encodeJoinLinksUpdate,
   encodeParticipantListUpdate,
 } from './components.js';
+import { roleAllowsChange, roleHasCapability } from './lookup.js';
+import { scanMembers, type Members } from './members.js';
 import { BANNED_ROLE_NAME, Capability, ComponentId, ROLE_BANNED, capabilityName, type CapabilityName } from './registry.js';
-import { deepFreeze, diffRoomStates, findParticipant, findRole, roomComponents, roomStateViolations, type RoomStateDiff } from './state.js';
+import {
+  deepFreeze,
+  diffRoomStates,
+  findParticipant,
+  findRole,
+  roomComponents,
+  roomStateViolations,
+  settleEmptyComponents,
+  type RoomStateDiff,
+} from './state.js';
 import type {
   AppDataUpdate,
   BaseRoomPolicy,
@@ -243,7 +254,7 @@ function refuse(code: RefusalCode, message: string, extra: Partial<Omit<Refusal,
 }
 
 function has(role: Role | undefined, cap: CapabilityName): boolean {
-  return role !== undefined && role.capabilities.includes(Capability[cap]);
+  return role !== undefined && roleHasCapability(role, Capability[cap]);
 }
 
 function need(role: Role | undefined, cap: CapabilityName, who: string): Refusal | undefined {
@@ -253,7 +264,7 @@ function need(role: Role | undefined, cap: CapabilityName, who: string): Refusal
 
 /** draft-ietf-mimi-room-policy §2: authorized_role_changes has an entry from → [.. to ..]. */
 function changeAllowed(role: Role | undefined, from: number, to: number): boolean {
-  return role !== undefined && role.authorizedRoleChanges.some((c) => c.from === from && c.to.includes(to));
+  return role !== undefined && roleAllowsChange(role, from, to);
 }
 
 function notAuthorizedChange(role: Role | undefined, from: number, to: number): Refusal {
@@ -274,17 +285,8 @@ function isBannedRole(state: RoomState, index: number): boolean {
  * A decrease is refused only when it takes a count below its minimum; an increase only when it takes
  * a count above its maximum (docs/decisions.md (Room)).
  */
-function constraints(state: RoomState, from: number, fromActive: boolean, to: number, toActive: boolean): Refusal | undefined {
-  const count = (r: number): [number, number] => {
-    let n = 0;
-    let a = 0;
-    for (const p of state.participants) {
-      if (p.role !== r) continue;
-      n++;
-      if (p.active) a++;
-    }
-    return [n, a];
-  };
+function constraints(state: RoomState, members: Members, from: number, fromActive: boolean, to: number, toActive: boolean): Refusal | undefined {
+  const count = (r: number): readonly [number, number] => members.count(r);
   if (from !== to) {
     if (from !== 0) {
       const R = findRole(state, from);
@@ -317,8 +319,7 @@ function constraints(state: RoomState, from: number, fromActive: boolean, to: nu
     const maxUsers = state.policy.base?.maxUsers;
     const counted = (r: number): boolean => r !== 0 && !isBannedRole(state, r);
     if (maxUsers !== undefined && !counted(from) && counted(to)) {
-      const n = state.participants.filter((p) => counted(p.role)).length;
-      if (n + 1 > maxUsers)
+      if (members.countedUsers() + 1 > maxUsers)
         return refuse('room/max-users', `the room allows at most ${maxUsers} non-banned users`, {
           constraint: { role: to, name: 'max_users', limit: maxUsers },
         });
@@ -392,8 +393,23 @@ export interface JoinContext {
  * self 0→X join, self X→0 leave, self X→Y canChangeOwnRole; other X→1 ban, 1→X unban (X≠0),
  * 0→X add, X→0 remove, X→Y canChangeUserRole.
  */
-function transition(state: RoomState, actor: string, actorRole: Role | undefined, target: string, to: number, ctx: JoinContext & { knockAccept?: boolean; addActive?: boolean }): Eval {
-  const p = findParticipant(state, target);
+function transition(state: RoomState, actor: string, actorRole: Role | undefined, target: string, to: number, ctx: TransitionContext): Eval {
+  const m = move(state, scanMembers(state), actor, actorRole, target, to, ctx);
+  if (!('ok' in m)) return m;
+  return ok(setParticipant(state, m.user, m.entry), m.add, m.remove);
+}
+
+type TransitionContext = JoinContext & { knockAccept?: boolean; addActive?: boolean };
+
+/** An accepted transition: the user's new entry (undefined = no longer listed) and client changes. */
+type Move = { ok: true; user: string; entry: Participant | undefined; add: string[]; remove: string[] } | Refusal;
+
+/**
+ * {@link transition} without building the next state: `members` answers every question about the
+ * list (a scan for one operation, a working list for a whole commit), `state` the roles and policy.
+ */
+function move(state: RoomState, members: Members, actor: string, actorRole: Role | undefined, target: string, to: number, ctx: TransitionContext): Move {
+  const p = members.get(target);
   const from = p?.role ?? 0;
   const fromActive = p?.active ?? false;
   const fixed = state.policy.base?.fixedMembership === true;
@@ -404,13 +420,13 @@ function transition(state: RoomState, actor: string, actorRole: Role | undefined
     if (to === 0 || T?.maxActive === 0) return false;
     return ctx.activeUsers ? ctx.activeUsers.has(target) : dflt;
   };
-  const done = (toActive: boolean): Eval => {
-    const c = constraints(state, from, fromActive, to, toActive);
+  const done = (toActive: boolean): Move => {
+    const c = constraints(state, members, from, fromActive, to, toActive);
     if (c) return c;
-    const next = setParticipant(state, target, to === 0 ? undefined : { ...(p ?? { user: target }), user: target, role: to, active: toActive });
+    const entry = to === 0 ? undefined : { ...(p ?? { user: target }), user: target, role: to, active: toActive };
     const add = toActive && !fromActive ? [target] : [];
     const remove = fromActive && !toActive ? [target] : [];
-    return ok(next, add, remove);
+    return { ok: true, user: target, entry, add, remove };
   };
 
   if (target === actor) {
@@ -483,7 +499,7 @@ function transition(state: RoomState, actor: string, actorRole: Role | undefined
   if (from === 0) {
     // §6.1.1 canAddParticipant (or mimi-kit canAcceptKnock for a knocking user).
     if (fixed) return refuse('room/fixed-membership', 'users cannot be added to a fixed-membership room');
-    const knocking = state.knocks.some((k) => k.user === target);
+    const knocking = members.knocking(target);
     if (!(ctx.knockAccept && knocking && has(actorRole, 'canAcceptKnock'))) {
       const miss = need(actorRole, ctx.knockAccept ? 'canAcceptKnock' : 'canAddParticipant', actor);
       if (miss) return miss;
@@ -549,7 +565,7 @@ function evaluate(state: RoomState, actor: string, action: RoomAction, ctx: Join
     case 'capability': {
       const value: number | undefined = typeof action.capability === 'number' ? action.capability : Capability[action.capability];
       if (value === undefined) return refuse('room/missing-capability', `unknown capability ${String(action.capability)}`, { capability: String(action.capability) });
-      if (myRole?.capabilities.includes(value)) return ok(state);
+      if (myRole && roleHasCapability(myRole, value)) return ok(state);
       return refuse('room/missing-capability', `${actor} lacks ${capabilityName(value)}`, { capability: capabilityName(value) });
     }
     case 'destroyRoom':
@@ -599,7 +615,7 @@ function evaluate(state: RoomState, actor: string, action: RoomAction, ctx: Join
       const miss = need(myRole, 'canKick', actor);
       if (miss) return miss;
       if (!t.active) return refuse('room/not-active', `${action.user} has no clients in the group`);
-      const c = constraints(state, t.role, true, t.role, false);
+      const c = constraints(state, scanMembers(state), t.role, true, t.role, false);
       if (c) return c;
       return ok(setParticipant(state, t.user, { ...t, active: false }), [], [t.user]);
     }
@@ -658,7 +674,7 @@ function evaluate(state: RoomState, actor: string, action: RoomAction, ctx: Join
         if (state.policy.base?.multiDevice === false) return refuse('room/single-device', 'this room allows one client per user');
         return ok(state, [actor]);
       }
-      const c = constraints(state, me.role, false, me.role, true);
+      const c = constraints(state, scanMembers(state), me.role, false, me.role, true);
       if (c) return c;
       return ok(setParticipant(state, actor, { ...me, active: true }), [actor]);
     }
@@ -668,7 +684,7 @@ function evaluate(state: RoomState, actor: string, action: RoomAction, ctx: Join
       if (miss) return miss;
       if (!me.active) return refuse('room/not-active', `${actor} has no clients in the group`);
       if (action.lastClient === false) return ok(state);
-      const c = constraints(state, me.role, true, me.role, false);
+      const c = constraints(state, scanMembers(state), me.role, true, me.role, false);
       if (c) return c;
       return ok(setParticipant(state, actor, { ...me, active: false }), [], [actor]);
     }
@@ -827,7 +843,7 @@ export function planRoomOperation(
 ): ({ readonly ok: true } & OperationResult) | { readonly ok: false; readonly refusal: Refusal } {
   const r = evaluate(state, actor, op);
   if (!('ok' in r)) return { ok: false, refusal: r };
-  const next = deepFreeze(r.next);
+  const next = deepFreeze(settleEmptyComponents(r.next));
   const { update, appDataUpdates } = deriveUpdates(state, next);
   return {
     ok: true,
@@ -908,8 +924,9 @@ function deriveUpdates(before: RoomState, after: RoomState): { update?: Particip
       // draft-ietf-mimi-room-policy §5.2: join_links changes travel as JoinLinksUpdate (also when the component is new).
       const bl = before.policy.joinLinks ?? [];
       const al = after.policy.joinLinks ?? [];
-      const removedIndices = bl.flatMap((l, i) => (al.includes(l) ? [] : [i]));
-      const kept = bl.filter((l) => al.includes(l));
+      const now = new Set(al);
+      const removedIndices = bl.flatMap((l, i) => (now.has(l) ? [] : [i]));
+      const kept = bl.filter((l) => now.has(l));
       out.push({ componentId: id, op: 'update', update: encodeJoinLinksUpdate({ removedIndices, added: al.slice(kept.length) }) });
     } else out.push({ componentId: id, op: 'update', update: ad });
   }
@@ -931,4 +948,4 @@ export function encodeAppDataUpdates(updates: readonly AppDataUpdate[]): Uint8Ar
 }
 
 /** @internal used by the update applier */
-export const internal = { evaluate, transition, isBannedRole, has, need, changeAllowed, constraints, setParticipant };
+export const internal = { evaluate, transition, move, isBannedRole, has, need, changeAllowed, constraints, setParticipant };

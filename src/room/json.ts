@@ -3,9 +3,11 @@
  *
  * @module
  */
-import { bytesToHex, hexToBytes } from '../cbor/hex.js';
+import { z } from 'zod';
+import { bytesToHex } from '../cbor/hex.js';
 import { MimiError } from '../errors.js';
-import { assertValidState, deepFreeze } from './state.js';
+import { ClaimJsonSchema, PreauthJsonSchema, RoomStateJsonSchema } from './jsonSchema.js';
+import { assertValidState, deepFreeze, settleEmptyComponents } from './state.js';
 import type { Claim, PreAuthEntry, RoomState } from './types.js';
 
 /**
@@ -44,72 +46,83 @@ export function roomStateToJson(state: RoomState): unknown {
   return toJsonValue(state);
 }
 
-function bytes(v: unknown, path: string): Uint8Array {
-  if (typeof v !== 'string') throw new MimiError('room/invalid-json', `${path}: expected hex string`);
-  return hexToBytes(v);
+/**
+ * Parses `v` with a schema, mapping every failure to `room/invalid-json` with the path of the first
+ * issue (never a ZodError; a getter that throws is bad input too).
+ */
+function parse<T>(schema: z.ZodType<T>, v: unknown, what: string): T {
+  let r: ReturnType<z.ZodType<T>['safeParse']>;
+  try {
+    r = schema.safeParse(v);
+  } catch (e) {
+    if (e instanceof MimiError) throw e;
+    throw new MimiError('room/invalid-json', `${what}: unreadable value`, { cause: e });
+  }
+  if (r.success) return dropUndefined(r.data);
+  const issue = r.error.issues[0]!;
+  const path = issue.path.filter((k): k is string | number => typeof k === 'string' || typeof k === 'number');
+  const at = path.length > 0 ? `.${path.join('.')}` : '';
+  throw new MimiError('room/invalid-json', `${what}${at}: ${issue.message}`, { path });
+}
+
+/**
+ * Removes properties whose value is undefined (zod keeps `{ maxActive: undefined }`), so the result has
+ * the exact optional properties of the room types. Depth is the schema's (zod output is a fresh tree).
+ */
+function dropUndefined<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(dropUndefined) as T;
+  if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = dropUndefined(x);
+    return out as T;
+  }
+  return v;
 }
 
 /**
  * Claims from JSON (id / value as hex).
  * @param v - JSON
  * @returns claims
- * @throws {@link MimiError} `room/invalid-json`
+ * @throws {@link MimiError} `room/invalid-json` (with the path of the bad field)
  * @example
  * ```ts
- * const result = claimsFromJson(v);
+ * claimsFromJson([{ credentialType: 1, id: '6f75', value: '6872' }])[0]!.id; // Uint8Array [0x6f, 0x75]
  * ```
  */
 export function claimsFromJson(v: unknown): Claim[] {
-  if (!Array.isArray(v)) throw new MimiError('room/invalid-json', 'claims: expected an array');
-  return v.map((c: Record<string, unknown>, i) => ({
-    credentialType: Number(c['credentialType']),
-    id: bytes(c['id'], `claims[${i}].id`),
-    value: bytes(c['value'], `claims[${i}].value`),
-  }));
+  return parse(z.array(ClaimJsonSchema), v, 'claims');
 }
 
 /**
  * PreAuthData entries from JSON.
  * @param v - JSON
  * @returns entries
- * @throws {@link MimiError} `room/invalid-json`
+ * @throws {@link MimiError} `room/invalid-json` (with the path of the bad field)
  * @example
  * ```ts
- * const result = preauthFromJson(v);
+ * preauthFromJson([]); // []
  * ```
  */
 export function preauthFromJson(v: unknown): PreAuthEntry[] {
-  if (!Array.isArray(v)) throw new MimiError('room/invalid-json', 'preauth: expected an array');
-  return v.map((e: Record<string, unknown>) => ({ claims: claimsFromJson(e['claims']), targetRole: e['targetRole'] as PreAuthEntry['targetRole'] }));
+  return parse(PreauthJsonSchema, v, 'preauth') as PreAuthEntry[];
 }
 
 /**
- * A room state from JSON (the inverse of {@link roomStateToJson}); validated and frozen.
+ * A room state from JSON (the inverse of {@link roomStateToJson}); validated and frozen. What it
+ * accepts encodes with `encodeAppDataDictionary` and decodes back equal (given the active users).
  *
  * @param v - JSON value
  * @returns the state
- * @throws {@link MimiError} `room/invalid-json`, `room/invalid-state`
+ * @throws {@link MimiError} `room/invalid-json` (shape, ranges, lone surrogates, unsorted or modelled
+ *   `otherComponents`; `path` names the field), `room/invalid-state` (room invariants)
  * @example
  * ```ts
  * roomStateFromJson(JSON.parse(text));
  * ```
  */
 export function roomStateFromJson(v: unknown): RoomState {
-  if (v === null || typeof v !== 'object') throw new MimiError('room/invalid-json', 'room state: expected an object');
-  const o = v as Record<string, unknown>;
-  if (!Array.isArray(o['participants']) || !Array.isArray(o['roles'])) throw new MimiError('room/invalid-json', 'room state: participants and roles are required');
-  const policy = { ...((o['policy'] as Record<string, unknown> | undefined) ?? {}) };
-  if (policy['preauth'] !== undefined) policy['preauth'] = preauthFromJson(policy['preauth']);
-  const others = ((o['otherComponents'] as unknown[] | undefined) ?? []).map((c, i) => {
-    const x = c as Record<string, unknown>;
-    return { componentId: Number(x['componentId']), data: bytes(x['data'], `otherComponents[${i}].data`) };
-  });
-  const state = {
-    ...o,
-    policy,
-    knocks: (o['knocks'] as unknown[] | undefined) ?? [],
-    otherComponents: others,
-  } as unknown as RoomState;
+  // The cast only drops zod's `| undefined` on optional properties, which dropUndefined removed.
+  const state = settleEmptyComponents(parse(RoomStateJsonSchema, v, 'room state') as RoomState);
   assertValidState(state);
   return deepFreeze(state);
 }

@@ -35,6 +35,7 @@ import {
   encodeStatusNotificationPolicy,
   encodeUserProfiles,
 } from './components.js';
+import { participantByUser, roleByIndex } from './lookup.js';
 import { ComponentId } from './registry.js';
 import type { ComponentData, Participant, Role, RoomPolicy, RoomState, UserProfile } from './types.js';
 
@@ -84,10 +85,14 @@ export function roomComponents(state: RoomState): ComponentData[] {
   if (p.messageExpiration)
     out.push({ componentId: ComponentId.message_expiration_policy, data: encodeMessageExpirationPolicy(p.messageExpiration) });
   const profiles = state.participants.filter((x) => x.profile !== undefined).map((x) => ({ user: x.user, profile: x.profile! }));
-  if (profiles.length > 0) out.push({ componentId: ComponentId.user_profiles, data: encodeUserProfiles(profiles) });
-  if (state.knocks.length > 0) out.push({ componentId: ComponentId.knock_list, data: encodeKnocks(state.knocks) });
+  const empty = new Set(state.emptyComponents ?? []);
+  if (profiles.length > 0 || empty.has(ComponentId.user_profiles)) {
+    out.push({ componentId: ComponentId.user_profiles, data: encodeUserProfiles(profiles) });
+  }
+  if (state.knocks.length > 0 || empty.has(ComponentId.knock_list)) out.push({ componentId: ComponentId.knock_list, data: encodeKnocks(state.knocks) });
+  const modelled = new Set(out.map((o) => o.componentId));
   for (const c of state.otherComponents) {
-    if (out.some((o) => o.componentId === c.componentId)) {
+    if (modelled.has(c.componentId)) {
       throw new MimiError('room/duplicate-component', `opaque component 0x${c.componentId.toString(16)} collides with a modelled one`);
     }
     out.push({ componentId: c.componentId, data: c.data });
@@ -152,20 +157,14 @@ const MODELLED = new Set<number>([
  */
 export function decodeAppDataDictionary(bytes: Uint8Array, options: DecodeRoomOptions = {}): RoomState {
   const entries = decodeComponentDictionary(bytes, options);
-  const get = (id: number): Uint8Array | undefined => entries.find((e) => e.componentId === id)?.data;
+  const byId = new Map(entries.map((e) => [e.componentId, e.data]));
   const dec = <T>(id: number, f: (b: Uint8Array) => T): T | undefined => {
-    const b = get(id);
+    const b = byId.get(id);
     if (b === undefined) return undefined;
     try {
       return f(b);
     } catch (e) {
-      if (e instanceof MimiError) {
-        throw new MimiError(e.code, `component 0x${id.toString(16).padStart(4, '0')}: ${e.message}`, {
-          path: [`0x${id.toString(16).padStart(4, '0')}`, ...e.path],
-          ...(e.details ? { details: e.details } : {}),
-          cause: e,
-        });
-      }
+      if (e instanceof MimiError) throw inComponent(id, e);
       throw e;
     }
   };
@@ -174,18 +173,33 @@ export function decodeAppDataDictionary(bytes: Uint8Array, options: DecodeRoomOp
   if (!pairs) throw new MimiError('room/missing-component', 'app_data_dictionary has no participant_list component');
   if (!roles) throw new MimiError('room/missing-component', 'app_data_dictionary has no roles_list component');
   const profiles = dec(ComponentId.user_profiles, decodeUserProfiles) ?? [];
+  const knocks = dec(ComponentId.knock_list, decodeKnocks) ?? [];
+  // One index per list keeps decoding linear in the number of participants (issue 10).
+  const roleIndex = new Map<number, Role>();
+  for (const r of roles) if (!roleIndex.has(r.index)) roleIndex.set(r.index, r);
+  const position = new Map<string, number>();
+  pairs.forEach((p, i) => {
+    if (!position.has(p.user)) position.set(p.user, i);
+  });
+  // Decision Room #33: user_profiles follows the participant-list order, one entry per user, so that
+  // the component re-encodes byte for byte from the participant list.
+  const profileByUser = new Map<string, UserProfile>();
+  let last = -1;
+  profiles.forEach((pr, i) => {
+    const at = position.get(pr.user);
+    const where = { path: [hexId(ComponentId.user_profiles), i] };
+    if (at === undefined) throw new MimiError('room/invalid-state', `user_profiles names ${pr.user}, who is not a participant`, where);
+    if (at <= last) throw new MimiError('room/invalid-state', `user_profiles entry ${i} (${pr.user}) is out of participant-list order or repeated`, where);
+    last = at;
+    profileByUser.set(pr.user, pr.profile);
+  });
   const active = options.activeUsers ? new Set(options.activeUsers) : undefined;
   const participants: Participant[] = pairs.map((p) => {
-    const role = roles.find((r) => r.index === p.role);
+    const role = roleIndex.get(p.role);
     const isActive = active ? active.has(p.user) : role !== undefined && role.maxActive !== 0;
-    const profile = profiles.find((x) => x.user === p.user)?.profile;
+    const profile = profileByUser.get(p.user);
     return { user: p.user, role: p.role, active: isActive, ...(profile ? { profile } : {}) };
   });
-  for (const pr of profiles) {
-    if (!pairs.some((p) => p.user === pr.user)) {
-      throw new MimiError('room/invalid-state', `user_profiles names ${pr.user}, who is not a participant`);
-    }
-  }
   const policy: Record<string, unknown> = {};
   const set = (k: keyof RoomPolicy, v: unknown): void => {
     if (v !== undefined) policy[k] = v;
@@ -199,16 +213,56 @@ export function decodeAppDataDictionary(bytes: Uint8Array, options: DecodeRoomOp
   set('history', dec(ComponentId.chat_history_policy, decodeHistoryPolicy));
   set('messageExpiration', dec(ComponentId.message_expiration_policy, decodeMessageExpirationPolicy));
   const metadata = dec(ComponentId.room_metadata, (b) => decodeRoomMetadata(b, options));
+  // Decision Room #32: a present but empty user_profiles / knock_list is kept, so it re-encodes.
+  const emptyComponents: number[] = [];
+  if (byId.has(ComponentId.user_profiles) && profiles.length === 0) emptyComponents.push(ComponentId.user_profiles);
+  if (byId.has(ComponentId.knock_list) && knocks.length === 0) emptyComponents.push(ComponentId.knock_list);
   const state: RoomState = {
     participants,
     roles,
     ...(metadata ? { metadata } : {}),
     policy: policy as RoomPolicy,
-    knocks: dec(ComponentId.knock_list, decodeKnocks) ?? [],
+    knocks,
     otherComponents: entries.filter((e) => !MODELLED.has(e.componentId)),
+    ...(emptyComponents.length > 0 ? { emptyComponents } : {}),
   };
   assertValidState(state);
   return deepFreeze(state);
+}
+
+function hexId(id: number): string {
+  return `0x${id.toString(16).padStart(4, '0')}`;
+}
+
+function inComponent(id: number, e: MimiError): MimiError {
+  return new MimiError(e.code, `component ${hexId(id)}: ${e.message}`, {
+    path: [hexId(id), ...e.path],
+    ...(e.details ? { details: e.details } : {}),
+    cause: e,
+  });
+}
+
+/**
+ * Drops from `emptyComponents` the lists that are no longer empty (an operation added an entry), so
+ * that a state equals the one decoded from its own encoding (decision Room #32).
+ *
+ * @param state - the room
+ * @returns the same state, or a copy without the stale IDs
+ * @example
+ * ```ts
+ * settleEmptyComponents({ ...state, knocks: [{ user: bob }] }).emptyComponents; // undefined
+ * ```
+ */
+export function settleEmptyComponents(state: RoomState): RoomState {
+  const ids = state.emptyComponents;
+  if (!ids) return state;
+  const stillEmpty = (id: number): boolean =>
+    id === ComponentId.knock_list ? state.knocks.length === 0 : !state.participants.some((p) => p.profile !== undefined);
+  const keep = ids.filter(stillEmpty);
+  if (keep.length === ids.length && keep.length > 0) return state;
+  const { emptyComponents: _drop, ...rest } = state;
+  void _drop;
+  return keep.length > 0 ? { ...rest, emptyComponents: keep } : rest;
 }
 
 /**
@@ -224,32 +278,42 @@ export function decodeAppDataDictionary(bytes: Uint8Array, options: DecodeRoomOp
  */
 export function roomStateViolations(state: RoomState): string[] {
   const v: string[] = [];
-  const seenRoles = new Set<number>();
+  const roleIndex = new Map<number, Role>();
   for (const r of state.roles) {
-    if (seenRoles.has(r.index)) v.push(`role ${r.index} defined twice`);
-    seenRoles.add(r.index);
+    if (roleIndex.has(r.index)) v.push(`role ${r.index} defined twice`);
+    else roleIndex.set(r.index, r);
     // draft-ietf-mimi-room-policy §6.1.1: canOpenJoin MUST NOT appear in any non-zero role.
     if (r.index !== 0 && r.capabilities.includes(0x0004)) v.push(`role ${r.index} holds canOpenJoin`);
   }
+  // Counts per role in one pass (a filter per role would be quadratic, issue 10).
+  const counts = new Map<number, { members: number; active: number }>();
   const seenUsers = new Set<string>();
   for (const p of state.participants) {
     if (seenUsers.has(p.user)) v.push(`user ${p.user} appears twice`);
     seenUsers.add(p.user);
     if (p.role === 0) v.push(`user ${p.user} has role 0 inside the participant list`);
-    else if (!seenRoles.has(p.role)) v.push(`user ${p.user} has undefined role ${p.role}`);
+    else if (!roleIndex.has(p.role)) v.push(`user ${p.user} has undefined role ${p.role}`);
+    const c = counts.get(p.role) ?? { members: 0, active: 0 };
+    c.members++;
+    if (p.active) c.active++;
+    counts.set(p.role, c);
   }
   for (const r of state.roles) {
     if (r.index === 0) continue;
-    const members = state.participants.filter((p) => p.role === r.index);
-    const active = members.filter((p) => p.active).length;
-    if (r.maxParticipants !== undefined && members.length > r.maxParticipants) v.push(`role ${r.index} above maximum_participants`);
-    if (r.maxActive !== undefined && active > r.maxActive) v.push(`role ${r.index} above maximum_active_participants`);
+    const c = counts.get(r.index) ?? { members: 0, active: 0 };
+    if (r.maxParticipants !== undefined && c.members > r.maxParticipants) v.push(`role ${r.index} above maximum_participants`);
+    if (r.maxActive !== undefined && c.active > r.maxActive) v.push(`role ${r.index} above maximum_active_participants`);
   }
-  for (const k of state.knocks) if (seenUsers.has(k.user)) v.push(`knocking user ${k.user} is already a participant`);
+  const knocking = new Set<string>();
+  for (const k of state.knocks) {
+    if (seenUsers.has(k.user)) v.push(`knocking user ${k.user} is already a participant`);
+    if (knocking.has(k.user)) v.push(`user ${k.user} knocks twice`);
+    knocking.add(k.user);
+  }
   const h = state.policy.history;
   // draft-ietf-mimi-room-policy §5.6: roles 0, 1 and roles without active participants cannot share history.
   for (const r of h?.rolesThatCanShare ?? []) {
-    if (r === 0 || r === 1 || state.roles.find((x) => x.index === r)?.maxActive === 0) v.push(`role ${r} cannot be in roles_that_can_share`);
+    if (r === 0 || r === 1 || roleIndex.get(r)?.maxActive === 0) v.push(`role ${r} cannot be in roles_that_can_share`);
   }
   // draft-ietf-mimi-room-policy §5.5: required logging needs at least one logging client.
   if (state.policy.logging?.logging === 'required' && state.policy.logging.loggingClients.length === 0) v.push('required logging without logging_clients');
@@ -312,10 +376,14 @@ export function diffRoomStates(before: RoomState, after: RoomState): RoomStateDi
   added.sort(byUser);
   removed.sort(byUser);
   roleChanged.sort(byUser);
-  const mustRemoveClients = [
-    ...removed.map((r) => r.user),
-    ...roleChanged.filter((c) => after.roles.find((r) => r.index === c.to)?.maxActive === 0).map((c) => c.user),
-  ].sort();
+  const noClients = new Set<number>();
+  const seen = new Set<number>();
+  for (const r of after.roles) {
+    // The first role with an index wins, as in findRole.
+    if (!seen.has(r.index) && r.maxActive === 0) noClients.add(r.index);
+    seen.add(r.index);
+  }
+  const mustRemoveClients = [...removed.map((r) => r.user), ...roleChanged.filter((c) => noClients.has(c.to)).map((c) => c.user)].sort();
   return { added, removed, roleChanged, mustRemoveClients };
 }
 
@@ -331,7 +399,7 @@ export function diffRoomStates(before: RoomState, after: RoomState): RoomStateDi
  * ```
  */
 export function findRole(state: Pick<RoomState, 'roles'>, index: number): Role | undefined {
-  return state.roles.find((r) => r.index === index);
+  return roleByIndex(state.roles, index);
 }
 
 /**
@@ -346,7 +414,7 @@ export function findRole(state: Pick<RoomState, 'roles'>, index: number): Role |
  * ```
  */
 export function findParticipant(state: RoomState, user: string): Participant | undefined {
-  return state.participants.find((p) => p.user === user);
+  return participantByUser(state.participants, user);
 }
 
 /**

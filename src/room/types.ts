@@ -183,6 +183,13 @@ export interface RoomState {
   readonly knocks: readonly Knock[];
   /** Components kept as bytes, sorted by componentId. */
   readonly otherComponents: readonly OpaqueComponent[];
+  /**
+   * IDs of the list components `user_profiles` (0x8022) / `knock_list` (0x8023) that are present on the
+   * wire although they hold no entry (ascending). draft-ietf-mls-extensions §4.6–4.7 tells an empty
+   * component from an absent one, so the state keeps the difference and re-encodes byte for byte;
+   * an ID is only listed while its list is empty (docs/decisions.md (Room) #32).
+   */
+  readonly emptyComponents?: readonly number[];
 }
 
 /** draft-ietf-mimi-protocol §8.5 UserRolePair. */

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { defaultItemLimit } from '../cbor/limits.js';
 import { MimiError } from '../errors.js';
 
 /** Default upper bound for one vector's byte length (16 MiB). RFC 9420 varints allow up to 2^30-1. */
@@ -180,6 +181,18 @@ function checkUint(v: number, max: number, what: string): void {
 export interface TlsReaderOptions {
   /** Largest vector byte length accepted (default 16 MiB). */
   readonly maxVectorBytes?: number;
+  /**
+   * Most items read from the whole input, nested vectors included: every vector, every vector element
+   * and every `opaque`/string field counts one (`tls/too-many-items` beyond). Default
+   * 65 536 + ⌊input bytes / 8⌋, the CBOR decoder's rule (docs/decisions.md, CBOR "Limits").
+   */
+  readonly maxItems?: number;
+}
+
+/** Item count shared by a reader and the readers of its nested vectors. */
+interface ItemBudget {
+  items: number;
+  readonly max: number;
 }
 
 /**
@@ -195,6 +208,8 @@ export interface TlsReaderOptions {
 export class TlsReader {
   private pos = 0;
   private readonly maxVectorBytes: number;
+  /** Shared with the readers of nested vectors (set by {@link vector}). */
+  private budget: ItemBudget;
 
   /**
    * @param bytes - the input
@@ -205,6 +220,17 @@ export class TlsReader {
     options: TlsReaderOptions = {},
   ) {
     this.maxVectorBytes = options.maxVectorBytes ?? DEFAULT_MAX_VECTOR_BYTES;
+    this.budget = { items: 0, max: options.maxItems ?? defaultItemLimit(bytes.length) };
+  }
+
+  /** Counts one item against the budget (memory stays proportional to the input, not to its item count). */
+  private count(): void {
+    const b = this.budget;
+    if (++b.items > b.max) {
+      throw new MimiError('tls/too-many-items', `more than ${b.max} items (limit maxItems) at offset ${this.pos}`, {
+        details: { offset: this.pos, limit: b.max },
+      });
+    }
   }
 
   /** Current offset. */
@@ -293,10 +319,19 @@ export class TlsReader {
   /**
    * Reads `opaque data<V>` (a copy).
    * @returns the bytes
-   * @throws {@link MimiError} `tls/vector-too-large`, `tls/truncated`
+   * @throws {@link MimiError} `tls/vector-too-large`, `tls/truncated`, `tls/too-many-items`
    */
   opaque(): Uint8Array {
+    const n = this.vectorLength();
+    const out = this.bytes.slice(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  /** Reads and bounds a `<V>` length prefix, counting the vector as one item. */
+  private vectorLength(): number {
     const at = this.pos;
+    this.count();
     const n = this.varint();
     if (n > this.maxVectorBytes) {
       throw new MimiError('tls/vector-too-large', `vector of ${n} bytes exceeds the bound ${this.maxVectorBytes}`, {
@@ -304,9 +339,7 @@ export class TlsReader {
       });
     }
     this.need(n);
-    const out = this.bytes.slice(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
+    return n;
   }
 
   /**
@@ -330,9 +363,16 @@ export class TlsReader {
    * @returns the items
    */
   vector<T>(read: (r: TlsReader) => T): T[] {
-    const inner = new TlsReader(this.opaque(), { maxVectorBytes: this.maxVectorBytes });
+    const n = this.vectorLength();
+    // A view, not a copy: nested vectors would otherwise copy their bytes once per level.
+    const inner = new TlsReader(this.bytes.subarray(this.pos, this.pos + n), { maxVectorBytes: this.maxVectorBytes, maxItems: 0 });
+    inner.budget = this.budget;
+    this.pos += n;
     const out: T[] = [];
-    while (inner.remaining > 0) out.push(read(inner));
+    while (inner.remaining > 0) {
+      inner.count();
+      out.push(read(inner));
+    }
     return out;
   }
 

@@ -22,6 +22,7 @@ export interface RenderContextJson {
   languages?: string[];
   quoteMaxCodePoints?: number;
   remoteImages?: boolean;
+  maxMarkupBytes?: number;
   catalogs?: Record<string, Partial<Catalog>>;
   /** Referenced messages by hex ID: status, and for "available" the sender and content hex. */
   references?: Record<string, { status: ReferencedMessage['status']; sender?: string; content?: string; editedSince?: boolean }>;
@@ -50,6 +51,7 @@ export function contextFromJson(j: RenderContextJson = {}): RenderContext {
     ...(j.languages ? { languages: j.languages } : {}),
     ...(j.quoteMaxCodePoints !== undefined ? { quoteMaxCodePoints: j.quoteMaxCodePoints } : {}),
     ...(j.remoteImages !== undefined ? { remoteImages: j.remoteImages } : {}),
+    ...(j.maxMarkupBytes !== undefined ? { maxMarkupBytes: j.maxMarkupBytes } : {}),
     ...(j.catalogs ? { catalogs: j.catalogs } : {}),
     ...(refs
       ? {

@@ -28,7 +28,7 @@ function toCborX(v: CborValue): unknown {
 }
 
 // cbor-x writes integers outside ±2^32 as float64 and has no half-precision floats: stay in its exact range.
-const key: fc.Arbitrary<CborKey> = fc.oneof(fc.integer({ min: -(2 ** 32), max: 2 ** 32 - 1 }), fc.string({ unit: 'binary', maxLength: 30 }));
+const key: fc.Arbitrary<number | string> = fc.oneof(fc.integer({ min: -(2 ** 32), max: 2 ** 32 - 1 }), fc.string({ unit: 'binary', maxLength: 30 }));
 const value: fc.Arbitrary<CborValue> = fc.letrec<{ v: CborValue }>((tie) => ({
   v: fc.oneof(
     { depthSize: 'small' },
@@ -36,7 +36,8 @@ const value: fc.Arbitrary<CborValue> = fc.letrec<{ v: CborValue }>((tie) => ({
     fc.integer({ min: -(2 ** 32), max: 2 ** 32 - 1 }),
     fc.string({ unit: 'binary', maxLength: 300 }),
     fc.uint8Array({ maxLength: 300 }),
-    fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), tie('v')).map(([t, x]) => new CborTag(t, x)),
+    // Tags 2 and 3 are bignums, integers in the data model: checked against cbor2 in cbor2.test.ts.
+    fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }).filter((t) => t !== 2 && t !== 3), tie('v')).map(([t, x]) => new CborTag(t, x)),
     fc.array(tie('v'), { maxLength: 30 }),
     fc.uniqueArray(fc.tuple(key, tie('v')), { maxLength: 30, selector: (e) => e[0] }).map((es) => new Map(es)),
   ),

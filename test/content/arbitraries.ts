@@ -5,24 +5,42 @@ import type { MimiContent, NestedPart } from '../../src/content/index.js';
 const bytes = (min = 0, max = 24) => fc.uint8Array({ minLength: min, maxLength: max });
 const str = fc.string({ unit: 'binary', maxLength: 12 });
 
+/**
+ * Integers outside ±(2^53−1) in their data-model form (bigint): major types 0/1 up to ±2^64, bignums
+ * (tags 2/3) beyond.
+ */
+export const bigInteger: fc.Arbitrary<bigint> = fc.oneof(
+  fc.bigInt({ min: 2n ** 53n, max: 2n ** 64n - 1n }),
+  fc.bigInt({ min: -(2n ** 64n), max: -(2n ** 53n) }),
+  fc.constantFrom(2n ** 53n, 2n ** 64n - 1n, 2n ** 64n, -(2n ** 53n), -(2n ** 64n), -(2n ** 64n) - 1n),
+  fc.bigInt({ min: 2n ** 64n, max: 2n ** 300n }),
+  fc.bigInt({ min: -(2n ** 300n), max: -(2n ** 64n) - 1n }),
+);
+
+/** Map keys of the data model (draft-ietf-mimi-content §7.2): safe integers, text, byte strings. */
+export const cborKey: fc.Arbitrary<CborKey> = fc.oneof(fc.maxSafeInteger(), str, bytes(0, 6));
+
+/** Identity of a key by content (a Map compares Uint8Array keys by identity). */
+export const keyId = (k: CborKey): string => (typeof k === 'object' ? `b${Array.from(k).join(',')}` : `${typeof k}:${String(k)}`);
+
 export const cborValue: fc.Arbitrary<CborValue> = fc.letrec<{ v: CborValue }>((tie) => ({
   v: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.constantFrom<CborValue>(null, true, false, undefined),
     fc.maxSafeInteger(),
+    bigInteger,
     str,
     bytes(),
     fc.double().map((d) => new CborFloat(d)),
     fc.oneof(fc.integer({ min: 0, max: 19 }), fc.integer({ min: 32, max: 255 })).map((s) => new CborSimple(s)),
-    fc.tuple(fc.nat(), tie('v')).map(([t, v]) => new CborTag(t, v)),
+    // Tags 2 and 3 are bignums: integers in the data model (bigInteger), never a CborTag.
+    fc.tuple(fc.nat().filter((t) => t !== 2 && t !== 3), tie('v')).map(([t, v]) => new CborTag(t, v)),
     fc.array(tie('v'), { maxLength: 4 }),
-    fc
-      .uniqueArray(fc.tuple(fc.oneof(fc.maxSafeInteger(), str) as fc.Arbitrary<CborKey>, tie('v')), { maxLength: 4, selector: (e) => e[0] })
-      .map((es) => new Map(es)),
+    fc.uniqueArray(fc.tuple(cborKey, tie('v')), { maxLength: 4, selector: (e) => keyId(e[0]) }).map((es) => new Map(es)),
   ),
 })).v;
 
-const extKey: fc.Arbitrary<CborKey> = fc.oneof(
+const extKey: fc.Arbitrary<number | string> = fc.oneof(
   fc.maxSafeInteger().filter((k) => k !== 1 && k !== 2),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }),
 );

@@ -1,8 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-export const EXAMPLES_DIR = fileURLToPath(new URL('../../../shared/specs/mimi-content/examples/', import.meta.url));
-export const STATUS_DIR = fileURLToPath(new URL('../../../shared/specs/message-status/', import.meta.url));
+import { CONTENT_EXAMPLE_NAMES, EXAMPLE_TIMESTAMPS, exampleBytes, exampleMessageId } from '../support/examples.js';
 
 export function hex(h: string): Uint8Array<ArrayBuffer> {
   const clean = h.replace(/[^0-9a-fA-F]/g, '');
@@ -11,33 +7,24 @@ export function hex(h: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/** Bytes of the draft's `examples/<name>.cbor` (from spec-vectors, test/support/examples.ts). */
 export function example(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(EXAMPLES_DIR + name + '.cbor'));
-}
-
-export function edn(name: string): string {
-  return readFileSync(EXAMPLES_DIR + name + '.edn', 'utf8');
+  return exampleBytes(name);
 }
 
 /** All content examples (implied-original is MessageDerivedValues, not a mimiContent). */
 export function contentExampleNames(): string[] {
-  return readdirSync(EXAMPLES_DIR)
-    .filter((f) => f.endsWith('.cbor') && f !== 'implied-original.cbor')
-    .map((f) => f.slice(0, -5))
-    .sort();
+  return [...CONTENT_EXAMPLE_NAMES];
 }
 
-/** Parses `# message ID = h'…'` (possibly over two comment lines) from an .edn file. */
+/** The message ID stated in the `# message ID = h'…'` comment of the example's .edn file. */
 export function ednMessageId(name: string): Uint8Array | undefined {
-  const text = edn(name);
-  const m = /# message ID = h'([0-9a-f]+)\s*\n#\s*([0-9a-f]+)'/.exec(text);
-  return m ? hex(m[1]! + m[2]!) : undefined;
+  return hex(exampleMessageId(name));
 }
 
-/** Parses `# timestamp  = 1644387225019` from an .edn file. */
+/** The `# timestamp  = 1644387225019` of the example's .edn file, when it states one. */
 export function ednTimestamp(name: string): number | undefined {
-  const m = /# timestamp\s*=\s*(\d+)/.exec(edn(name));
-  return m ? Number(m[1]) : undefined;
+  return EXAMPLE_TIMESTAMPS[name];
 }
 
 export const utf8 = (s: string) => new TextEncoder().encode(s);

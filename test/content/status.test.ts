@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { encodeCbor } from '../../src/cbor/index.js';
 import {
@@ -11,9 +10,10 @@ import {
   statusName,
   statusToJson,
 } from '../../src/content/index.js';
-import { STATUS_DIR, hex } from './helpers.js';
+import { hex } from './helpers.js';
+import { statusExampleBytes } from '../support/examples.js';
 
-const bytes = new Uint8Array(readFileSync(STATUS_DIR + 'status.cbor'));
+const bytes = statusExampleBytes();
 
 describe('message status (draft-mahy-mimi-message-status)', () => {
   it('status.cbor round-trips and matches status.edn', () => {

@@ -1,52 +1,81 @@
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { bytesToHex } from '../../src/cbor/hex.js';
-import type { CliIO } from '../../src/cli/command.js';
-import { commands } from '../../src/cli/fallback-commands.js';
+import { runCli } from '../../src/cli/main.js';
+import { expectOneErrorLine, recordingIO } from '../cli/io.js';
 import { exampleBytes } from './fixtures.js';
 
-function io(input: Uint8Array): { io: CliIO; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: (t) => out.push(t), stderr: (t) => err.push(t), readInput: async () => input }, out, err };
-}
-const cmd = commands.find((c) => c.name === 'render')!;
+const render = (args: string[], input: Uint8Array) => {
+  const io = recordingIO(input);
+  return { io, run: runCli(['render', '-', ...args], io) };
+};
 
 describe('mimi render', () => {
   it('renders text by default', async () => {
-    const t = io(exampleBytes('reaction'));
-    expect(await cmd.run(['reaction.cbor'], t.io)).toBe(0);
-    expect(t.out).toEqual(['Reaction: ❤']);
+    const t = render([], exampleBytes('reaction'));
+    expect(await t.run).toBe(0);
+    expect(t.io.out).toEqual(['Reaction: ❤']);
   });
 
   it('--format html, --locale and --name', async () => {
-    const t = io(exampleBytes('delete'));
-    expect(await cmd.run(['x', '--format', 'html', '--locale', 'fr', '--name', 'mimi://example.com/u/bob-jones=Bob'], t.io)).toBe(0);
-    expect(t.out).toEqual(['<p>Bob a supprimé un message</p>']);
+    const t = render(['--format', 'html', '--locale', 'fr', '--name', 'mimi://example.com/u/bob-jones=Bob'], exampleBytes('delete'));
+    expect(await t.run).toBe(0);
+    expect(t.io.out).toEqual(['<p>Bob a supprimé un message</p>']);
+  });
+
+  it('--name repeats', async () => {
+    const t = render(['--name', 'mimi://x/u/y=Y', '--name', 'mimi://example.com/u/bob-jones=Bobby'], exampleBytes('delete'));
+    expect(await t.run).toBe(0);
+    expect(t.io.out[0]).toMatch(/^Bobby /);
+  });
+
+  it('a regional tag uses its language catalog (fr-CA → fr)', async () => {
+    const t = render(['--locale', 'fr-CA'], exampleBytes('reaction'));
+    expect(await t.run).toBe(0);
+    expect(t.io.out).toEqual(['Réaction : ❤']);
   });
 
   it('--format markdown with --hex input', async () => {
-    const t = io(new TextEncoder().encode(bytesToHex(exampleBytes('original'))));
-    expect(await cmd.run(['-', '--hex', '--format=markdown'], t.io)).toBe(0);
-    expect(t.out).toEqual(['Hi everyone, we just shipped release 2.0. **Good work**!']);
+    const t = render(['--hex', '--format=markdown'], new TextEncoder().encode(bytesToHex(exampleBytes('original'))));
+    expect(await t.run).toBe(0);
+    expect(t.io.out).toEqual(['Hi everyone, we just shipped release 2.0. **Good work**!']);
   });
 
   it('--format json gives the whole rendering', async () => {
-    const t = io(exampleBytes('edit'));
-    expect(await cmd.run(['x', '--format', 'json'], t.io)).toBe(0);
-    const j = JSON.parse(t.out[0]!) as { kind: string; fallbackRanges: { text: { start: number; end: number }[] } };
+    const t = render(['--format', 'json'], exampleBytes('edit'));
+    expect(await t.run).toBe(0);
+    const j = JSON.parse(t.io.out[0]!) as { kind: string; fallbackRanges: { text: { start: number; end: number }[] } };
     expect(j.kind).toBe('edit');
     expect(j.fallbackRanges.text[0]).toMatchObject({ start: 0, end: 8 });
   });
 
-  it('bad usage exits 2', async () => {
-    const t = io(new Uint8Array());
-    expect(await cmd.run([], t.io)).toBe(2);
-    expect(await cmd.run(['x', '--format', 'pdf'], t.io)).toBe(2);
-    expect(await cmd.run(['x', '--name', 'nonsense'], t.io)).toBe(2);
+  it('an unknown locale is a usage error that lists the supported ones', async () => {
+    const t = render(['--locale', 'xx'], exampleBytes('reaction'));
+    expect(await t.run).toBe(2);
+    expect(t.io.out).toEqual([]);
+    // The catalogs of src/fallback/i18n.ts: English, French, German.
+    expect(expectOneErrorLine(t.io)).toMatch(/^error cli\/usage: unknown locale "xx"; supported: en, fr, de/);
   });
 
-  it('bad bytes throw a MimiError (mapped to exit 2 by the CLI)', async () => {
-    const t = io(new Uint8Array([0xff]));
-    await expect(cmd.run(['x'], t.io)).rejects.toMatchObject({ name: 'MimiError' });
+  it.each([
+    [[], /missing <file\|->/],
+    [['x', '--format', 'pdf'], /unknown format "pdf"; use text, markdown, html, json/],
+    [['x', '--name', 'nonsense'], /--name expects URI=Name/],
+    [['x', '--now', 'soon'], /--now expects milliseconds/],
+    [['x', '--colour'], /unknown option --colour/],
+  ])('bad usage %j exits 2 with one line', async (args, message) => {
+    const io = recordingIO();
+    expect(await runCli(['render', ...args], io)).toBe(2);
+    expect(expectOneErrorLine(io)).toMatch(message);
+  });
+
+  it('bad bytes exit 1 with the error code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mimi-render-'));
+    writeFileSync(join(dir, 'x.cbor'), new Uint8Array([0xff]));
+    const io = recordingIO();
+    expect(await runCli(['render', join(dir, 'x.cbor')], io)).toBe(1);
+    expect(expectOneErrorLine(io)).toMatch(/^error cbor\//);
   });
 });

@@ -1,13 +1,11 @@
 /**
  * Test fixtures for the fallback renderer: MimiContent objects built by hand (no builder), and the
- * draft's example files.
+ * draft's example files (their bytes, from spec-vectors).
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { MimiContent } from '../../src/content/mimiContent.js';
 import type { ExternalPart, NestedPart } from '../../src/content/nestedPart.js';
+import { exampleBytes as specVectorExample } from '../support/examples.js';
 
-export const EXAMPLES = fileURLToPath(new URL('../../../shared/specs/mimi-content/examples/', import.meta.url));
 export const ALICE = 'mimi://example.com/u/alice-smith';
 export const BOB = 'mimi://example.com/u/bob-jones';
 export const CATHY = 'mimi://example.com/u/cathy-washington';
@@ -37,8 +35,9 @@ export const TS = {
   expiring: 1644389403227,
 } as const;
 
+/** Bytes of the draft's `examples/<name>.cbor`, as carried by spec-vectors. */
 export function exampleBytes(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(`${EXAMPLES}${name}.cbor`));
+  return specVectorExample(name);
 }
 
 export const hex = (h: string): Uint8Array<ArrayBuffer> => {

@@ -1,23 +1,31 @@
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { checkDraft, extractDraftExamples } from '../../src/vectors/checkDraft.js';
 import { statedMessageId } from '../../src/vectors/edn.js';
-import { CONTENT_DRAFT, EXAMPLES } from './helpers.js';
+import { exampleBytes, exampleMessageId } from '../support/examples.js';
+import { REPO_ROOT, sharedPath } from '../support/shared.js';
 
-const draft = readFileSync(CONTENT_DRAFT, 'utf8');
-const readInclude = (p: string): string | undefined => {
+const CONTENT_DRAFT = sharedPath('check-draft on the full text of draft-ietf-mimi-content', 'specs/mimi-content/draft-ietf-mimi-content.md');
+const draft = CONTENT_DRAFT === undefined ? '' : readFileSync(CONTENT_DRAFT, 'utf8');
+const includeReader = (dir: string) => (p: string): string | undefined => {
   try {
-    return readFileSync(join(dirname(CONTENT_DRAFT), p), 'utf8');
+    return readFileSync(join(dir, p), 'utf8');
   } catch {
     return undefined;
   }
 };
-const ORIGINAL_ID = statedMessageId(readFileSync(join(EXAMPLES, 'original.edn'), 'utf8'))!;
+const readInclude = CONTENT_DRAFT === undefined ? () => undefined : includeReader(dirname(CONTENT_DRAFT));
+// The Original's ID as stated in the comment of examples/original.edn (spec-vectors carries it).
+const ORIGINAL_ID = exampleMessageId('original');
 // The -07 ID of the Original, written by hand from the hex dumps of the Reply and Reaction sections.
 const STALE_ID = '01b0084467273cc43d6f0ebeac13eb84229c4fffe8f6c3594c905f47779e5a79';
+const hexOf = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+/** A draft-shaped fixture of our own: test/fixtures/check-draft/draft-small.md and its examples/*.edn. */
+const FIXTURE_DIR = join(REPO_ROOT, 'test', 'fixtures', 'check-draft');
 
-describe('check-draft on draft-ietf-mimi-content (961ea5a)', () => {
+describe.skipIf(CONTENT_DRAFT === undefined)('check-draft on draft-ietf-mimi-content (961ea5a)', () => {
   const report = checkDraft(draft, { readInclude });
   const mismatches = report.findings.filter((f) => f.severity === 'mismatch');
 
@@ -56,9 +64,66 @@ describe('check-draft on draft-ietf-mimi-content (961ea5a)', () => {
   });
 });
 
+describe('check-draft on a draft-shaped fixture (test/fixtures/check-draft: one real, one stale example)', () => {
+  const md = readFileSync(join(FIXTURE_DIR, 'draft-small.md'), 'utf8');
+  // The hex dumps of the fixture, read with a regex of this test (not the code under test).
+  const dumps = [...md.matchAll(/~~~\n((?:[0-9a-f]+\n)+)~~~/g)].map((m) => m[1]!.replace(/\s/g, ''));
+  // draft-ietf-mimi-content §2.3, written out: 0x01 || SHA-256(u16 len sender || sender || u16 len room || room || bytes || salt)[0..30].
+  const idOf = (bytes: Uint8Array, sender: string, room: string): string => {
+    const s = Buffer.from(sender);
+    const r = Buffer.from(room);
+    const u16 = (n: number) => Buffer.from([n >> 8, n & 0xff]);
+    const salt = bytes.subarray(2, 18); // 87 50 <16-byte salt>
+    return '01' + createHash('sha256').update(u16(s.length)).update(s).update(u16(r.length)).update(r).update(bytes).update(salt).digest().subarray(0, 31).toString('hex');
+  };
+  const ROOM = 'mimi://example.com/r/engineering_team';
+  const staleReply = Buffer.from(hexOf(exampleBytes('reply')).replace(ORIGINAL_ID, STALE_ID), 'hex');
+
+  it('holds the Original as published and the Reply with the -07 inReplyTo, and EDN comments with the §2.3 IDs', () => {
+    expect(dumps).toEqual([hexOf(exampleBytes('original')), staleReply.toString('hex')]);
+    expect(staleReply.toString('hex')).not.toBe(hexOf(exampleBytes('reply')));
+    const ednOf = (n: string) => readFileSync(join(FIXTURE_DIR, 'examples', `${n}.edn`), 'utf8');
+    expect(statedMessageId(ednOf('original'))).toBe(idOf(exampleBytes('original'), 'mimi://example.com/u/alice-smith', ROOM));
+    expect(statedMessageId(ednOf('reply'))).toBe(idOf(exampleBytes('reply'), 'mimi://example.com/u/bob-jones', ROOM));
+  });
+
+  it('reports the stale Reply hex dump (dangling inReplyTo, differs from its EDN twin), and nothing else', () => {
+    const r = checkDraft(md, { readInclude: includeReader(FIXTURE_DIR) });
+    expect(r.examples.map((e) => `${e.section}/${e.form}/${e.type}`)).toEqual([
+      'Original Message/edn/content',
+      'Original Message/hex/content',
+      'Reply/edn/content',
+      'Reply/hex/content',
+    ]);
+    expect(r.examples.map((e) => e.id)).toEqual([
+      idOf(exampleBytes('original'), 'mimi://example.com/u/alice-smith', ROOM),
+      idOf(exampleBytes('original'), 'mimi://example.com/u/alice-smith', ROOM),
+      idOf(exampleBytes('reply'), 'mimi://example.com/u/bob-jones', ROOM),
+      idOf(staleReply, 'mimi://example.com/u/bob-jones', ROOM),
+    ]);
+    const twinLine = md.split('\n').indexOf('{::include examples/reply.edn}'); // 0-based line of the include = 1-based line of its fence
+    const staleId = idOf(staleReply, 'mimi://example.com/u/bob-jones', ROOM);
+    expect(r.findings.filter((f) => f.severity === 'mismatch').map((f) => f.message)).toEqual([
+      `inReplyTo ${STALE_ID.slice(0, 8)}… matches no example (the EDN of the same example has ${ORIGINAL_ID.slice(0, 8)}…, the Original Message example's ID)`,
+      `hex dump differs from the EDN example at line ${twinLine} in inReplyTo (message ID ${staleId.slice(0, 8)}… instead of ${exampleMessageId('reply').slice(0, 8)}…)`,
+    ]);
+    expect(r.mismatches).toBe(2);
+    expect(r.findings.every((f) => f.example.startsWith('Reply (hex dump'))).toBe(true);
+  });
+
+  it('without the included files, still catches the stale dump and notes the missing includes', () => {
+    const r = checkDraft(md, { readInclude: () => undefined });
+    expect(r.findings.filter((f) => f.severity === 'mismatch').map((f) => f.message)).toEqual([`inReplyTo ${STALE_ID.slice(0, 8)}… matches no example`]);
+    expect(r.findings.filter((f) => f.severity === 'note').map((f) => f.message)).toEqual([
+      'skipped: included file examples/original.edn not found',
+      'skipped: included file examples/reply.edn not found',
+    ]);
+  });
+});
+
 describe('check-draft on small drafts', () => {
-  const originalHex = readFileSync(join(EXAMPLES, 'original.cbor')).toString('hex');
-  const replyHex = readFileSync(join(EXAMPLES, 'reply.cbor')).toString('hex');
+  const originalHex = hexOf(exampleBytes('original'));
+  const replyHex = hexOf(exampleBytes('reply'));
   const dump = (hex: string): string => '~~~\n' + hex.match(/.{1,32}/g)!.map((l) => `   ${l}   # bytes`).join('\n') + '\n~~~\n';
 
   it('a consistent draft has no mismatches', () => {
@@ -75,7 +140,7 @@ describe('check-draft on small drafts', () => {
   });
 
   it('a wrong ID in an EDN comment is a mismatch', () => {
-    const edn = readFileSync(join(EXAMPLES, 'original.edn'), 'utf8').replace("h'017ce548", "h'017ce549");
+    const edn = readFileSync(join(FIXTURE_DIR, 'examples', 'original.edn'), 'utf8').replace("h'017ce548", "h'017ce549");
     const r = checkDraft('# Original\n\n```edn\n' + edn + '```\n');
     expect(r.mismatches).toBe(1);
     expect(r.findings[0]!.message).toBe('the comment states message ID 017ce549… but the bytes give 017ce548…');
@@ -95,7 +160,7 @@ describe('check-draft on small drafts', () => {
   });
 
   it('resolves kramdown {::include} and mmark <{{…}} includes', () => {
-    const ex = extractDraftExamples('# A\n\n~~~ cbor-diag\n{::include examples/original.edn}\n~~~\n\n# B\n<{{examples/reply.edn}}\n', { readInclude });
+    const ex = extractDraftExamples('# A\n\n~~~ cbor-diag\n{::include examples/original.edn}\n~~~\n\n# B\n<{{examples/reply.edn}}\n', { readInclude: includeReader(FIXTURE_DIR) });
     expect(ex.map((e) => e.file)).toEqual(['examples/original.edn', 'examples/reply.edn']);
     expect(ex.every((e) => e.bytes !== undefined)).toBe(true);
   });
@@ -104,7 +169,7 @@ describe('check-draft on small drafts', () => {
 describe('check-draft on an invalid MIMI message', () => {
   it('reports a content example that fails validation as a mismatch', () => {
     // The Original with cardinality 1 changed to 4 (byte "01" after "85 01 60").
-    const hex = readFileSync(join(EXAMPLES, 'original.cbor')).toString('hex').replace('85016001781e', '85016004781e');
+    const hex = hexOf(exampleBytes('original')).replace('85016001781e', '85016004781e');
     const r = checkDraft(`# Bad\n\n~~~\n${hex}\n~~~\n`);
     expect(r.mismatches).toBe(1);
     expect(r.findings[0]!.message).toMatch(/^a MIMI content message that does not validate \(content\/unknown-cardinality/);

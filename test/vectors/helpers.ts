@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CliIO } from '../../src/cli/command.js';
+import { VECTORS_DIR } from '../support/examples.js';
 
-/** The shared specs (drafts and their example files). */
-export const SPECS = join(import.meta.dirname, '..', '..', '..', 'shared', 'specs');
-export const EXAMPLES = join(SPECS, 'mimi-content', 'examples');
-export const CONTENT_DRAFT = join(SPECS, 'mimi-content', 'draft-ietf-mimi-content.md');
-export const STATUS_DRAFT = join(SPECS, 'message-status', 'draft-mahy-mimi-message-status.md');
-export const VECTORS = join(import.meta.dirname, '..', '..', 'spec-vectors');
+// The drafts and their example files are reference material outside the repository: tests that need them
+// ask test/support/shared.ts (sharedPath) and skip, saying so, when they are missing.
+export const VECTORS = VECTORS_DIR;
 
 /** A CliIO that records output and reads real files ("-" reads `stdin`). */
 export function fakeIO(stdin: Uint8Array | string = new Uint8Array()): CliIO & { out: string[]; err: string[]; bytes: Uint8Array[]; stdoutBytes: (b: Uint8Array) => void } {

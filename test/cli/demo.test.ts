@@ -1,0 +1,59 @@
+// `mimi demo` tells the truth: the counts it prints match the lines it shows, every client's view is
+// shown, a reaction survives, and the checks pass.
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { recordingIO } from './io.js';
+
+describe('mimi demo', () => {
+  it('prints counts that match what it shows', async () => {
+    const io = recordingIO();
+    expect(await runCli(['demo'], io)).toBe(0);
+    expect(io.err).toEqual([]);
+    const out = io.out;
+    const text = out.join('\n');
+
+    // What runs where is said, and no line claims a network.
+    expect(text).toMatch(/both as objects in this one process/);
+    expect(text).not.toMatch(/follower b\.example/);
+    expect(text).not.toMatch(/by 0 member/);
+
+    // Section 2 and 3: one line per message sent, "HH:MM Name (client): kind".
+    const s4 = out.findIndex((l) => l.startsWith('4. '));
+    const sendLines = out.slice(0, s4).filter((l) => /^ {2}\d\d:\d\d \w+ \(\w+\): /.test(l));
+    const kinds = sendLines.map((l) => l.replace(/^.*?\): /, ''));
+    const header = out.slice(s4, s4 + 3).join(' ');
+    expect(header).toContain(`${sendLines.length} messages sent`);
+    // By hand: edits, reactions, unlikes and deletes change another entry; every other message adds one.
+    const modifiers = kinds.filter((k) => /^(edit|reaction|unlike|delete)\b/.test(k)).length;
+    expect(modifiers).toBeGreaterThan(0);
+    const entries = sendLines.length - modifiers;
+    expect(header).toContain(`shows ${entries} entries`);
+
+    // Section 4: groups of clients with identical views; each header's count is the number of lines shown.
+    const s5 = out.findIndex((l) => l.startsWith('5. '));
+    const groups: { clients: string[]; count: number; lines: string[] }[] = [];
+    for (const l of out.slice(s4 + 3, s5)) {
+      const m = /^ {2}(.+): (\d+) entries/.exec(l);
+      if (m) groups.push({ clients: m[1]!.split(', '), count: Number(m[2]), lines: [] });
+      else groups.at(-1)!.lines.push(...l.split('\n'));
+    }
+    const clients = groups.flatMap((g) => g.clients).sort();
+    expect(clients).toEqual(['Alice (laptop)', 'Alice (phone)', 'Bob (laptop)', 'Bob (phone)', 'Carol (laptop)', 'Carol (phone)']);
+    for (const g of groups) expect(g.lines).toHaveLength(g.count);
+    // The clients that were in the room throughout show every entry; a reaction is shown on its message.
+    expect(groups[0]!.count).toBe(entries);
+    expect(groups[0]!.lines.some((l) => /\[👍 1\]$/.test(l))).toBe(true);
+    // Bob's clients missed exactly the messages sent while Bob was banned, and nothing else differs.
+    const bob = groups.find((g) => g.clients.includes('Bob (laptop)'))!;
+    expect(bob.clients).toEqual(['Bob (laptop)', 'Bob (phone)']);
+    expect(bob.lines.every((l) => groups[0]!.lines.includes(l))).toBe(true);
+    const banned = out.slice(0, s4).filter((l) => /removed clients cannot read it/.test(l)).length;
+    expect(groups[0]!.count - bob.count).toBe(banned);
+
+    // Section 5: the checks say what was compared, and agree.
+    const checks = out.slice(s5).join(' ');
+    expect(checks).toMatch(/all 6 client views agree/);
+    expect(checks).toContain(`${entries} entries = ${entries} expected`);
+    expect(checks).toMatch(/all 6 clients at epoch \d+;/);
+  });
+});
