@@ -8,7 +8,8 @@ export default defineConfig({
     // Lets tests (and the README snippets they run) import the package by its public names.
     alias: [
       { find: /^mimi-kit$/, replacement: `${src}index.ts` },
-      { find: /^mimi-kit\/(content|fallback|room|mls|vectors|cbor)$/, replacement: `${src}$1/index.ts` },
+      { find: /^mimi-kit\/delivery\/sqlite$/, replacement: `${src}delivery/store/sqlite.ts` },
+      { find: /^mimi-kit\/(content|fallback|room|mls|vectors|cbor|delivery|protocol)$/, replacement: `${src}$1/index.ts` },
     ],
   },
   test: {

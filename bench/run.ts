@@ -6,6 +6,7 @@ const SUITES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   mls: () => import('./mls.js'),
   fallback: () => import('./fallback.js'),
   resources: () => import('./resources.js'),
+  bundles: () => import('./bundles.js'),
 };
 
 const wanted = process.argv.slice(2);

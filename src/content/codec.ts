@@ -2,9 +2,10 @@
  * Codec for the MIMI content container (draft-ietf-mimi-content §3, §4, §7 "CBOR Data Model and
  * Encoding Restrictions"): {@link MimiContent} ⇄ CBOR data model ⇄ deterministic CBOR bytes.
  *
- * Validation is hand-written (one pass, precise `content/*` codes, no ZodError); it accepts exactly
- * what {@link MimiContentSchema} accepts plus the extension-key rule of §3.7 (checked by a property
- * test in test/content/properties.test.ts). {@link validateContent} runs the zod schema itself.
+ * Validation is hand-written (one pass, precise `content/*` codes); it accepts exactly what the CDDL of
+ * §3/§4.2 accepts plus the extension-key rule of §3.7 (a property test checks it against a zod schema of
+ * the CDDL, test/content/zodSchema.ts). It is the only validation at run time, {@link validateContent}
+ * included, so no path of `mimi-kit/content` bundles a schema library (docs/decisions.md (Content) #15).
  * Decoding tries a direct bytes→object fast path first and falls back to the general path
  * (`decodeCbor` + {@link contentFromCbor}), which decides every error (docs/decisions.md (Content) #16).
  *
@@ -19,7 +20,7 @@ import { CborWriter } from '../cbor/encode.js';
 import { isBytes, isMap, type CborMap, type CborValue } from '../cbor/value.js';
 import { MimiError, safely, type MimiErrorCode, type Result } from '../errors.js';
 import { checkReceivedContent, type ReceiveCheckOptions } from './checks.js';
-import { MimiContentSchema, type Expiration, type ExtensionKey, type MimiContent, type MimiExtensions } from './mimiContent.js';
+import type { Expiration, ExtensionKey, MimiContent, MimiExtensions } from './mimiContent.js';
 import type { NestedPart } from './nestedPart.js';
 
 type Path = (string | number)[];
@@ -364,7 +365,7 @@ function checkExtensions(e: unknown): void {
 
 const TOP_FIELDS = ['salt', 'replaces', 'topicId', 'expires', 'inReplyTo', 'extensions', 'nestedPart'] as const;
 
-/** Validates a MimiContent object (what {@link MimiContentSchema} accepts, plus §3.7 extension keys). */
+/** Validates a MimiContent object (the CDDL of §3 and §4.2, plus §3.7 extension keys). */
 function checkContent(o: unknown): asserts o is MimiContent {
   if (!isPlainObject(o)) fail('content/bad-structure', 'content must be an object', []);
   checkKeys(o, TOP_FIELDS, []);
@@ -740,8 +741,8 @@ export function safeDecodeContent(bytes: Uint8Array, opts: DecodeContentOptions 
 }
 
 /**
- * Validates an untrusted value against the zod schema {@link MimiContentSchema} plus the extension-key
- * rule (§3.7), mapping failures to `content/*` codes (never a ZodError).
+ * Validates an untrusted value: exactly what the CDDL of §3 and §4.2 accepts, plus the extension-key rule
+ * (§3.7), with `content/*` codes (never a ZodError). It runs the hand-written validator only (no zod).
  *
  * @param value - anything
  * @returns the value, typed
@@ -753,16 +754,12 @@ export function safeDecodeContent(bytes: Uint8Array, opts: DecodeContentOptions 
  * ```
  */
 export function validateContent(value: unknown): MimiContent {
-  // The hand-written walk first (inside encodeContent): it bounds the depth (a deep or cyclic tree would
-  // overflow zod's recursion), gives the precise code and path, and covers what zod cannot express. Writing
-  // the bytes also proves the value encodes (lone surrogates, extension values outside the data model:
-  // `cbor/unencodable`), so whatever validateContent accepts, encodeContent accepts.
+  // The hand-written walk is `encodeContent` itself: it bounds the depth (a deep or cyclic tree cannot
+  // overflow the stack), gives the precise code and path, and covers what a schema cannot express.
+  // Writing the bytes also proves the value encodes (lone surrogates, extension values outside the data
+  // model: `cbor/unencodable`), so whatever validateContent accepts, encodeContent accepts. The zod
+  // schema is not run as well: it accepts exactly the same values (properties.test.ts), so a second
+  // pass would only cost time and pull zod into every bundle (decisions (Content) #15).
   encodeContent(value as MimiContent);
-  const parsed = MimiContentSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    fail('content/bad-structure', issue?.message ?? 'invalid content', (issue?.path ?? []).map((p) => (typeof p === 'symbol' ? String(p) : p)));
-  }
   return value as MimiContent;
 }
-

@@ -28,11 +28,6 @@ export {
   type PartSemanticsName,
 } from './disposition.js';
 export {
-  NestedPartSchema,
-  NullPartSchema,
-  SinglePartSchema,
-  ExternalPartSchema,
-  MultiPartSchema,
   type NestedPart,
   type NullPart,
   type SinglePart,
@@ -40,10 +35,6 @@ export {
   type MultiPart,
 } from './nestedPart.js';
 export {
-  MimiContentSchema,
-  MessageIdSchema,
-  ExpirationSchema,
-  MimiExtensionsSchema,
   type MimiContent,
   type MimiExtensions,
   type ExtensionKey,
@@ -106,8 +97,6 @@ export {
   safeDecodeStatusReport,
   statusReportToCbor,
   statusReportFromCbor,
-  PerMessageStatusSchema,
-  MessageStatusReportSchema,
   type MessageStatusName,
   type PerMessageStatus,
   type MessageStatusReport,

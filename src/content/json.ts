@@ -526,7 +526,7 @@ export function statusFromJson(j: unknown): MessageStatusReport {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(e)) put(out, k, k === 'messageId' ? hexIn(x, [i, 'messageId']) : x);
     return out;
-  }) as MessageStatusReport;
+  }) as unknown as MessageStatusReport;
   statusReportToCbor(report);
   return report;
 }

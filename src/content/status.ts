@@ -4,7 +4,6 @@
  *
  * @module
  */
-import { z } from 'zod';
 import { decodeCbor } from '../cbor/decode.js';
 import { encodeCbor } from '../cbor/encode.js';
 import { isBytes, type CborValue } from '../cbor/value.js';
@@ -30,29 +29,11 @@ export const MessageStatus = {
 /** Name of a base status. */
 export type MessageStatusName = keyof typeof MessageStatus;
 
-/**
- * Schema of one entry: a 32-octet message ID and a status 0–255.
- * @example
- * ```ts
- * import { PerMessageStatusSchema, MessageStatus } from 'mimi-kit/content';
- * PerMessageStatusSchema.safeParse({ messageId: new Uint8Array(32), status: MessageStatus.delivered }).success; // true
- * ```
- */
-export const PerMessageStatusSchema = z.strictObject({
-  messageId: z.instanceof(Uint8Array).refine((b) => b.length === 32, 'a MessageId is 32 octets'),
-  status: z.number().int().min(0).max(255),
-});
-/** One entry of a report. */
-export type PerMessageStatus = z.infer<typeof PerMessageStatusSchema>;
-/**
- * Schema of a report.
- * @example
- * ```ts
- * import { MessageStatusReportSchema } from 'mimi-kit/content';
- * MessageStatusReportSchema.safeParse([]).success; // true: an empty report is valid
- * ```
- */
-export const MessageStatusReportSchema = z.array(PerMessageStatusSchema);
+/** One entry of a report: a 32-octet message ID and a status 0–255 (checked when encoding and decoding). */
+export interface PerMessageStatus {
+  messageId: Uint8Array;
+  status: number;
+}
 /** A status report: any number of entries, in order. */
 export type MessageStatusReport = PerMessageStatus[];
 
@@ -120,7 +101,7 @@ export function statusReportFromCbor(value: CborValue): MessageStatusReport {
   return value.map((e, i) => {
     if (!Array.isArray(e) || e.length !== 2) throw new MimiError('status/bad-structure', 'a PerMessageStatus is [messageId, status]', { path: [i] });
     entryCheck(e[0], e[1], [i], 0, 1);
-    return { messageId: e[0] as Uint8Array<ArrayBuffer>, status: e[1] as number };
+    return { messageId: e[0] as Uint8Array, status: e[1] as number };
   });
 }
 

@@ -10,14 +10,16 @@
 import { CBOR_ERROR_CODES, type CborErrorCode } from './cbor.js';
 import { CLI_ERROR_CODES, type CliErrorCode } from './cli.js';
 import { CONTENT_ERROR_CODES, type ContentErrorCode } from './content.js';
+import { DELIVERY_ERROR_CODES, type DeliveryErrorCode } from './delivery.js';
 import { FALLBACK_ERROR_CODES, type FallbackErrorCode } from './fallback.js';
 import { MLS_ERROR_CODES, type MlsErrorCode } from './mls.js';
+import { PROTOCOL_ERROR_CODES, type ProtocolErrorCode } from './protocol.js';
 import { ROOM_ERROR_CODES, type RoomErrorCode } from './room.js';
 import { TLS_ERROR_CODES, type TlsErrorCode } from './tls.js';
 import { VECTORS_ERROR_CODES, type VectorsErrorCode } from './vectors.js';
 
-export { CBOR_ERROR_CODES, CLI_ERROR_CODES, CONTENT_ERROR_CODES, FALLBACK_ERROR_CODES, MLS_ERROR_CODES, ROOM_ERROR_CODES, TLS_ERROR_CODES, VECTORS_ERROR_CODES };
-export type { CborErrorCode, CliErrorCode, ContentErrorCode, FallbackErrorCode, MlsErrorCode, RoomErrorCode, TlsErrorCode, VectorsErrorCode };
+export { CBOR_ERROR_CODES, CLI_ERROR_CODES, CONTENT_ERROR_CODES, DELIVERY_ERROR_CODES, FALLBACK_ERROR_CODES, MLS_ERROR_CODES, PROTOCOL_ERROR_CODES, ROOM_ERROR_CODES, TLS_ERROR_CODES, VECTORS_ERROR_CODES };
+export type { CborErrorCode, CliErrorCode, ContentErrorCode, DeliveryErrorCode, FallbackErrorCode, MlsErrorCode, ProtocolErrorCode, RoomErrorCode, TlsErrorCode, VectorsErrorCode };
 
 /**
  * Every stable code a `MimiError` can carry (`area/what`). Switch over it exhaustively:
@@ -30,6 +32,8 @@ export type MimiErrorCode =
   | FallbackErrorCode
   | RoomErrorCode
   | MlsErrorCode
+  | ProtocolErrorCode
+  | DeliveryErrorCode
   | VectorsErrorCode
   | CliErrorCode;
 
@@ -39,7 +43,7 @@ export type MimiErrorCode =
  * @example
  * ```ts
  * import { ERROR_CODES_BY_AREA } from 'mimi-kit';
- * Object.keys(ERROR_CODES_BY_AREA); // ['cbor', 'tls', 'content', 'fallback', 'room', 'mls', 'vectors', 'cli']
+ * Object.keys(ERROR_CODES_BY_AREA); // ['cbor', 'tls', 'content', 'fallback', 'room', 'mls', 'protocol', 'delivery', 'vectors', 'cli']
  * ```
  */
 export const ERROR_CODES_BY_AREA = Object.freeze({
@@ -49,6 +53,8 @@ export const ERROR_CODES_BY_AREA = Object.freeze({
   fallback: FALLBACK_ERROR_CODES,
   room: ROOM_ERROR_CODES,
   mls: MLS_ERROR_CODES,
+  protocol: PROTOCOL_ERROR_CODES,
+  delivery: DELIVERY_ERROR_CODES,
   vectors: VECTORS_ERROR_CODES,
   cli: CLI_ERROR_CODES,
 });
@@ -69,6 +75,8 @@ export const MIMI_ERROR_CODES: Readonly<Record<MimiErrorCode, string>> = Object.
   ...FALLBACK_ERROR_CODES,
   ...ROOM_ERROR_CODES,
   ...MLS_ERROR_CODES,
+  ...PROTOCOL_ERROR_CODES,
+  ...DELIVERY_ERROR_CODES,
   ...VECTORS_ERROR_CODES,
   ...CLI_ERROR_CODES,
 });

@@ -15,6 +15,7 @@
  * ```
  */
 export const MLS_ERROR_CODES = {
+  'mls/bad-extension': 'a GroupContext or leaf extension whose data does not decode as its struct (external_senders list, app_data_dictionary app_components)',
   'mls/bad-identity': 'not a client identity made by createClientIdentity, or a malformed identity field',
   'mls/bad-key-package': 'not an encoded KeyPackage, or one the room cannot use',
   'mls/bad-message': 'not an MLSMessage, or one of the wrong wire format',
@@ -22,6 +23,7 @@ export const MLS_ERROR_CODES = {
   'mls/bad-state': 'a room object or group state mimi-kit did not make, or one lacking the room extension',
   'mls/bad-uri': 'not a mimi: user, client or room URI (draft-mahy-mimi-identity)',
   'mls/clients-not-removed': "refusal: a user leaves the participant list but the commit keeps one of the user's clients",
+  'mls/component-unsupported': 'a leaf or key package that does not advertise every component the room requires in app_components (draft-ietf-mls-extensions §5)',
   'mls/credential-rejected': "the credential verifier refused a member's credential, or none was given",
   'mls/decrypt-failed': 'an application message that does not decrypt',
   'mls/duplicate-client': 'refusal: a commit adds a client that is already a member',

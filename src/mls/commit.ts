@@ -17,7 +17,7 @@
  * @module
  */
 import type { CiphersuiteImpl, ClientState, MLSMessage, Proposal, Welcome } from 'ts-mls';
-import { applyProposals, addHistoricalReceiverData, checkCanSendHandshakeMessages, makePskIndex, nextEpochContext } from 'ts-mls/clientState.js';
+import { addHistoricalReceiverData, checkCanSendHandshakeMessages, nextEpochContext } from 'ts-mls/clientState.js';
 import { createGroupInfoWithRatchetTree } from 'ts-mls/createCommit.js';
 import { createConfirmationTag, createContentCommitSignature } from 'ts-mls/framedContent.js';
 import { initializeEpoch } from 'ts-mls/keySchedule.js';
@@ -37,6 +37,8 @@ import { varLenDataEncoder } from 'ts-mls/codec/variableLength.js';
 import { groupSecretsEncoder } from 'ts-mls/groupSecrets.js';
 import type { ProposalOrRef } from 'ts-mls/proposalOrRefType.js';
 import type { GroupContext } from 'ts-mls/groupContext.js';
+import { effectiveProposals, withAppDataUpdates, type ComponentLogic } from './customProposals.js';
+import { applyMemberProposals } from './proposals.js';
 
 /**
  * RFC 9420 §17.4 "Path Required" column: Y for update, remove, external_init, group_context_extensions;
@@ -72,6 +74,7 @@ export interface MimiCommitResult {
  * @param extra - proposals by value
  * @param pending - references (base64) of the pending proposals to cover (default: all of them; the room
  *   passes the valid subset chosen by `pending.ts`, RFC 9420 §12.2)
+ * @param appData - the application logic of AppDataUpdate proposals (required when the commit has any; D27)
  * @returns the new (pending) state, the Welcome (when clients were added), the commit
  */
 export async function createMimiCommit(
@@ -79,18 +82,23 @@ export async function createMimiCommit(
   cs: CiphersuiteImpl,
   extra: readonly Proposal[],
   pending: readonly string[] = Object.keys(state.unappliedProposals),
+  appData?: ComponentLogic,
 ): Promise<MimiCommitResult> {
   checkCanSendHandshakeMessages(state);
   const self = toLeafIndex(state.privatePath.leafIndex);
   const refs: ProposalOrRef[] = pending.map((r) => ({ proposalOrRefType: 'reference', reference: base64ToBytes(r) }));
   const proposals: ProposalOrRef[] = [...refs, ...extra.map((proposal): ProposalOrRef => ({ proposalOrRefType: 'proposal', proposal }))];
-  const res = await applyProposals(state, proposals, self, makePskIndex(state, {}), true, cs);
+  // Decision D27: ts-mls skips custom proposals; it applies the effective list (SelfRemove → Remove), we the AppDataUpdates.
+  const effective = effectiveProposals(state, proposals, self);
+  // Decision D29: ts-mls's applyProposals rebuilt linear (same checks, order and errors).
+  const res = await applyMemberProposals(state, effective.forTsMls, self, true, cs);
   if (res.additionalResult.kind !== 'memberCommit') throw new Error(`unsupported commit kind ${res.additionalResult.kind}`);
   const { addedLeafNodes, extensions } = res.additionalResult;
-  const types = res.allProposals.map((p) => String(p.proposal.proposalType));
+  // AppDataUpdates count as proposals: a commit of only AppDataUpdates is not empty and needs no path (D27).
+  const types = [...res.allProposals.map((p) => String(p.proposal.proposalType)), ...effective.appDataUpdates.map(() => 'app_data_update')];
   // Defect 1 workaround: decide the path from RFC 9420 §17.4, not from ts-mls's needsUpdatePath.
-  const needsPath = res.needsUpdatePath || pathRequired(types);
-  const newExtensions = extensions.length > 0 ? extensions : state.groupContext.extensions;
+  const needsPath = pathRequired(types);
+  const newExtensions = withAppDataUpdates(extensions.length > 0 ? extensions : state.groupContext.extensions, effective.appDataUpdates, appData);
   // Defect 2 workaround: the provisional GroupContext carries the new extensions (RFC 9420 §12.4.1).
   const provisional: GroupContext = { ...state.groupContext, extensions: newExtensions };
   const exclude = addedLeafNodes.map(([leaf]) => leafToNodeIndex(leaf));

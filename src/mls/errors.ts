@@ -27,7 +27,9 @@ export type MlsErrorCode =
   | 'mls/bad-state'
   | 'mls/unsupported'
   | 'mls/proposal-not-allowed'
-  | 'mls/extension-not-allowed';
+  | 'mls/extension-not-allowed'
+  | 'mls/bad-extension'
+  | 'mls/component-unsupported';
 
 /**
  * Builds an `mls/*` {@link MimiError}.

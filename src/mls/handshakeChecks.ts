@@ -19,6 +19,7 @@
  */
 import type { ClientState, LeafNode, Proposal, ProposalWithSender } from 'ts-mls';
 import type { ProposalOrRef } from 'ts-mls/proposalOrRefType.js';
+import { checkComponentsUnchanged, checkLeafComponents, componentsOf } from './components.js';
 import { checkExtensionChange } from './extensions.js';
 import { mlsError } from './errors.js';
 import { decodeClientIdentity } from './identity.js';
@@ -107,13 +108,17 @@ export function checkSuccessor(state: ClientState, leafIndex: number, next: Leaf
  */
 export function checkProposalContent(state: ClientState, p: ProposalWithSender): void {
   const pr = p.proposal;
+  // Decision D26: new leaves advertise the room's required app_components, which never change.
   if (pr.proposalType === 'update') {
     if (p.senderLeafIndex === undefined) throw mlsError('mls/not-member', 'update from a non-member');
     checkSuccessor(state, p.senderLeafIndex, pr.update.leafNode);
+    checkLeafComponents(componentsOf(state.groupContext.extensions), pr.update.leafNode);
   } else if (pr.proposalType === 'group_context_extensions') {
     checkExtensionChange(state.groupContext.extensions, pr.groupContextExtensions.extensions);
+    checkComponentsUnchanged(state.groupContext.extensions, pr.groupContextExtensions.extensions);
   } else if (pr.proposalType === 'add') {
     checkKeyPackageLifetime(pr.add.keyPackage);
+    checkLeafComponents(componentsOf(state.groupContext.extensions), pr.add.keyPackage.leafNode);
   }
 }
 
@@ -200,5 +205,8 @@ export function checkIncomingCommit(
   const invalid = commitValidityError(all, committer);
   if (invalid !== undefined) throw mlsError('mls/invalid-commit', `RFC 9420 §12.2 forbids ${invalid} in a commit`);
   for (const p of all) checkProposalContent(state, p);
-  if (commit.path !== undefined) checkSuccessor(state, committer, commit.path.leafNode);
+  if (commit.path !== undefined) {
+    checkSuccessor(state, committer, commit.path.leafNode);
+    checkLeafComponents(componentsOf(state.groupContext.extensions), commit.path.leafNode);
+  }
 }

@@ -36,4 +36,10 @@ export {
   type RoomMember,
   type RoomOptions,
 } from './room.js';
+export { decodeExternalSenders, encodeExternalSenders, EXTERNAL_SENDERS_TYPE, type ExternalSender, type ExternalSenderCredential } from './externalSenders.js';
+export { APP_COMPONENTS_ID, SUPPORTED_COMPONENTS, decodeComponentsList, encodeComponentsList } from './components.js';
+// The crypto provider is the caller's choice (docs/browser.md); the node:crypto one is `mimi-kit/mls/node-crypto`.
+export { defaultMimiCryptoProvider, getMimiCiphersuite } from './crypto/index.js';
+export { browserCryptoProvider, createBrowserCryptoProvider, hasWebCryptoEd25519, type BrowserCryptoProviderOptions } from './crypto/browser.js';
+export type { CryptoProvider } from 'ts-mls';
 export { MimiError, type Result } from '../errors.js';

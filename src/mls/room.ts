@@ -24,9 +24,9 @@ import {
   encodeMlsMessage,
   generateKeyPackageWithKey,
   processPrivateMessage,
-  processPublicMessage,
   type CiphersuiteImpl,
   type ClientConfig,
+  type CryptoProvider,
   type ClientState,
   type Credential,
   type Extension,
@@ -44,15 +44,18 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { MimiError } from '../errors.js';
 import { decodeContent, messageId, type MimiContent } from '../content/index.js';
 import { ROLE_BANNED, type RoomMetadata, type RoomState } from '../room/index.js';
-import { bytesEqual } from '../room/bytes.js';
 import { mimiCapabilities } from './capabilities.js';
 import { createMimiCommit, pathRequired } from './commit.js';
 import { APP_DATA_DICTIONARY_TYPE, requiredCapabilitiesExtension, withRoomData } from './extensions.js';
 import { checkIncomingCommit, checkIncomingProposal } from './handshakeChecks.js';
+import { checkComponentsUnderstood, checkLeafComponents, componentsOf, keepRequiredComponents, leafComponentsExtension, withRequiredComponents } from './components.js';
+import { decodeExternalSenders, EXTERNAL_SENDERS_TYPE, type ExternalSender } from './externalSenders.js';
 import { checkKeyPackageLifetime, checkLeafLifetime, keyPackageLifetime, nowSeconds } from './lifetime.js';
 import { choosePending } from './pending.js';
 import { decodeSavedRoom, encodeSavedRoom } from './savedState.js';
 import { joinFromWelcomeFast } from './join.js';
+import { processMimiCommit } from './processCommit.js';
+import { signatureKeyEqualityConfig } from './proposals.js';
 import { mlsError } from './errors.js';
 import { checkIdentityUris, decodeClientIdentity, encodeClientIdentity, type CredentialVerifier } from './identity.js';
 import { checkClientRemoval, checkCommit, checkRoomChange, type CommitRefusal, type CommitView, type LeafMember } from './policy.js';
@@ -112,7 +115,8 @@ export class ClientIdentity {
  * Creates a client identity: the user and client URIs (draft-mahy-mimi-identity §4) and a signature
  * key pair (generated unless given).
  *
- * @param options - `userUri`, `clientUri`, optional raw Ed25519 `signatureKeys`
+ * @param options - `userUri`, `clientUri`, optional raw Ed25519 `signatureKeys`, optional `cryptoProvider`
+ *   for the key generation (default: the platform's, see docs/browser.md)
  * @returns the identity
  * @throws {@link MimiError} `mls/bad-uri` when the URIs are not a user and a client URI of one provider
  * @example
@@ -124,9 +128,10 @@ export async function createClientIdentity(options: {
   userUri: string;
   clientUri: string;
   signatureKeys?: { signKey: Uint8Array; publicKey: Uint8Array };
+  cryptoProvider?: CryptoProvider;
 }): Promise<ClientIdentity> {
   checkIdentityUris(options.userUri, options.clientUri);
-  const keys = options.signatureKeys ?? (await (await mimiSuite()).signature.keygen());
+  const keys = options.signatureKeys ?? (await (await mimiSuite(options.cryptoProvider)).signature.keygen());
   return new ClientIdentity(options.userUri, options.clientUri, { signKey: keys.signKey, publicKey: keys.publicKey });
 }
 
@@ -166,8 +171,8 @@ function credentialOf(identity: ClientIdentity): Credential {
   return { credentialType: 'basic', identity: encodeClientIdentity(identity.userUri, identity.clientUri) };
 }
 
-async function makeKeyPackage(identity: ClientIdentity): Promise<{ pub: KeyPackage; priv: PrivateKeyPackage }> {
-  const cs = await mimiSuite();
+async function makeKeyPackage(identity: ClientIdentity, provider?: CryptoProvider): Promise<{ pub: KeyPackage; priv: PrivateKeyPackage }> {
+  const cs = await mimiSuite(provider);
   const keys = identityKeys.get(identity);
   if (keys === undefined) throw mlsError('mls/bad-identity', 'not a ClientIdentity from createClientIdentity');
   const { publicPackage, privatePackage } = await generateKeyPackageWithKey(
@@ -178,6 +183,8 @@ async function makeKeyPackage(identity: ClientIdentity): Promise<{ pub: KeyPacka
     [],
     keys,
     cs,
+    // draft-ietf-mls-extensions §4.6: app_data_dictionary users advertise app_components (decision D26).
+    [leafComponentsExtension()],
   );
   return { pub: publicPackage, priv: privatePackage };
 }
@@ -186,6 +193,7 @@ async function makeKeyPackage(identity: ClientIdentity): Promise<{ pub: KeyPacka
  * Generates a key package for a client (RFC 9420 §10).
  *
  * @param identity - the client
+ * @param options - optional `cryptoProvider` (default: the platform's, see docs/browser.md)
  * @returns the bundle: `keyPackage` bytes to publish, private keys kept inside
  * @throws {@link MimiError} `mls/bad-identity`
  * @example
@@ -194,8 +202,8 @@ async function makeKeyPackage(identity: ClientIdentity): Promise<{ pub: KeyPacka
  * upload(kp.keyPackage);
  * ```
  */
-export async function generateKeyPackage(identity: ClientIdentity): Promise<KeyPackageBundle> {
-  const { pub, priv } = await makeKeyPackage(identity);
+export async function generateKeyPackage(identity: ClientIdentity, options: { cryptoProvider?: CryptoProvider } = {}): Promise<KeyPackageBundle> {
+  const { pub, priv } = await makeKeyPackage(identity, options.cryptoProvider);
   return new KeyPackageBundle(identity, { pub, priv });
 }
 
@@ -262,15 +270,8 @@ interface AuthTracker {
   rejected: { userUri?: string; clientUri?: string; reason: string } | undefined;
 }
 
-/**
- * ts-mls's default compares signature keys in constant time, and its commit validation compares every pair of
- * Add proposals (N² comparisons: 1M for 1000 joiners). Signature public keys are public: an early exit leaks
- * nothing (RFC 9420 §12.2: "represent the same client" is decided by the signature key here, as by default).
- */
-const fastKeyPackageEquality: ClientConfig['keyPackageEqualityConfig'] = {
-  compareKeyPackages: (a, b) => bytesEqual(a.leafNode.signaturePublicKey, b.leafNode.signaturePublicKey),
-  compareKeyPackageToLeafNode: (a, b) => bytesEqual(a.leafNode.signaturePublicKey, b.signaturePublicKey),
-};
+// ts-mls's default equality with an early exit (public keys): proposals.ts, decision D18.
+const fastKeyPackageEquality = signatureKeyEqualityConfig;
 
 function makeConfig(verifier: CredentialVerifier, retainEpochs: number | undefined): { config: ClientConfig; tracker: AuthTracker } {
   if (typeof verifier !== 'function') throw mlsError('mls/credential-rejected', 'a credential verifier is required');
@@ -386,6 +387,11 @@ export interface RoomOptions {
   readonly verifier: CredentialVerifier;
   /** Epochs whose keys are kept for late application messages (default 4, ts-mls default). */
   readonly retainEpochs?: number;
+  /**
+   * The MLS crypto provider of this room (default: the platform's: node:crypto under Node, `@noble` +
+   * WebCrypto in browsers; see docs/browser.md). Any provider interoperates with any other.
+   */
+  readonly cryptoProvider?: CryptoProvider;
 }
 
 const ROOM_TAG: unique symbol = Symbol('MimiRoom');
@@ -440,12 +446,13 @@ function roomStateOf(extensions: readonly Extension[], members: ReadonlyMap<numb
 }
 
 function roomExtensions(state: RoomState): Extension[] {
-  return [requiredCapabilitiesExtension(), { extensionType: APP_DATA_DICTIONARY, extensionData: encodeRoom(state) }];
+  // Decision D26: the GroupContext requires app_components and the room's components.
+  return [requiredCapabilitiesExtension(), { extensionType: APP_DATA_DICTIONARY, extensionData: encodeRoom(withRequiredComponents(state, encodeRoom)) }];
 }
 
 /** A GroupContextExtensions proposal installing `state`, keeping every other extension as it is (decision D21). */
 function roomChangeProposal(current: readonly Extension[], state: RoomState): Proposal {
-  return { proposalType: 'group_context_extensions', groupContextExtensions: { extensions: withRoomData(current, encodeRoom(state)) } };
+  return { proposalType: 'group_context_extensions', groupContextExtensions: { extensions: withRoomData(current, encodeRoom(keepRequiredComponents(current, state))) } };
 }
 
 function mapError(e: unknown, tracker: AuthTracker, fallback: 'mls/invalid-commit' | 'mls/decrypt-failed' | 'mls/bad-message'): MimiError {
@@ -569,6 +576,17 @@ export class MimiRoom {
     return roomStateOf(this.#i.state.groupContext.extensions, members);
   }
 
+  /**
+   * The GroupContext's `external_senders` (RFC 9420 §12.1.8.1, a list; decoded by mimi-kit, decision D25):
+   * who may send external proposals. Empty when the extension is absent.
+   *
+   * @throws {@link MimiError} `mls/bad-extension` when the extension does not decode as the list
+   */
+  get externalSenders(): readonly ExternalSender[] {
+    const e = this.#i.state.groupContext.extensions.find((x) => x.extensionType === 'external_senders' || x.extensionType === EXTERNAL_SENDERS_TYPE);
+    return e === undefined ? [] : decodeExternalSenders(e.extensionData);
+  }
+
   /** Number of pending (received, uncommitted) proposals. */
   get pendingProposals(): number {
     return Object.keys(this.#i.state.unappliedProposals).length;
@@ -602,6 +620,9 @@ export class MimiRoom {
     const { state, cs, tracker } = this.#i;
     const extra = [...(proposals as readonly Proposal[])];
     if (newRoomState !== undefined) extra.push(roomChangeProposal(state.groupContext.extensions, newRoomState));
+    // Decision D26: a client joins only if its leaf advertises every component the room requires.
+    const required = componentsOf(state.groupContext.extensions);
+    for (const p of extra) if (p.proposalType === 'add') checkLeafComponents(required, p.add.keyPackage.leafNode);
     const self = this.ownLeafIndex;
     const own = ownProposals(extra, self);
     const policy = (all: readonly ProposalWithSender[]): CommitRefusal | undefined => {
@@ -1005,7 +1026,8 @@ export class MimiRoom {
     tracker.rejected = undefined;
     let res;
     try {
-      res = await processPublicMessage(state, pm, emptyPskIndex, cs, callback);
+      // Decision D29: ts-mls's processCommit rebuilt with the linear proposal application.
+      res = await processMimiCommit(state, pm, cs, undefined, callback);
     } catch (e) {
       throw mapError(e, tracker, 'mls/invalid-commit');
     }
@@ -1238,7 +1260,7 @@ function checkProposal(state: ClientState, p: ProposalWithSender): CommitRefusal
  * draft-ietf-mimi-protocol §8) with this client as the only member.
  *
  * @param options - the creating client's identity, the room URI, the initial room state (the creator
- *   must be a participant), the credential verifier
+ *   must be a participant), the credential verifier, optional `retainEpochs` and `cryptoProvider`
  * @returns the room
  * @throws {@link MimiError} `mls/bad-uri`, `mls/bad-state` (creator not a participant, metadata of
  *   another room), `mls/credential-rejected`
@@ -1253,6 +1275,7 @@ export async function createRoom(options: {
   roomState: RoomState;
   verifier: CredentialVerifier;
   retainEpochs?: number;
+  cryptoProvider?: CryptoProvider;
 }): Promise<MimiRoom> {
   const { identity, roomUri, roomState, verifier } = options;
   const parsed = /^mimi:\/\/[^/]+\/r\/.+$/.test(roomUri);
@@ -1262,11 +1285,11 @@ export async function createRoom(options: {
   if (roomState.metadata !== undefined && roomState.metadata.roomUri !== '' && roomState.metadata.roomUri !== roomUri) {
     throw mlsError('mls/room-mismatch', 'room metadata names another room');
   }
-  const cs = await mimiSuite();
+  const cs = await mimiSuite(options.cryptoProvider);
   const { config, tracker } = makeConfig(verifier, options.retainEpochs);
   const ok = await config.authService.validateCredential(credentialOf(identity), identity.signaturePublicKey);
   if (!ok) throw mlsError('mls/credential-rejected', 'the verifier refused the creator credential', { ...tracker.rejected });
-  const { pub, priv } = await makeKeyPackage(identity);
+  const { pub, priv } = await makeKeyPackage(identity, options.cryptoProvider);
   let state: ClientState;
   try {
     state = await createGroup(utf8.encode(roomUri), pub, priv, roomExtensions(roomState), cs, config);
@@ -1281,6 +1304,12 @@ function checkJoinedState(room: MimiRoom, state: ClientState): void {
   // key-package leaf stays until it updates).
   const now = nowSeconds();
   for (const n of state.ratchetTree) if (n?.nodeType === 'leaf') checkLeafLifetime(n.leaf, { now, current: false });
+  // Decision D26: a room requiring components we do not understand, or a member not advertising them, is refused;
+  // decision D25: external_senders must decode as the RFC 9420 §12.1.8.1 list.
+  const required = componentsOf(state.groupContext.extensions);
+  checkComponentsUnderstood(required);
+  for (const n of state.ratchetTree) if (n?.nodeType === 'leaf') checkLeafComponents(required, n.leaf);
+  void room.externalSenders;
   const rs = room.roomState;
   for (const m of room.members) {
     const role = rs.participants.find((p) => p.user === m.userUri)?.role ?? 0;
@@ -1291,7 +1320,8 @@ function checkJoinedState(room: MimiRoom, state: ClientState): void {
 /**
  * Joins a room from a Welcome (RFC 9420 §12.4.3.1); the ratchet tree travels in the Welcome.
  *
- * @param options - the Welcome bytes, the key package bundle it was made for, the verifier
+ * @param options - the Welcome bytes, the key package bundle it was made for, the verifier, optional
+ *   `retainEpochs` and `cryptoProvider`
  * @returns the room
  * @throws {@link MimiError} `mls/bad-message`, `mls/decrypt-failed` (not for this key package),
  *   `mls/credential-rejected`, `mls/bad-state` (room state inconsistent with the members)
@@ -1305,12 +1335,13 @@ export async function joinFromWelcome(options: {
   keyPackage: KeyPackageBundle;
   verifier: CredentialVerifier;
   retainEpochs?: number;
+  cryptoProvider?: CryptoProvider;
 }): Promise<MimiRoom> {
   const msg = decodeMessage(options.welcome);
   if (msg.wireformat !== 'mls_welcome') throw mlsError('mls/bad-message', `expected a Welcome, got ${msg.wireformat}`);
   const secrets = kpSecrets.get(options.keyPackage);
   if (secrets === undefined) throw mlsError('mls/bad-key-package', 'not a KeyPackageBundle from generateKeyPackage');
-  const cs = await mimiSuite();
+  const cs = await mimiSuite(options.cryptoProvider);
   const { config, tracker } = makeConfig(options.verifier, options.retainEpochs);
   let state: ClientState;
   try {
@@ -1333,7 +1364,7 @@ export async function joinFromWelcome(options: {
  * Restores a room saved with {@link MimiRoom.save}.
  *
  * @param bytes - the saved bytes
- * @param options - the verifier (not serialized) and retention
+ * @param options - the verifier (not serialized), retention and crypto provider
  * @returns the room
  * @throws {@link MimiError} `mls/bad-state` for bytes that are not a saved room
  * @example
@@ -1350,7 +1381,7 @@ export async function loadRoom(bytes: Uint8Array, options: RoomOptions): Promise
     throw mlsError('mls/bad-state', 'not a saved room: group state', undefined, e);
   }
   if (decoded === undefined || decoded[1] !== group.length) throw mlsError('mls/bad-state', 'not a saved room: group state');
-  const cs = await mimiSuite();
+  const cs = await mimiSuite(options.cryptoProvider);
   const { config, tracker } = makeConfig(options.verifier, options.retainEpochs);
   // ts-mls.md §2.1: clientConfig is not serialized; re-attach it.
   const state: ClientState = { ...decoded[0], clientConfig: config };

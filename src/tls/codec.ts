@@ -391,6 +391,17 @@ export class TlsReader {
   }
 
   /**
+   * A copy of the bytes read since `start` (an earlier {@link offset}): how a self-delimiting structure
+   * embedded without a length prefix (RFC 9420 MLSMessage, KeyPackage, …) is kept whole after walking it.
+   * @param start - an offset at or before the current one
+   * @returns the bytes from `start` to the current offset
+   */
+  bytesSince(start: number): Uint8Array {
+    if (!Number.isInteger(start) || start < 0 || start > this.pos) throw new MimiError('tls/value-out-of-range', `offset ${start} is not behind ${this.pos}`);
+    return this.bytes.slice(start, this.pos);
+  }
+
+  /**
    * Asserts the input is fully consumed.
    * @throws {@link MimiError} `tls/trailing-bytes`
    */

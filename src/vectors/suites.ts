@@ -10,4 +10,5 @@ export const SUITE_LOADERS: Readonly<Record<string, () => Promise<VectorSuite>>>
   content: () => import('./content.js').then((m) => m.contentSuite),
   fallback: () => import('./fallback.js').then((m) => m.fallbackSuite),
   room: () => import('./room.js').then((m) => m.roomSuite),
+  protocol: () => import('./protocol.js').then((m) => m.protocolSuite),
 };

@@ -23,6 +23,8 @@ const PREFIXES: Record<keyof typeof ERROR_CODES_BY_AREA, readonly string[]> = {
   fallback: ['fallback'],
   room: ['room'],
   mls: ['mls'],
+  protocol: ['protocol'],
+  delivery: ['delivery'],
   vectors: ['vectors', 'edn'],
   cli: ['cli', 'demo'],
 };

@@ -11,6 +11,7 @@ import { Conversation, RENDER_LIMITS, render, type Rendering } from '../../src/f
 import { capHtmlNesting } from '../../src/fallback/htmlDepth.js';
 import { emitMarkdown, emitText, type EmitEnv, type Node } from '../../src/fallback/tree.js';
 import { htmlSafetyViolation } from '../fuzz/safety.js';
+import { NESTING_KINDS as KINDS } from './hostile.js';
 import { ALICE, BOB, external, htmlPart, md, msg, multi, plain, sid } from './fixtures.js';
 
 const CAP = RENDER_LIMITS.maxDepth;
@@ -34,28 +35,6 @@ function renders(r: Rendering, innermost: string): void {
   for (const form of [r.text, r.markdown, r.html]) expect(form).toContain(innermost);
   expect(htmlSafetyViolation(r.html)).toBeUndefined();
 }
-
-/** Opening and closing markup of each element kind, nested n times around `inner`. */
-const KINDS: Record<string, (n: number, inner: string) => string> = {
-  b: (n, x) => '<b>'.repeat(n) + x + '</b>'.repeat(n),
-  'i (unclosed)': (n, x) => '<i>'.repeat(n) + x,
-  strong: (n, x) => '<strong>'.repeat(n) + x,
-  em: (n, x) => '<em>'.repeat(n) + x,
-  s: (n, x) => '<s>'.repeat(n) + x,
-  code: (n, x) => '<code>'.repeat(n) + x,
-  span: (n, x) => '<span>'.repeat(n) + x,
-  sub: (n, x) => '<sub>'.repeat(n) + x,
-  a: (n, x) => '<a href="https://example.com/">'.repeat(n) + x,
-  blockquote: (n, x) => '<blockquote>'.repeat(n) + x,
-  'ul li': (n, x) => '<ul><li>'.repeat(n) + x,
-  'ol li': (n, x) => '<ol><li>'.repeat(n) + x,
-  'table tr td': (n, x) => '<table><tr><td>'.repeat(n) + x,
-  h1: (n, x) => '<h1>'.repeat(n) + x,
-  pre: (n, x) => '<pre>'.repeat(n) + x,
-  'div (disallowed)': (n, x) => '<div>'.repeat(n) + x + '</div>'.repeat(n),
-  'font (disallowed)': (n, x) => '<font>'.repeat(n) + x,
-  'mixed closes': (n, x) => '<b><i>'.repeat(n) + x + '</u></s>'.repeat(n),
-};
 
 describe('deep HTML nesting (decision D18)', () => {
   for (const [kind, make] of Object.entries(KINDS)) {

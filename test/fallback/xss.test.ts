@@ -3,54 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { render, sanitizeMessageHtml } from '../../src/fallback/index.js';
 import { external, htmlPart, md, msg, multi, plain } from './fixtures.js';
 import { htmlSafetyViolation } from '../fuzz/safety.js';
-
-/** Payloads from the usual XSS cheat sheets, for HTML and markdown bodies. */
-const HTML_ATTACKS = [
-  '<script>alert(1)</script>',
-  '<SCRIPT SRC=https://evil.example/x.js></SCRIPT>',
-  '<img src=x onerror=alert(1)>',
-  '<img src="javascript:alert(1)">',
-  '<img src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">',
-  '<a href="javascript:alert(1)">x</a>',
-  '<a href="JaVaScRiPt:alert(1)">x</a>',
-  '<a href=" &#106;avascript:alert(1)">x</a>',
-  '<a href="jav&#x09;ascript:alert(1)">x</a>',
-  '<a href="data:text/html,<script>alert(1)</script>">x</a>',
-  '<a href="vbscript:msgbox(1)">x</a>',
-  '<a href="//evil.example/">protocol-relative</a>',
-  '<svg onload=alert(1)><circle/></svg>',
-  '<iframe src="https://evil.example"></iframe>',
-  '<object data="x.swf"></object><embed src="x.swf">',
-  '<style>body{background:url(javascript:alert(1))}</style>',
-  '<p style="background:url(javascript:alert(1))">styled</p>',
-  '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>',
-  '<form action="https://evil.example"><input type="submit"></form>',
-  '<base href="https://evil.example/">',
-  '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
-  '<div onclick="alert(1)" onmouseover="alert(2)">div</div>',
-  '<a href="https://ok.example" onclick="alert(1)" target="_blank">ok</a>',
-  '<!--<script>alert(1)</script>-->',
-  '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
-  '"><script>alert(1)</script>',
-  '<a href="mimi://example.com/u/a" class="evil mimi-mention" style="x">@x</a>',
-];
-
-const MD_ATTACKS = [
-  '<script>alert(1)</script>',
-  '<img src=x onerror=alert(1)>',
-  '[x](javascript:alert(1))',
-  '[x](JAVASCRIPT:alert(1))',
-  '[x](data:text/html;base64,PHNjcmlwdD4=)',
-  '![x](data:image/svg+xml;base64,PHN2Zz4=)',
-  '![x](javascript:alert(1))',
-  '[x](vbscript:msgbox(1))',
-  '<javascript:alert(1)>',
-  '[x]( javascript:alert(1) "t")',
-  '<a href="javascript:alert(1)">x</a>',
-  '<!-- comment --> <?php ?> <![CDATA[x]]>',
-  '```html\n<script>alert(1)</script>\n```',
-  '[a](https://ok.example "title\\" onmouseover=\\"alert(1)")',
-];
+import { HTML_ATTACKS, MD_ATTACKS } from './hostile.js';
 
 function assertSafe(html: string): void {
   expect(htmlSafetyViolation(html)).toBeUndefined();

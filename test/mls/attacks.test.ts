@@ -23,6 +23,7 @@ import {
 import { createContentCommitSignature } from 'ts-mls/framedContent.js';
 import { protectPublicMessage } from 'ts-mls/messageProtectionPublic.js';
 import { signLeafNodeCommit } from 'ts-mls/leafNode.js';
+import { leafComponentsExtension } from '../../src/mls/components.js';
 import type { ProposalOrRef } from 'ts-mls/proposalOrRefType.js';
 import { encodeContent, plainText } from '../../src/content/index.js';
 import { MimiError } from '../../src/errors.js';
@@ -111,6 +112,7 @@ async function keyPackageWithLifetime(id: ClientIdentity, keys: { signKey: Uint8
     [],
     keys,
     cs,
+    [leafComponentsExtension()], // decision D26: leaves advertise the room's required components
   );
   return publicPackage;
 }
@@ -444,6 +446,7 @@ describe('attacks that must fail', () => {
       [{ extensionType: 0x1a1a, extensionData: new Uint8Array() }],
       keys,
       cs,
+      [leafComponentsExtension()], // decision D26: leaves advertise the room's required components
     );
     await net.deliver(c1, await net.room(c1).addParticipant(dave.userUri, 4, [kpBytes(publicPackage)]));
     for (const id of [a1, b1, b2, c1]) expect(net.room(id).members.map((m) => m.userUri)).toContain(dave.userUri);

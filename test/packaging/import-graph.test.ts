@@ -29,7 +29,7 @@ function reachable(entry: string): { files: Set<string>; bare: Set<string> } {
 }
 
 describe('entry points load only what they need', () => {
-  for (const entry of ['src/content/index.ts', 'src/fallback/index.ts', 'src/room/index.ts', 'src/index.ts']) {
+  for (const entry of ['src/content/index.ts', 'src/fallback/index.ts', 'src/room/index.ts', 'src/delivery/index.ts', 'src/protocol/index.ts', 'src/index.ts']) {
     it(`${entry} never loads ts-mls nor a node: module (runs in browsers)`, () => {
       if (!existsSync(entry)) return;
       const { bare } = reachable(entry);
@@ -48,5 +48,11 @@ describe('entry points load only what they need', () => {
   it('only src/mls imports ts-mls and only src/cbor-adjacent code stays free of cbor-x', () => {
     const all = reachable('src/index.ts');
     for (const f of all.files) expect(f.includes('/src/mls/') || !readFileSync(f, 'utf8').includes("'ts-mls")).toBe(true);
+  });
+
+  it('src/delivery/index.ts never loads better-sqlite3 (the SQLite store is mimi-kit/delivery/sqlite)', () => {
+    const { bare, files } = reachable('src/delivery/index.ts');
+    expect([...bare].filter((s) => s.startsWith('better-sqlite3'))).toEqual([]);
+    expect([...files].some((f) => f.endsWith('/src/delivery/store/sqlite.ts'))).toBe(false);
   });
 });

@@ -210,7 +210,7 @@ export function hasWebCryptoEd25519(): Promise<boolean> {
 }
 
 /**
- * Creates a ts-mls `CryptoProvider` for browsers: @noble SHA-256/HMAC/HKDF/X25519 (synchronous,
+ * Creates a ts-mls `CryptoProvider` for browsers: `@noble` SHA-256/HMAC/HKDF/X25519 (synchronous,
  * no WebCrypto round trips), WebCrypto AES-128-GCM, Ed25519 on WebCrypto with cached CryptoKeys
  * (or @noble/curves), and RFC 9180 HPKE base mode with DHKEM(X25519, HKDF-SHA256). Suites other
  * than 0x0001 are delegated to ts-mls's `defaultCryptoProvider`.
@@ -250,7 +250,14 @@ export function createBrowserCryptoProvider(options: BrowserCryptoProviderOption
   };
 }
 
-/** A shared browser provider with default options. */
+/**
+ * A shared browser provider with default options: the default of `mimi-kit/mls` outside Node.
+ *
+ * @example
+ * ```ts
+ * const room = await createRoom({ identity, roomUri, roomState, verifier, cryptoProvider: browserCryptoProvider });
+ * ```
+ */
 export const browserCryptoProvider: CryptoProvider = createBrowserCryptoProvider();
 
 /**

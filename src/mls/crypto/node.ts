@@ -185,7 +185,53 @@ function nodeX25519(): DhPrim {
   };
 }
 
+/** Verifications queued in one microtask turn: at least this many go to libuv's thread pool together. */
+const BATCH_THRESHOLD = 16;
+
+interface Pending {
+  key: KeyObject;
+  message: Uint8Array;
+  signature: Uint8Array;
+  resolve: (ok: boolean) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Ed25519 verifications started in the same microtask turn (a commit's 2 × N key-package signatures, which
+ * `proposals.ts` starts together) run on libuv's thread pool, so all cores verify; fewer run synchronously, as
+ * before (a message's single verification gains nothing from a thread hop). Same verdicts either way.
+ */
+function verifyBatcher(): { verify(key: KeyObject, message: Uint8Array, signature: Uint8Array): Promise<boolean> } {
+  let queue: Pending[] = [];
+  const flush = (): void => {
+    const jobs = queue;
+    queue = [];
+    if (jobs.length < BATCH_THRESHOLD) {
+      for (const j of jobs) {
+        try {
+          j.resolve(nodeVerify(null, j.message, j.key, j.signature));
+        } catch (e) {
+          j.reject(e);
+        }
+      }
+      return;
+    }
+    for (const j of jobs) {
+      nodeVerify(null, j.message, j.key, j.signature, (err, ok) => (err ? j.reject(new CryptoError('Ed25519: verification failed')) : j.resolve(ok)));
+    }
+  };
+  return {
+    verify(key, message, signature) {
+      return new Promise<boolean>((resolve, reject) => {
+        if (queue.length === 0) queueMicrotask(flush);
+        queue.push({ key, message, signature, resolve, reject });
+      });
+    },
+  };
+}
+
 function nodeEd25519(cacheSize: number): Signature {
+  const batch = verifyBatcher();
   const pubCache = new Lru<string, KeyObject>(cacheSize);
   const privCache = new Lru<string, KeyObject>(cacheSize);
   // Private-key cache entries are keyed by a keyed hash of the key (with a per-provider random
@@ -222,7 +268,7 @@ function nodeEd25519(cacheSize: number): Signature {
     async verify(publicKey, message, signature) {
       const k = pubKey(publicKey);
       if (signature.length !== 64) return false;
-      return nodeVerify(null, message, k, signature);
+      return batch.verify(k, message, signature);
     },
     async keygen() {
       const jwk = generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' });
@@ -231,7 +277,14 @@ function nodeEd25519(cacheSize: number): Signature {
   };
 }
 
-/** Cipher suite names this provider implements itself. */
+/**
+ * Cipher suite names this provider implements itself (others go to ts-mls's default provider).
+ *
+ * @example
+ * ```ts
+ * NODE_PROVIDER_SUITES.includes('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519'); // true
+ * ```
+ */
 export const NODE_PROVIDER_SUITES = [
   'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519',
   'MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519',
@@ -248,7 +301,7 @@ export const NODE_PROVIDER_SUITES = [
  * @throws never at creation; ts-mls `CryptoError` from the primitives on bad keys or failed authentication
  * @example
  * ```ts
- * import { createNodeCryptoProvider } from './node.js'; // internal module of mimi-kit's mls area
+ * import { createNodeCryptoProvider } from 'mimi-kit/mls/node-crypto';
  * const cs = await getCiphersuiteImpl(getCiphersuiteFromName('MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519'), createNodeCryptoProvider());
  * ```
  */
@@ -283,7 +336,15 @@ export function createNodeCryptoProvider(options: NodeCryptoProviderOptions = {}
   };
 }
 
-/** A shared node:crypto provider with default options. */
+/**
+ * A shared node:crypto provider with default options: the default of `mimi-kit/mls` under Node.
+ *
+ * @example
+ * ```ts
+ * import { nodeCryptoProvider } from 'mimi-kit/mls/node-crypto';
+ * const room = await createRoom({ identity, roomUri, roomState, verifier, cryptoProvider: nodeCryptoProvider });
+ * ```
+ */
 export const nodeCryptoProvider: CryptoProvider = createNodeCryptoProvider();
 
 /**

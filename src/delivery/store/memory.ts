@@ -1,0 +1,197 @@
+/**
+ * The in-memory {@link DeliveryStore} (tests, single-process demos). Same semantics as the persistent stores,
+ * checked by the same conformance suite: a transaction that throws is undone through an undo log.
+ *
+ * @module
+ */
+import { MimiError } from '../../errors.js';
+import { sameEvent } from '../validate.js';
+import type { LogEvent } from '../types.js';
+import { Mutex } from './mutex.js';
+import type { DeliveryStore, InsertOutcome, Namespace, NewEvent, StoreTransaction, StoredKeyPackage } from './types.js';
+
+interface Log {
+  events: Map<number, LogEvent>;
+  last: number;
+}
+
+/**
+ * An in-memory store. A "restart" in tests is a new hub or follower on the same store object.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStore } from 'mimi-kit/delivery';
+ * const store = new MemoryStore();
+ * const e = await store.transaction((tx) => tx.appendEvent('room', { hubTime: 1, kind: 'message', sender: 'mimi://a.example/u/a', message: new Uint8Array([1]) }));
+ * e.seq; // 1
+ * ```
+ */
+export class MemoryStore implements DeliveryStore {
+  private readonly kv = new Map<string, Map<string, Uint8Array>>();
+  private readonly logs = new Map<string, Log>();
+  private readonly keyPackages = new Map<string, Map<string, StoredKeyPackage[]>>();
+  private readonly lock = new Mutex();
+  private closed = false;
+
+  /**
+   * Runs `fn` as one all-or-nothing transaction.
+   * @param fn - the work
+   * @returns what `fn` returned
+   * @example
+   * ```ts
+   * await new MemoryStore().transaction(async (tx) => tx.lastSeq('room')); // 0
+   * ```
+   */
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.lock.run(async () => {
+      if (this.closed) throw new MimiError('delivery/store-closed', 'the store is closed');
+      const undo: (() => void)[] = [];
+      let open = true;
+      const tx = this.tx(undo, () => open);
+      try {
+        const value = await fn(tx);
+        return value;
+      } catch (e) {
+        for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+        throw e;
+      } finally {
+        open = false;
+      }
+    });
+  }
+
+  /**
+   * Closes the store.
+   * @example
+   * ```ts
+   * await new MemoryStore().close();
+   * ```
+   */
+  async close(): Promise<void> {
+    await this.lock.run(async () => {
+      this.closed = true;
+    });
+  }
+
+  private tx(undo: (() => void)[], isOpen: () => boolean): StoreTransaction {
+    const live = (): void => {
+      if (!isOpen()) throw new MimiError('delivery/store-closed', 'the transaction has ended');
+    };
+    const table = (ns: Namespace): Map<string, Uint8Array> => {
+      let t = this.kv.get(ns);
+      if (!t) this.kv.set(ns, (t = new Map()));
+      return t;
+    };
+    const log = (roomId: string): Log => {
+      let l = this.logs.get(roomId);
+      if (!l) {
+        this.logs.set(roomId, (l = { events: new Map(), last: 0 }));
+        undo.push(() => this.logs.delete(roomId));
+      }
+      return l;
+    };
+    const setKv = (ns: Namespace, key: string, value: Uint8Array): void => {
+      const t = table(ns);
+      const before = t.get(key);
+      t.set(key, value.slice());
+      undo.push(() => (before === undefined ? t.delete(key) : t.set(key, before)));
+    };
+    const putEvent = (l: Log, e: LogEvent): void => {
+      const prevLast = l.last;
+      l.events.set(e.seq, { ...e, message: e.message.slice() });
+      l.last = Math.max(l.last, e.seq);
+      undo.push(() => {
+        l.events.delete(e.seq);
+        l.last = prevLast;
+      });
+    };
+    return {
+      get: async (ns, key) => (live(), table(ns).get(key)?.slice()),
+      put: async (ns, key, value) => (live(), setKv(ns, key, value)),
+      putIfAbsent: async (ns, key, value) => {
+        live();
+        if (table(ns).has(key)) return false;
+        setKv(ns, key, value);
+        return true;
+      },
+      keys: async (ns, prefix = '') => {
+        live();
+        return [...table(ns).keys()].filter((k) => k.startsWith(prefix)).sort(compareUtf16);
+      },
+      appendEvent: async (roomId: string, event: NewEvent) => {
+        live();
+        const l = log(roomId);
+        const e: LogEvent = { ...event, seq: l.last + 1 };
+        putEvent(l, e);
+        return { ...e, message: e.message.slice() };
+      },
+      insertEvent: async (roomId: string, event: LogEvent): Promise<InsertOutcome> => {
+        live();
+        const l = log(roomId);
+        const held = l.events.get(event.seq);
+        if (held) return sameEvent(held, event) ? 'duplicate' : 'conflict';
+        putEvent(l, event);
+        return 'inserted';
+      },
+      events: async (roomId, after, limit) => {
+        live();
+        const l = this.logs.get(roomId);
+        if (!l) return [];
+        const out: LogEvent[] = [];
+        // Sequence numbers are dense on a hub; a follower's copy may have holes, so walk the sorted keys there.
+        if (l.events.size === l.last) {
+          for (let s = after + 1; s <= l.last && out.length < limit; s++) out.push(copy(l.events.get(s)!));
+        } else {
+          for (const s of [...l.events.keys()].filter((k) => k > after).sort((a, b) => a - b)) {
+            if (out.length >= limit) break;
+            out.push(copy(l.events.get(s)!));
+          }
+        }
+        return out;
+      },
+      lastSeq: async (roomId) => (live(), this.logs.get(roomId)?.last ?? 0),
+      addKeyPackage: async (user, entry) => {
+        live();
+        let clients = this.keyPackages.get(user);
+        if (!clients) {
+          this.keyPackages.set(user, (clients = new Map()));
+          undo.push(() => this.keyPackages.delete(user));
+        }
+        let queue = clients.get(entry.client);
+        if (!queue) {
+          const c = clients;
+          c.set(entry.client, (queue = []));
+          undo.push(() => c.delete(entry.client));
+        }
+        const q = queue;
+        q.push({ client: entry.client, keyPackage: entry.keyPackage.slice() });
+        undo.push(() => q.pop());
+      },
+      claimKeyPackages: async (user) => {
+        live();
+        const claimed: StoredKeyPackage[] = [];
+        const exhausted: string[] = [];
+        const clients = this.keyPackages.get(user);
+        for (const client of [...(clients?.keys() ?? [])].sort(compareUtf16)) {
+          const q = clients!.get(client)!;
+          const first = q.shift();
+          if (first === undefined) exhausted.push(client);
+          else {
+            claimed.push(first);
+            undo.push(() => q.unshift(first));
+          }
+        }
+        return { claimed, exhausted };
+      },
+    };
+  }
+}
+
+function copy(e: LogEvent): LogEvent {
+  return { ...e, message: e.message.slice() };
+}
+
+/** @internal Plain UTF-16 code-unit order (what `<` on strings does). */
+export function compareUtf16(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,266 @@
+/**
+ * The embedded persistent {@link DeliveryStore}: one SQLite file in a data directory, through better-sqlite3
+ * (Node only; import it from `mimi-kit/delivery/sqlite` so browser bundles never see it). WAL journal with
+ * `synchronous = FULL`: a committed transaction survives a crash of the process and of the machine.
+ *
+ * Schema version 1 (`PRAGMA user_version`): `kv(ns, key, value)`, `rooms(room_id, last_seq)` (the sequence
+ * allocator), `events(room_id, seq, hub_time, kind, sender, message)`, `clients(user, client)`,
+ * `key_packages(id, user, client, key_package)`.
+ *
+ * @module
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { MimiError } from '../../errors.js';
+import { sameEvent } from '../validate.js';
+import { EventKind, type LogEvent } from '../types.js';
+import { compareUtf16 } from './memory.js';
+import { Mutex } from './mutex.js';
+import type { DeliveryStore, InsertOutcome, NewEvent, StoreTransaction, StoredKeyPackage } from './types.js';
+
+export { MimiError } from '../../errors.js';
+
+const SCHEMA_VERSION = 1;
+const utf8 = new TextEncoder();
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS kv (ns TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rooms (room_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS events (room_id TEXT NOT NULL, seq INTEGER NOT NULL, hub_time INTEGER NOT NULL, kind TEXT NOT NULL,
+  sender TEXT NOT NULL, message BLOB NOT NULL, PRIMARY KEY (room_id, seq)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS clients (user TEXT NOT NULL, client TEXT NOT NULL, PRIMARY KEY (user, client)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS key_packages (id INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT NOT NULL, client TEXT NOT NULL, key_package BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS key_packages_by_client ON key_packages (user, client, id);
+`;
+
+/**
+ * The file a store keeps in its data directory.
+ *
+ * @example
+ * ```ts
+ * import { SQLITE_FILE_NAME } from 'mimi-kit/delivery/sqlite';
+ * SQLITE_FILE_NAME; // 'mimi-delivery.sqlite'
+ * ```
+ */
+export const SQLITE_FILE_NAME = 'mimi-delivery.sqlite';
+
+/** Where an {@link SqliteStore} keeps its data. */
+export interface SqliteStoreOptions {
+  /** Data directory (created if missing); the database is `<directory>/mimi-delivery.sqlite`. */
+  readonly directory?: string;
+  /** Or an explicit file path (`:memory:` for a throw-away database). */
+  readonly file?: string;
+}
+
+interface EventRow {
+  seq: number;
+  hub_time: number;
+  kind: string;
+  sender: string;
+  message: Uint8Array;
+}
+
+/**
+ * Opens (creating if needed) the SQLite store of a data directory.
+ *
+ * @param options - the data directory or file
+ * @returns the open store
+ * @throws {@link MimiError} `delivery/corrupt-store` when the file is not a store of ours
+ * @example
+ * ```ts
+ * import { openSqliteStore } from 'mimi-kit/delivery/sqlite';
+ * const store = openSqliteStore({ directory: './data' });
+ * await store.transaction((tx) => tx.lastSeq('room')); // 0 on a fresh directory
+ * await store.close();
+ * ```
+ */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(options);
+}
+
+/**
+ * The SQLite store; see {@link openSqliteStore}.
+ *
+ * @example
+ * ```ts
+ * import { SqliteStore } from 'mimi-kit/delivery/sqlite';
+ * const store = new SqliteStore({ file: ':memory:' });
+ * await store.close();
+ * ```
+ */
+export class SqliteStore implements DeliveryStore {
+  private readonly db: Database.Database;
+  private readonly lock = new Mutex();
+  private closed = false;
+  private readonly q;
+
+  /**
+   * Opens the store.
+   * @param options - the data directory or file
+   */
+  constructor(options: SqliteStoreOptions) {
+    let file = options.file;
+    if (file === undefined) {
+      if (options.directory === undefined) throw new MimiError('delivery/bad-request', 'a directory or a file is required');
+      mkdirSync(options.directory, { recursive: true });
+      file = join(options.directory, SQLITE_FILE_NAME);
+    }
+    try {
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = FULL');
+      const version = this.db.pragma('user_version', { simple: true }) as number;
+      if (version !== 0 && version !== SCHEMA_VERSION) throw new Error(`schema version ${version}, expected ${SCHEMA_VERSION}`);
+      this.db.exec(SCHEMA);
+      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    } catch (e) {
+      throw new MimiError('delivery/corrupt-store', `cannot open the store ${file}: ${(e as Error).message}`, { cause: e });
+    }
+    const db = this.db;
+    this.q = {
+      get: db.prepare<[string, string], { value: Uint8Array }>('SELECT value FROM kv WHERE ns = ? AND key = ?'),
+      put: db.prepare('INSERT INTO kv (ns, key, value) VALUES (?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value'),
+      putIfAbsent: db.prepare('INSERT INTO kv (ns, key, value) VALUES (?, ?, ?) ON CONFLICT (ns, key) DO NOTHING'),
+      // Compared as bytes: SQLite's text functions stop at NUL, which our keys use as a separator.
+      keys: db.prepare<[{ ns: string; prefix: Uint8Array; n: number }], { key: string }>(
+        'SELECT key FROM kv WHERE ns = @ns AND substr(CAST(key AS BLOB), 1, @n) = @prefix',
+      ),
+      allocate: db.prepare<[string], { last_seq: number }>(
+        'INSERT INTO rooms (room_id, last_seq) VALUES (?, 1) ON CONFLICT (room_id) DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq',
+      ),
+      raise: db.prepare<[{ room: string; seq: number }]>(
+        'INSERT INTO rooms (room_id, last_seq) VALUES (@room, @seq) ON CONFLICT (room_id) DO UPDATE SET last_seq = max(last_seq, @seq)',
+      ),
+      insertEvent: db.prepare('INSERT INTO events (room_id, seq, hub_time, kind, sender, message) VALUES (?, ?, ?, ?, ?, ?)'),
+      event: db.prepare<[string, number], EventRow>('SELECT seq, hub_time, kind, sender, message FROM events WHERE room_id = ? AND seq = ?'),
+      events: db.prepare<[string, number, number], EventRow>(
+        'SELECT seq, hub_time, kind, sender, message FROM events WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
+      lastSeq: db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM rooms WHERE room_id = ?'),
+      addClient: db.prepare('INSERT INTO clients (user, client) VALUES (?, ?) ON CONFLICT DO NOTHING'),
+      addKeyPackage: db.prepare('INSERT INTO key_packages (user, client, key_package) VALUES (?, ?, ?)'),
+      clients: db.prepare<[string], { client: string }>('SELECT client FROM clients WHERE user = ?'),
+      oldest: db.prepare<[string, string], { id: number; key_package: Uint8Array }>(
+        'SELECT id, key_package FROM key_packages WHERE user = ? AND client = ? ORDER BY id LIMIT 1',
+      ),
+      deleteKeyPackage: db.prepare('DELETE FROM key_packages WHERE id = ?'),
+    };
+  }
+
+  /**
+   * Runs `fn` as one SQLite transaction (`BEGIN IMMEDIATE` … `COMMIT`, `ROLLBACK` when it throws).
+   * @param fn - the work
+   * @returns what `fn` returned
+   * @example
+   * ```ts
+   * await store.transaction((tx) => tx.lastSeq('room'));
+   * ```
+   */
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.lock.run(async () => {
+      if (this.closed) throw new MimiError('delivery/store-closed', 'the store is closed');
+      let open = true;
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const value = await fn(this.tx(() => open));
+        this.db.exec('COMMIT');
+        return value;
+      } catch (e) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw e;
+      } finally {
+        open = false;
+      }
+    });
+  }
+
+  /**
+   * Closes the database file.
+   * @example
+   * ```ts
+   * await store.close();
+   * ```
+   */
+  async close(): Promise<void> {
+    await this.lock.run(async () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.db.close();
+    });
+  }
+
+  private tx(isOpen: () => boolean): StoreTransaction {
+    const q = this.q;
+    const live = (): void => {
+      if (!isOpen()) throw new MimiError('delivery/store-closed', 'the transaction has ended');
+    };
+    return {
+      get: async (ns, key) => {
+        live();
+        const row = q.get.get(ns, key);
+        return row ? new Uint8Array(row.value) : undefined;
+      },
+      put: async (ns, key, value) => {
+        live();
+        q.put.run(ns, key, value);
+      },
+      putIfAbsent: async (ns, key, value) => {
+        live();
+        return q.putIfAbsent.run(ns, key, value).changes === 1;
+      },
+      keys: async (ns, prefix = '') => {
+        live();
+        // SQLite compares TEXT as UTF-8 bytes; sort here so every store returns the same order.
+        return q.keys.all({ ns, prefix: utf8.encode(prefix), n: utf8.encode(prefix).length }).map((r) => r.key).sort(compareUtf16);
+      },
+      appendEvent: async (roomId: string, event: NewEvent) => {
+        live();
+        const seq = q.allocate.get(roomId)!.last_seq;
+        q.insertEvent.run(roomId, seq, event.hubTime, event.kind, event.sender, event.message);
+        return { ...event, seq, message: event.message.slice() };
+      },
+      insertEvent: async (roomId: string, event: LogEvent): Promise<InsertOutcome> => {
+        live();
+        const held = q.event.get(roomId, event.seq);
+        if (held) return sameEvent(toEvent(held), event) ? 'duplicate' : 'conflict';
+        q.insertEvent.run(roomId, event.seq, event.hubTime, event.kind, event.sender, event.message);
+        q.raise.run({ room: roomId, seq: event.seq });
+        return 'inserted';
+      },
+      events: async (roomId, after, limit) => {
+        live();
+        return q.events.all(roomId, after, limit).map(toEvent);
+      },
+      lastSeq: async (roomId) => {
+        live();
+        return q.lastSeq.get(roomId)?.last_seq ?? 0;
+      },
+      addKeyPackage: async (user, entry) => {
+        live();
+        q.addClient.run(user, entry.client);
+        q.addKeyPackage.run(user, entry.client, entry.keyPackage);
+      },
+      claimKeyPackages: async (user) => {
+        live();
+        const claimed: StoredKeyPackage[] = [];
+        const exhausted: string[] = [];
+        for (const client of q.clients.all(user).map((r) => r.client).sort(compareUtf16)) {
+          const row = q.oldest.get(user, client);
+          if (!row) exhausted.push(client);
+          else {
+            q.deleteKeyPackage.run(row.id);
+            claimed.push({ client, keyPackage: new Uint8Array(row.key_package) });
+          }
+        }
+        return { claimed, exhausted };
+      },
+    };
+  }
+}
+
+function toEvent(r: EventRow): LogEvent {
+  if (r.kind !== EventKind.commit && r.kind !== EventKind.message) {
+    throw new MimiError('delivery/corrupt-store', `stored event ${r.seq} has kind ${r.kind}`);
+  }
+  return { seq: r.seq, hubTime: r.hub_time, kind: r.kind, sender: r.sender, message: new Uint8Array(r.message) };
+}

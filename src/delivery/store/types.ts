@@ -1,0 +1,133 @@
+/**
+ * The one storage interface of the delivery layer. Hubs and followers keep everything through it: the room
+ * log, room records, cursors, seen transactions, key packages. Async and transactional so that a database
+ * store (PostgreSQL, next issue) fits behind it: every operation runs inside {@link DeliveryStore.transaction},
+ * which is all-or-nothing and serialized per store, and {@link StoreTransaction.appendEvent} allocates the
+ * per-room sequence number itself (`UPDATE rooms SET last_seq = last_seq + 1 … RETURNING` in SQL), so two hub
+ * processes on one database cannot allocate the same number.
+ *
+ * @module
+ */
+import type { LogEvent } from '../types.js';
+
+/** An event to append: the store gives it its sequence number. */
+export type NewEvent = Omit<LogEvent, 'seq'>;
+
+/** Outcome of {@link StoreTransaction.insertEvent}. */
+export type InsertOutcome = 'inserted' | 'duplicate' | 'conflict';
+
+/** One key package held for a client (draft-ietf-mimi-protocol-06 §5.2, stored as given). */
+export interface StoredKeyPackage {
+  /** The client URI. */
+  readonly client: string;
+  /** The KeyPackage bytes. */
+  readonly keyPackage: Uint8Array;
+}
+
+/**
+ * Namespaces of the key-value part of a store. Values are bytes (the delivery layer encodes its records).
+ *
+ * @example
+ * ```ts
+ * import { Namespace } from 'mimi-kit/delivery';
+ * Namespace.room; // 'room'
+ * ```
+ */
+export const Namespace = {
+  /** Hub room records, by room id. */
+  room: 'room',
+  /** Hub fanout cursors (highest sequence number acknowledged), by `roomId \u0000 follower`. */
+  fanout: 'fanout',
+  /** Follower room records, by room id. */
+  followed: 'followed',
+  /** Client cursors at a follower (highest sequence number acknowledged), by `roomId \u0000 client`. */
+  client: 'client',
+  /** Transactions a follower has processed, by `hub \u0000 txn`. */
+  txn: 'txn',
+} as const;
+/** A value of {@link Namespace}. */
+export type Namespace = (typeof Namespace)[keyof typeof Namespace];
+
+/** The operations available inside a transaction. All of them see the transaction's own writes. */
+export interface StoreTransaction {
+  /**
+   * Reads a value.
+   * @param ns - namespace
+   * @param key - key
+   */
+  get(ns: Namespace, key: string): Promise<Uint8Array | undefined>;
+  /**
+   * Writes a value (insert or replace).
+   * @param ns - namespace
+   * @param key - key
+   * @param value - bytes
+   */
+  put(ns: Namespace, key: string, value: Uint8Array): Promise<void>;
+  /**
+   * Inserts a value only if the key is absent.
+   * @param ns - namespace
+   * @param key - key
+   * @param value - bytes
+   * @returns true when inserted, false when the key was present (nothing written)
+   */
+  putIfAbsent(ns: Namespace, key: string, value: Uint8Array): Promise<boolean>;
+  /**
+   * Every key of a namespace, ascending (UTF-16 code-unit order; SQL stores compare with the same order).
+   * @param ns - namespace
+   * @param prefix - only keys starting with it
+   */
+  keys(ns: Namespace, prefix?: string): Promise<string[]>;
+  /**
+   * Appends an event to the room's log with the next sequence number (the first is 1; no gaps).
+   * @param roomId - the room
+   * @param event - the event without its number
+   * @returns the stored event
+   */
+  appendEvent(roomId: string, event: NewEvent): Promise<LogEvent>;
+  /**
+   * Stores an event under the number it carries (a follower's copy of the hub's log; numbers may arrive
+   * out of order). Idempotent: the same event again is `duplicate`; a different one under a held number is
+   * `conflict` and writes nothing.
+   * @param roomId - the room
+   * @param event - the event
+   */
+  insertEvent(roomId: string, event: LogEvent): Promise<InsertOutcome>;
+  /**
+   * Events with `seq > after`, ascending, at most `limit` (not necessarily consecutive in a follower's copy).
+   * @param roomId - the room
+   * @param after - exclusive lower bound
+   * @param limit - most events returned
+   */
+  events(roomId: string, after: number, limit: number): Promise<LogEvent[]>;
+  /**
+   * Highest sequence number held for the room (0 when none).
+   * @param roomId - the room
+   */
+  lastSeq(roomId: string): Promise<number>;
+  /**
+   * Adds a key package for a user's client.
+   * @param user - user URI
+   * @param entry - client and key package
+   */
+  addKeyPackage(user: string, entry: StoredKeyPackage): Promise<void>;
+  /**
+   * Takes (removes and returns) the oldest key package of each of the user's clients: key material given in
+   * one response is never given in another (draft-ietf-mimi-protocol-06 §5.2).
+   * @param user - user URI
+   * @returns one entry per client that has one, and the clients that have none left
+   */
+  claimKeyPackages(user: string): Promise<{ claimed: StoredKeyPackage[]; exhausted: string[] }>;
+}
+
+/** A store: transactions and closing. */
+export interface DeliveryStore {
+  /**
+   * Runs `fn` as one transaction: all its writes happen or (when it throws) none does. Transactions of one
+   * store never interleave.
+   * @param fn - the work
+   * @returns what `fn` returned
+   */
+  transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Closes the store; later calls fail with `delivery/store-closed`. */
+  close(): Promise<void>;
+}

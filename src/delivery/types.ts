@@ -1,0 +1,157 @@
+/**
+ * The vocabulary of the delivery layer: the room's log events, the requests a hub and a follower exchange
+ * (draft-ietf-mimi-protocol-06 §5.6 notify, plus the sequence and transaction extension of docs/decisions.md
+ * "Delivery"), and the injected clock and transports. Plain types, no I/O.
+ *
+ * @module
+ */
+
+/** The time source, in milliseconds since the UNIX epoch (the draft's `accepted_timestamp` unit). */
+export interface Clock {
+  /** Current time in ms. */
+  now(): number;
+}
+
+/**
+ * Kinds of events in a room's log (draft-ietf-mimi-protocol-06 §5.6: the hub fans out accepted handshake and
+ * application messages).
+ *
+ * @example
+ * ```ts
+ * import { EventKind } from 'mimi-kit/delivery';
+ * EventKind.commit; // 'commit'
+ * ```
+ */
+export const EventKind = {
+  /** An accepted commit (the `update` endpoint). */
+  commit: 'commit',
+  /** An accepted application message (the `submitMessage` endpoint). */
+  message: 'message',
+} as const;
+/** A value of {@link EventKind}. */
+export type EventKind = (typeof EventKind)[keyof typeof EventKind];
+
+/**
+ * One accepted event of a room's log, as the hub stamped it. `seq` is the per-room sequence number (1, 2, 3, …
+ * without gaps: the extension of docs/decisions.md "Delivery" DL1); `hubTime` the hub acceptance time.
+ */
+export interface LogEvent {
+  /** Per-room sequence number, from 1, without gaps. */
+  readonly seq: number;
+  /** Hub acceptance time, ms since the UNIX epoch (FanoutMessage.timestamp). */
+  readonly hubTime: number;
+  /** What was accepted. */
+  readonly kind: EventKind;
+  /** The submitting user (SubmitMessageRequest.sendingUri) or the committer. */
+  readonly sender: string;
+  /** The MLSMessage bytes exactly as accepted (FanoutMessage.message). */
+  readonly message: Uint8Array;
+}
+
+/**
+ * What the hub keeps of a room's state, as an {@link UpdateChecker} produced it. `state` is opaque to the hub;
+ * `members` and `historySeconds` are what the hub needs from it (who may send, whom to fan out to, how much
+ * history a new follower may fetch).
+ */
+export interface RoomSnapshot {
+  /** Current MLS epoch of the room's group. */
+  readonly epoch: number;
+  /** The room state, encoded by the checker (for the policy checker: the app_data_dictionary bytes). */
+  readonly state: Uint8Array;
+  /** User URIs of the active participants (`mimi://<domain>/u/...`): who may submit, whose providers follow. */
+  readonly members: readonly string[];
+  /**
+   * History a follower may fetch from before it joined, in seconds (room-policy §5.10 max_time_period;
+   * 0 when history sharing is forbidden or the component is absent).
+   */
+  readonly historySeconds: number;
+}
+
+/**
+ * One hub-to-follower fanout transaction: a run of consecutive events of one room
+ * (draft-ietf-mimi-protocol-06 §5.6 allows several FanoutMessages per notify; the transaction id is the
+ * explicit id the draft's NOTE proposes: DL2).
+ */
+export interface NotifyRequest {
+  /** The hub's provider domain. */
+  readonly hub: string;
+  /** The room. */
+  readonly roomId: string;
+  /** Idempotency key: the same id always carries the same events. */
+  readonly txn: string;
+  /** Consecutive events, ascending `seq`. */
+  readonly events: readonly LogEvent[];
+}
+
+/** A history request: the events after `after`, at most `limit` of them. */
+export interface HistoryRequest {
+  /** The requesting provider's domain (authenticated by the transport). */
+  readonly requester: string;
+  /** The room. */
+  readonly roomId: string;
+  /** Return events with `seq > after`. */
+  readonly after: number;
+  /** At most this many events (1 … {@link DeliveryLimits.maxHistoryPage}). */
+  readonly limit: number;
+}
+
+/** The answer to a {@link HistoryRequest}. */
+export interface HistoryPage {
+  /** Consecutive events, ascending `seq`, all `> after` and `>= firstAvailable`. */
+  readonly events: readonly LogEvent[];
+  /** True when no event after the last returned one exists yet (XMPP MAM's `complete`). */
+  readonly complete: boolean;
+  /**
+   * The lowest sequence number the requester may see under the room's history policy; events below it are
+   * withheld (DL5). 1 when nothing is withheld.
+   */
+  readonly firstAvailable: number;
+}
+
+/** How the hub reaches followers (the `notify` endpoint). Resolving means HTTP 201; rejecting, a retry. */
+export interface FollowerTransport {
+  /**
+   * Delivers one fanout transaction to `follower`.
+   * @param follower - the follower provider's domain
+   * @param request - the transaction
+   */
+  notify(follower: string, request: NotifyRequest): Promise<void>;
+}
+
+/** How a follower reaches a room's hub for history (fetching what is missing). */
+export interface HubTransport {
+  /**
+   * Asks `hub` for a page of history.
+   * @param hub - the hub provider's domain
+   * @param request - the page wanted
+   */
+  history(hub: string, request: HistoryRequest): Promise<HistoryPage>;
+}
+
+/** Bounds on input the delivery layer accepts (a request beyond one is `delivery/bad-request`). */
+export interface DeliveryLimits {
+  /** Longest room id, user URI, client id or domain, in UTF-16 units (default 2048). */
+  readonly maxIdLength: number;
+  /** Largest MLSMessage, key package or group info, in bytes (default 1 MiB). */
+  readonly maxMessageBytes: number;
+  /** Most events in one notify transaction (default 256). */
+  readonly maxNotifyEvents: number;
+  /** Largest history page (default 1000). */
+  readonly maxHistoryPage: number;
+}
+
+/**
+ * The default {@link DeliveryLimits}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_DELIVERY_LIMITS } from 'mimi-kit/delivery';
+ * DEFAULT_DELIVERY_LIMITS.maxHistoryPage; // 1000
+ * ```
+ */
+export const DEFAULT_DELIVERY_LIMITS: DeliveryLimits = Object.freeze({
+  maxIdLength: 2048,
+  maxMessageBytes: 1 << 20,
+  maxNotifyEvents: 256,
+  maxHistoryPage: 1000,
+});

@@ -1,0 +1,70 @@
+/**
+ * Input checks shared by the hub and the follower: every request field is checked before anything is read
+ * from or written to the store, so a rejected request changes nothing.
+ *
+ * @module
+ */
+import { MimiError } from '../errors.js';
+import type { DeliveryLimits, LogEvent } from './types.js';
+import { EventKind } from './types.js';
+
+/** @internal Throws `delivery/bad-request` unless `v` is a non-empty string within the id bound. */
+export function checkId(v: unknown, what: string, limits: DeliveryLimits): string {
+  // NUL is refused: store keys join their parts with it (records.ts).
+  if (typeof v !== 'string' || v.length === 0 || v.length > limits.maxIdLength || v.includes('\u0000')) {
+    throw new MimiError('delivery/bad-request', `${what} must be a non-empty string of at most ${limits.maxIdLength} characters, without NUL`, { path: [what] });
+  }
+  return v;
+}
+
+/** @internal Throws `delivery/bad-request` unless `v` is a safe integer ≥ `min`. */
+export function checkCount(v: unknown, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
+    throw new MimiError('delivery/bad-request', `${what} must be an integer in ${min}…${max}`, { path: [what] });
+  }
+  return v;
+}
+
+/** @internal Throws `delivery/bad-request` unless `v` is bytes within the message bound. */
+export function checkBytes(v: unknown, what: string, limits: DeliveryLimits): Uint8Array {
+  if (!(v instanceof Uint8Array) || v.length === 0 || v.length > limits.maxMessageBytes) {
+    throw new MimiError('delivery/bad-request', `${what} must be 1…${limits.maxMessageBytes} bytes`, { path: [what] });
+  }
+  return v;
+}
+
+/** @internal Checks one received event field by field. */
+export function checkEvent(v: unknown, path: string, limits: DeliveryLimits): LogEvent {
+  if (typeof v !== 'object' || v === null) throw new MimiError('delivery/bad-request', `${path} is not an event`, { path: [path] });
+  const e = v as Record<string, unknown>;
+  if (e.kind !== EventKind.commit && e.kind !== EventKind.message) {
+    throw new MimiError('delivery/bad-request', `${path}.kind must be commit or message`, { path: [path, 'kind'] });
+  }
+  return {
+    seq: checkCount(e.seq, `${path}.seq`, 1),
+    hubTime: checkCount(e.hubTime, `${path}.hubTime`, 0),
+    kind: e.kind,
+    sender: checkId(e.sender, `${path}.sender`, limits),
+    message: checkBytes(e.message, `${path}.message`, limits),
+  };
+}
+
+/**
+ * @internal The provider domain of a `mimi://<domain>/...` URI (draft-mahy-mimi-identity §3), or undefined.
+ */
+export function domainOf(uri: string): string | undefined {
+  const m = /^mimi:\/\/([^/?#]+)\//.exec(uri);
+  return m?.[1]?.toLowerCase();
+}
+
+/** @internal Byte-wise equality. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** @internal Whether two events are the same event (same stamp, same bytes). */
+export function sameEvent(a: LogEvent, b: LogEvent): boolean {
+  return a.seq === b.seq && a.hubTime === b.hubTime && a.kind === b.kind && a.sender === b.sender && sameBytes(a.message, b.message);
+}

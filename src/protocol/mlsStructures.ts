@@ -1,0 +1,419 @@
+/**
+ * RFC 9420 structures as the MIMI protocol carries them: embedded without a length prefix (the TLS
+ * presentation language embeds a struct as-is), so each is walked field by field to find where it ends,
+ * checked for its version, wire format and enum values, and kept as its exact bytes. No cryptography and no
+ * ts-mls here: `mimi-kit/mls` gives typed views of the same bytes.
+ *
+ * @module
+ */
+import { MimiError } from '../errors.js';
+import type { TlsReader, TlsWriter } from '../tls/codec.js';
+import { decodeBody } from './common.js';
+
+/**
+ * RFC 9420 §6 WireFormat values.
+ *
+ * @example
+ * ```ts
+ * import { WireFormat } from 'mimi-kit/protocol';
+ * WireFormat.mlsPrivateMessage; // 2
+ * ```
+ */
+export const WireFormat = { mlsPublicMessage: 1, mlsPrivateMessage: 2, mlsWelcome: 3, mlsGroupInfo: 4, mlsKeyPackage: 5 } as const;
+/** A name of {@link WireFormat}. */
+export type WireFormatName = keyof typeof WireFormat;
+
+/**
+ * RFC 9420 §6 ContentType values.
+ *
+ * @example
+ * ```ts
+ * import { ContentType } from 'mimi-kit/protocol';
+ * ContentType.commit; // 3
+ * ```
+ */
+export const ContentType = { application: 1, proposal: 2, commit: 3 } as const;
+/** A name of {@link ContentType}. */
+export type ContentTypeName = keyof typeof ContentType;
+
+/** An RFC 9420 MLSMessage kept as its exact bytes, with what the MIMI bodies switch on. */
+export interface MlsMessageBytes {
+  /** The whole MLSMessage (version, wire format, body). */
+  readonly bytes: Uint8Array;
+  readonly wireFormat: WireFormatName;
+  /** For PublicMessage and PrivateMessage (both carry it in the clear). */
+  readonly contentType?: ContentTypeName;
+  /** For PublicMessage and PrivateMessage. */
+  readonly epoch?: bigint;
+}
+
+/** An RFC 9420 Credential (§5.3) as its exact bytes. */
+export interface CredentialBytes {
+  readonly bytes: Uint8Array;
+  /** 1 basic, 2 x509 (the only types whose length RFC 9420 defines). */
+  readonly credentialType: number;
+  /** The identity of a basic credential. */
+  readonly identity?: Uint8Array;
+}
+
+/** RFC 9420 §7.2 Capabilities. */
+export interface Capabilities {
+  readonly versions: readonly number[];
+  readonly cipherSuites: readonly number[];
+  readonly extensions: readonly number[];
+  readonly proposals: readonly number[];
+  readonly credentials: readonly number[];
+}
+
+/** RFC 9420 §11.1 RequiredCapabilities. */
+export interface RequiredCapabilities {
+  readonly extensionTypes: readonly number[];
+  readonly proposalTypes: readonly number[];
+  readonly credentialTypes: readonly number[];
+}
+
+function bad(what: string, message: string, offset: number): MimiError {
+  return new MimiError('protocol/bad-mls-message', `${what}: ${message}`, { details: { offset } });
+}
+
+function version(r: TlsReader, what: string): void {
+  const at = r.offset;
+  const v = r.uint16();
+  if (v !== 1) throw bad(what, `protocol version ${v} is not mls10`, at);
+}
+
+const u16s = (r: TlsReader): number[] => r.vector((x) => x.uint16());
+
+function skipOpaque(r: TlsReader): void {
+  r.opaque();
+}
+
+function skipCredential(r: TlsReader): void {
+  const at = r.offset;
+  const type = r.uint16();
+  if (type === 1) r.opaque();
+  else if (type === 2) r.vector(skipOpaque);
+  else {
+    throw new MimiError('protocol/unknown-credential-type', `credential type ${type} has no length RFC 9420 defines`, { details: { offset: at, credentialType: type } });
+  }
+}
+
+function skipLeafNode(r: TlsReader): void {
+  r.opaque(); // encryption_key
+  r.opaque(); // signature_key
+  skipCredential(r);
+  readCapabilities(r);
+  const at = r.offset;
+  const source = r.uint8();
+  if (source === 1) {
+    r.uint64();
+    r.uint64();
+  } else if (source === 3) r.opaque();
+  else if (source !== 2) throw bad('LeafNode', `leaf_node_source ${source}`, at);
+  r.opaque(); // extensions<V>, kept whole
+  r.opaque(); // signature
+}
+
+function skipKeyPackageBody(r: TlsReader): void {
+  version(r, 'KeyPackage');
+  r.uint16(); // cipher_suite
+  r.opaque(); // init_key
+  skipLeafNode(r);
+  r.opaque(); // extensions
+  r.opaque(); // signature
+}
+
+function skipWelcomeBody(r: TlsReader): void {
+  r.uint16(); // cipher_suite
+  r.opaque(); // secrets<V>
+  r.opaque(); // encrypted_group_info
+}
+
+function skipGroupInfoBody(r: TlsReader): void {
+  version(r, 'GroupContext');
+  r.uint16(); // cipher_suite
+  r.opaque(); // group_id
+  r.uint64(); // epoch
+  r.opaque(); // tree_hash
+  r.opaque(); // confirmed_transcript_hash
+  r.opaque(); // GroupContext extensions
+  r.opaque(); // GroupInfo extensions
+  r.opaque(); // confirmation_tag
+  r.uint32(); // signer
+  r.opaque(); // signature
+}
+
+/** RFC 9420 §12.1 plus draft-ietf-mls-extensions AppDataUpdate (0x0008) and SelfRemove (0x000a). */
+function skipProposal(r: TlsReader): void {
+  const at = r.offset;
+  const type = r.uint16();
+  switch (type) {
+    case 1: // add
+      skipKeyPackageBody(r);
+      return;
+    case 2: // update
+      skipLeafNode(r);
+      return;
+    case 3: // remove
+      r.uint32();
+      return;
+    case 4: {
+      // psk: PreSharedKeyID
+      const pskAt = r.offset;
+      const psktype = r.uint8();
+      if (psktype === 1) r.opaque();
+      else if (psktype === 2) {
+        const usageAt = r.offset;
+        const usage = r.uint8();
+        if (usage < 1 || usage > 3) throw bad('PreSharedKeyID', `resumption usage ${usage}`, usageAt);
+        r.opaque();
+        r.uint64();
+      } else throw bad('PreSharedKeyID', `psktype ${psktype}`, pskAt);
+      r.opaque(); // psk_nonce
+      return;
+    }
+    case 5: // reinit
+      r.opaque();
+      r.uint16();
+      r.uint16();
+      r.opaque();
+      return;
+    case 6: // external_init
+      r.opaque();
+      return;
+    case 7: // group_context_extensions
+      r.opaque();
+      return;
+    case 0x0008: {
+      // draft-ietf-mls-extensions AppDataUpdate: component_id, op (update 1 carries data, remove 2 none)
+      r.uint16();
+      const opAt = r.offset;
+      const op = r.uint8();
+      if (op === 1) r.opaque();
+      else if (op !== 2) throw bad('AppDataUpdate', `op ${op}`, opAt);
+      return;
+    }
+    case 0x000a: // SelfRemove: struct {}
+      return;
+    default:
+      throw new MimiError('protocol/unknown-proposal-type', `proposal type ${type} has no known length`, { details: { offset: at, proposalType: type } });
+  }
+}
+
+function skipCommit(r: TlsReader): void {
+  r.opaque(); // proposals<V>, kept whole
+  const at = r.offset;
+  const present = r.uint8();
+  if (present === 1) {
+    skipLeafNode(r);
+    r.opaque(); // nodes<V>
+  } else if (present !== 0) {
+    throw new MimiError('protocol/bad-optional', `optional<UpdatePath> presence ${present}`, { details: { offset: at } });
+  }
+}
+
+function readContentType(r: TlsReader, what: string): ContentTypeName {
+  const at = r.offset;
+  const v = r.uint8();
+  const name = (Object.keys(ContentType) as ContentTypeName[]).find((k) => ContentType[k] === v);
+  if (!name) throw bad(what, `content_type ${v}`, at);
+  return name;
+}
+
+/**
+ * Reads an RFC 9420 MLSMessage (§6) and keeps its bytes.
+ *
+ * @param r - the reader
+ * @returns the message
+ * @throws {@link MimiError} `protocol/bad-mls-message`, `protocol/unexpected-wire-format`, `protocol/unknown-proposal-type`, …
+ * @example
+ * ```ts
+ * import { readMlsMessage } from 'mimi-kit/protocol';
+ * // inside a decoder: const message = readMlsMessage(reader);
+ * ```
+ */
+export function readMlsMessage(r: TlsReader): MlsMessageBytes {
+  const start = r.offset;
+  version(r, 'MLSMessage');
+  const wfAt = r.offset;
+  const wf = r.uint16();
+  switch (wf) {
+    case WireFormat.mlsPublicMessage: {
+      // FramedContent
+      r.opaque(); // group_id
+      const epoch = r.uint64();
+      const senderAt = r.offset;
+      const senderType = r.uint8();
+      if (senderType === 1 || senderType === 2) r.uint32();
+      else if (senderType !== 3 && senderType !== 4) throw bad('Sender', `sender_type ${senderType}`, senderAt);
+      r.opaque(); // authenticated_data
+      const contentType = readContentType(r, 'FramedContent');
+      if (contentType === 'application') r.opaque();
+      else if (contentType === 'proposal') skipProposal(r);
+      else skipCommit(r);
+      // FramedContentAuthData
+      r.opaque(); // signature
+      if (contentType === 'commit') r.opaque(); // confirmation_tag
+      if (senderType === 1) r.opaque(); // membership_tag
+      return { bytes: r.bytesSince(start), wireFormat: 'mlsPublicMessage', contentType, epoch };
+    }
+    case WireFormat.mlsPrivateMessage: {
+      r.opaque(); // group_id
+      const epoch = r.uint64();
+      const contentType = readContentType(r, 'PrivateMessage');
+      r.opaque(); // authenticated_data
+      r.opaque(); // encrypted_sender_data
+      r.opaque(); // ciphertext
+      return { bytes: r.bytesSince(start), wireFormat: 'mlsPrivateMessage', contentType, epoch };
+    }
+    case WireFormat.mlsWelcome:
+      skipWelcomeBody(r);
+      return { bytes: r.bytesSince(start), wireFormat: 'mlsWelcome' };
+    case WireFormat.mlsGroupInfo:
+      skipGroupInfoBody(r);
+      return { bytes: r.bytesSince(start), wireFormat: 'mlsGroupInfo' };
+    case WireFormat.mlsKeyPackage:
+      skipKeyPackageBody(r);
+      return { bytes: r.bytesSince(start), wireFormat: 'mlsKeyPackage' };
+    default:
+      throw new MimiError('protocol/unexpected-wire-format', `wire format ${wf} is not one RFC 9420 defines`, { details: { offset: wfAt, wireFormat: wf } });
+  }
+}
+
+/** Reads an MLSMessage whose wire format must be one of `allowed`. */
+export function readMlsMessageOf(r: TlsReader, allowed: readonly WireFormatName[], field: string): MlsMessageBytes {
+  const at = r.offset;
+  const m = readMlsMessage(r);
+  if (!allowed.includes(m.wireFormat)) {
+    throw new MimiError('protocol/unexpected-wire-format', `${field}: ${m.wireFormat} is not allowed here (${allowed.join(', ')})`, {
+      path: [field],
+      details: { offset: at, wireFormat: m.wireFormat },
+    });
+  }
+  return m;
+}
+
+/** Writes an MLSMessage's bytes after checking they are exactly one MLSMessage of an allowed wire format. */
+export function writeMlsMessage(w: TlsWriter, m: MlsMessageBytes | Uint8Array, allowed: readonly WireFormatName[], field: string): void {
+  const bytes = m instanceof Uint8Array ? m : m.bytes;
+  writeEmbedded(w, bytes, field, (r) => readMlsMessageOf(r, allowed, field));
+}
+
+/**
+ * Writes an embedded structure's bytes after checking they are exactly one structure `read` accepts, so an
+ * encoder never produces a body the decoder refuses.
+ */
+export function writeEmbedded(w: TlsWriter, bytes: Uint8Array, field: string, read: (r: TlsReader) => unknown): void {
+  if (!(bytes instanceof Uint8Array)) throw new MimiError('protocol/value-out-of-range', `${field} must be bytes`, { path: [field] });
+  decodeBody(bytes, field, read, { maxBodyBytes: Number.POSITIVE_INFINITY });
+  w.raw(bytes);
+}
+
+/** Reads a bare RFC 9420 KeyPackage (§10) and keeps its bytes. */
+export function readKeyPackage(r: TlsReader): Uint8Array {
+  const start = r.offset;
+  skipKeyPackageBody(r);
+  return r.bytesSince(start);
+}
+
+/** Reads a bare RFC 9420 Welcome (§12.4.3.1) and keeps its bytes. */
+export function readWelcome(r: TlsReader): Uint8Array {
+  const start = r.offset;
+  skipWelcomeBody(r);
+  return r.bytesSince(start);
+}
+
+/** Reads a bare RFC 9420 GroupInfo (§12.4.3) and keeps its bytes. */
+export function readGroupInfo(r: TlsReader): Uint8Array {
+  const start = r.offset;
+  skipGroupInfoBody(r);
+  return r.bytesSince(start);
+}
+
+/** Reads an RFC 9420 Credential (§5.3). */
+export function readCredential(r: TlsReader): CredentialBytes {
+  const start = r.offset;
+  const type = r.uint16();
+  if (type === 1) {
+    const identity = r.opaque();
+    return { bytes: r.bytesSince(start), credentialType: 1, identity };
+  }
+  if (type === 2) {
+    r.vector(skipOpaque);
+    return { bytes: r.bytesSince(start), credentialType: 2 };
+  }
+  throw new MimiError('protocol/unknown-credential-type', `credential type ${type} has no length RFC 9420 defines`, { details: { offset: start, credentialType: type } });
+}
+
+/**
+ * A basic credential (RFC 9420 §5.3) for `identity`, as a {@link CredentialBytes}.
+ *
+ * @param identity - the identity bytes (for MIMI, a UTF-8 URI)
+ * @returns the credential
+ * @example
+ * ```ts
+ * import { basicCredential } from 'mimi-kit/protocol';
+ * basicCredential(new TextEncoder().encode('mimi://a.example')).bytes; // 00 01 10 6d 69 6d 69 …
+ * ```
+ */
+export function basicCredential(identity: Uint8Array): CredentialBytes {
+  const n = identity.length;
+  if (n > 0x3fffffff) throw new MimiError('protocol/value-out-of-range', 'identity too long');
+  const prefix = n < 0x40 ? [n] : n < 0x4000 ? [0x40 | (n >> 8), n & 0xff] : [0x80 | (n >>> 24), (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+  const bytes = new Uint8Array(2 + prefix.length + n);
+  bytes.set([0, 1, ...prefix]);
+  bytes.set(identity, 2 + prefix.length);
+  return { bytes, credentialType: 1, identity: identity.slice() };
+}
+
+/** Reads RFC 9420 §7.2 Capabilities. */
+export function readCapabilities(r: TlsReader): Capabilities {
+  return { versions: u16s(r), cipherSuites: u16s(r), extensions: u16s(r), proposals: u16s(r), credentials: u16s(r) };
+}
+
+/** Writes RFC 9420 §7.2 Capabilities. */
+export function writeCapabilities(w: TlsWriter, c: Capabilities): void {
+  for (const list of [c.versions, c.cipherSuites, c.extensions, c.proposals, c.credentials]) w.vector(list, (x, v) => x.uint16(v));
+}
+
+/** Reads RFC 9420 §11.1 RequiredCapabilities. */
+export function readRequiredCapabilities(r: TlsReader): RequiredCapabilities {
+  return { extensionTypes: u16s(r), proposalTypes: u16s(r), credentialTypes: u16s(r) };
+}
+
+/** Writes RFC 9420 §11.1 RequiredCapabilities. */
+export function writeRequiredCapabilities(w: TlsWriter, c: RequiredCapabilities): void {
+  for (const list of [c.extensionTypes, c.proposalTypes, c.credentialTypes]) w.vector(list, (x, v) => x.uint16(v));
+}
+
+/**
+ * Parses one whole MLSMessage (as a client hands it over) into the {@link MlsMessageBytes} the bodies carry.
+ *
+ * @param bytes - exactly one RFC 9420 MLSMessage
+ * @returns the message with its wire format, content type and epoch
+ * @throws {@link MimiError} `protocol/*`
+ * @example
+ * ```ts
+ * import { parseMlsMessage } from 'mimi-kit/protocol';
+ * parseMlsMessage(privateMessageBytes).wireFormat; // 'mlsPrivateMessage'
+ * ```
+ */
+export function parseMlsMessage(bytes: Uint8Array): MlsMessageBytes {
+  return decodeBody(bytes, 'MLSMessage', readMlsMessage, { maxBodyBytes: Number.POSITIVE_INFINITY });
+}
+
+/**
+ * Parses one whole RFC 9420 Credential (basic or x509).
+ *
+ * @param bytes - exactly one Credential
+ * @returns the credential
+ * @throws {@link MimiError} `protocol/unknown-credential-type`, `protocol/*`
+ * @example
+ * ```ts
+ * import { parseCredential } from 'mimi-kit/protocol';
+ * parseCredential(new Uint8Array([0, 1, 1, 0x61])).credentialType; // 1
+ * ```
+ */
+export function parseCredential(bytes: Uint8Array): CredentialBytes {
+  return decodeBody(bytes, 'Credential', readCredential, { maxBodyBytes: Number.POSITIVE_INFINITY });
+}

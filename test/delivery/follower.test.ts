@@ -1,0 +1,155 @@
+// The follower (draft-ietf-mimi-protocol-06 §5.6): duplicate notifies, held out-of-order events, gap fetches,
+// client cursors, incomplete history; and the hub's retry backoff on the fake clock.
+import { describe, expect, it } from 'vitest';
+import { Follower, MemoryStore, Namespace, roomSnapshot, type LogEvent, type NotifyRequest } from '../../src/delivery/index.js';
+import { MimiError } from '../../src/errors.js';
+import {
+  ALICE,
+  BOB,
+  DAVE,
+  FakeClock,
+  FaultyNetwork,
+  ROOM,
+  TestClient,
+  fakeCommit,
+  fakeMessage,
+  newFollower,
+  newHub,
+  step,
+  threeMemberRoom,
+} from './support.js';
+
+const event = (seq: number, body = `m${seq}`): LogEvent => ({ seq, hubTime: 1000 + seq, kind: 'message', sender: BOB, message: new TextEncoder().encode(JSON.stringify({ t: 'msg', epoch: 0, body })) });
+const req = (txn: string, ...events: LogEvent[]): NotifyRequest => ({ hub: 'a.example', roomId: ROOM, txn, events });
+
+function lonely() {
+  const clock = new FakeClock();
+  const store = new MemoryStore();
+  const asked: number[] = [];
+  const follower = new Follower({
+    domain: 'b.example',
+    store,
+    clock,
+    gapTimeoutMs: 100,
+    hubs: { history: async (_hub, r) => (asked.push(r.after), { events: [event(2)], complete: false, firstAvailable: 1 }) },
+  });
+  return { clock, store, follower, asked };
+}
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (e) {
+    if (e instanceof MimiError) return e.code;
+    throw e;
+  }
+}
+
+describe('follower', () => {
+  it('a duplicate notify is accepted and ignored; a repeated event in a new transaction is stored once', async () => {
+    const { follower } = lonely();
+    await follower.notify('a.example', req('t1', event(1)));
+    await follower.notify('a.example', req('t1', event(1)));
+    await follower.notify('a.example', req('t2', event(1), event(2)));
+    const c = new TestClient('bob-phone', 'b.example');
+    await c.pull(follower, ROOM);
+    expect(c.got).toEqual([1, 2]);
+  });
+
+  it('holds events after a gap until it is filled; after the timeout fetches what is missing from the hub', async () => {
+    const { follower, clock, asked } = lonely();
+    await follower.notify('a.example', req('t1', event(1)));
+    await follower.notify('a.example', req('t3', event(3)));
+    const c = new TestClient('bob-phone', 'b.example');
+    await c.pull(follower, ROOM);
+    expect(c.got).toEqual([1]); // 3 is held
+    await follower.tick();
+    expect(asked).toEqual([]); // not yet: the gap is younger than the timeout
+    clock.t += 100;
+    await follower.tick();
+    expect(asked).toEqual([1]);
+    await c.pull(follower, ROOM);
+    expect(c.got).toEqual([1, 2, 3]);
+    expect(follower.settled()).toBe(true);
+  });
+
+  it('hands each event once per process, resumes a restarted follower from the acknowledged cursor', async () => {
+    const { follower, store, clock } = lonely();
+    await follower.notify('a.example', req('t1', event(1), event(2), event(3)));
+    const first = await follower.next('c', ROOM, 2);
+    expect(first.events.map((e) => e.seq)).toEqual([1, 2]);
+    await follower.ack('c', ROOM, 1);
+    expect((await follower.next('c', ROOM)).events.map((e) => e.seq)).toEqual([3]); // 2 was handed already
+    expect((await follower.next('c', ROOM)).events).toEqual([]);
+    // restart: everything after the acknowledged 1 comes again
+    const again = new Follower({ domain: 'b.example', store, clock, hubs: { history: async () => ({ events: [], complete: true, firstAvailable: 1 }) } });
+    expect((await again.next('c', ROOM)).events.map((e) => e.seq)).toEqual([2, 3]);
+    expect(await code(again.ack('c', ROOM, 4))).toBe('delivery/bad-request');
+    await again.ack('c', ROOM, 3);
+    await again.ack('c', ROOM, 2); // lower: ignored
+    const third = new Follower({ domain: 'b.example', store, clock, hubs: { history: async () => ({ events: [], complete: true, firstAvailable: 1 }) } });
+    expect((await third.next('c', ROOM)).events).toEqual([]);
+  });
+
+  it('rejected notifies change nothing: malformed, wrong hub, conflicting event', async () => {
+    const { follower, store } = lonely();
+    await follower.notify('a.example', req('t1', event(1)));
+    const snapshot = async () => store.transaction(async (tx) => ({ txns: await tx.keys(Namespace.txn), events: await tx.events(ROOM, 0, 10) }));
+    const before = await snapshot();
+    expect(await code(follower.notify('a.example', req('t2', event(2), event(2))))).toBe('delivery/bad-request');
+    expect(await code(follower.notify('a.example', req('t2', { ...event(2), seq: 0 })))).toBe('delivery/bad-request');
+    expect(await code(follower.notify('a.example', { ...req('t2', event(2)), events: [] }))).toBe('delivery/bad-request');
+    expect(await code(follower.notify('a.example', { ...req('t2', event(2)), hub: 'x.example' }))).toBe('delivery/bad-request');
+    expect(await code(follower.notify('x.example', { ...req('t2', event(2)), hub: 'x.example' }))).toBe('delivery/wrong-hub');
+    expect(await code(follower.notify('a.example', req('t2', event(2), event(1, 'forged'))))).toBe('delivery/bad-request'); // not ascending
+    expect(await code(follower.notify('a.example', req('t2', event(0 + 1, 'forged'))))).toBe('delivery/conflict');
+    expect(await code(follower.notify('a.example', req('t2', { ...event(2), kind: 'other' as 'message' })))).toBe('delivery/bad-request');
+    expect(await snapshot()).toEqual(before);
+    expect(await code(follower.next('c', 'mimi://a.example/r/none'))).toBe('delivery/no-such-room');
+  });
+
+  it('a client of a follower that joined later sees that history is incomplete (history sharing forbidden)', async () => {
+    const clock = new FakeClock();
+    const net = new FaultyNetwork(clock);
+    const hub = newHub(new MemoryStore(), clock, net);
+    const d = newFollower('d.example', new MemoryStore(), clock, net);
+    for (const dom of ['a.example', 'b.example', 'c.example']) newFollower(dom, new MemoryStore(), clock, net);
+    await hub.createRoom(ROOM, roomSnapshot(threeMemberRoom(), 0));
+    for (let i = 0; i < 3; i++) await hub.submitMessage(ROOM, { message: fakeMessage(0, `m${i}`), sendingUri: BOB });
+    await hub.update(ROOM, { commit: fakeCommit(0, ALICE, [{ type: 'invite', user: DAVE, role: 2 }]) }); // seq 4
+    await hub.submitMessage(ROOM, { message: fakeMessage(1, 'hello dave'), sendingUri: BOB }); // seq 5
+    const dave = new TestClient('dave-laptop', 'd.example');
+    for (let i = 0; i < 20; i++) await step(net, hub, net.followers.values(), 100);
+    await dave.pull(d, ROOM);
+    expect(dave.got).toEqual([4, 5]);
+    expect({ complete: dave.complete, firstSeq: dave.firstSeq }).toEqual({ complete: false, firstSeq: 4 });
+  });
+});
+
+describe('hub retries (fake clock)', () => {
+  it('retries an unacknowledged transaction with exponential backoff: 50, 100, 200, 400, 400 ms', async () => {
+    const clock = new FakeClock();
+    const net = new FaultyNetwork(clock);
+    const hub = newHub(new MemoryStore(), clock, net, 1, 10);
+    for (const dom of ['a.example', 'b.example', 'c.example']) newFollower(dom, new MemoryStore(), clock, net);
+    await hub.createRoom(ROOM, roomSnapshot(threeMemberRoom(), 0));
+    await hub.submitMessage(ROOM, { message: fakeMessage(0, 'x'), sendingUri: BOB });
+    net.faults = { drop: 1, dropAck: 0, duplicate: 0, maxDelayMs: 0 };
+    const t0 = clock.t;
+    for (let ms = 0; ms <= 1200; ms += 10) {
+      await hub.tick();
+      await net.advance(10);
+    }
+    const times = net.log.filter((l) => l.to === 'b.example').map((l) => l.at - t0);
+    // retry policy of newHub: initial 50 ms doubling, at most 400 ms; a drop is noticed at once (rejected promise)
+    // and the retry goes out at the first tick at or after its due time (ticks every 10 ms).
+    expect(times).toEqual([0, 50, 150, 350, 750, 1150]);
+    net.faults = { drop: 0, dropAck: 0, duplicate: 0, maxDelayMs: 0 };
+    for (let i = 0; i < 50 && (await hub.backlog()) > 0; i++) {
+      await hub.tick();
+      await net.advance(100);
+    }
+    expect(await hub.backlog()).toBe(0);
+  });
+});

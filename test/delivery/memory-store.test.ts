@@ -1,0 +1,4 @@
+import { MemoryStore } from '../../src/delivery/index.js';
+import { storeConformance } from './store-conformance.js';
+
+storeConformance('memory', { open: async () => new MemoryStore() });
