@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { hexToBytes } from '../cbor/hex.js';
+import { MODELLED_COMPONENTS } from './modelled.js';
 import { ComponentId } from './registry.js';
 
 const uint = (max: number): z.ZodNumber => z.number().int().min(0).max(max);
@@ -100,22 +101,6 @@ const PolicyJson = z.strictObject({
   messageExpiration: ExpirationJson.optional(),
 });
 
-/** Component IDs that the state models as fields; `otherComponents` may not carry them. */
-const MODELLED = new Set<number>([
-  ComponentId.participant_list,
-  ComponentId.room_metadata,
-  ComponentId.roles_list,
-  ComponentId.preauth_list,
-  ComponentId.base_room_policy,
-  ComponentId.status_notification_policy,
-  ComponentId.join_link_policy,
-  ComponentId.join_links,
-  ComponentId.logging_policy,
-  ComponentId.chat_history_policy,
-  ComponentId.message_expiration_policy,
-  ComponentId.user_profiles,
-  ComponentId.knock_list,
-]);
 
 const ascending = (ids: readonly number[]): boolean => ids.every((id, i) => i === 0 || ids[i - 1]! < id);
 
@@ -154,7 +139,7 @@ export const RoomStateJsonSchema = z.strictObject({
     .array(z.strictObject({ componentId: u16, data: hex }))
     .default([])
     .refine((cs) => ascending(cs.map((c) => c.componentId)), 'otherComponents must be sorted by componentId, each once')
-    .refine((cs) => cs.every((c) => !MODELLED.has(c.componentId)), 'otherComponents may not carry a component the state models'),
+    .refine((cs) => cs.every((c) => !MODELLED_COMPONENTS.has(c.componentId)), 'otherComponents may not carry a component the state models'),
   emptyComponents: z
     .array(z.union([z.literal(ComponentId.user_profiles), z.literal(ComponentId.knock_list)]))
     .refine(ascending, 'emptyComponents must be ascending, each once')

@@ -36,6 +36,7 @@ import {
   encodeUserProfiles,
 } from './components.js';
 import { participantByUser, roleByIndex } from './lookup.js';
+import { MODELLED_COMPONENTS } from './modelled.js';
 import { ComponentId } from './registry.js';
 import type { ComponentData, Participant, Role, RoomPolicy, RoomState, UserProfile } from './types.js';
 
@@ -126,21 +127,6 @@ export interface DecodeRoomOptions extends TlsReaderOptions {
   readonly activeUsers?: Iterable<string>;
 }
 
-const MODELLED = new Set<number>([
-  ComponentId.participant_list,
-  ComponentId.room_metadata,
-  ComponentId.roles_list,
-  ComponentId.preauth_list,
-  ComponentId.base_room_policy,
-  ComponentId.status_notification_policy,
-  ComponentId.join_link_policy,
-  ComponentId.join_links,
-  ComponentId.logging_policy,
-  ComponentId.chat_history_policy,
-  ComponentId.message_expiration_policy,
-  ComponentId.user_profiles,
-  ComponentId.knock_list,
-]);
 
 /**
  * Decodes the `extension_data` of an app_data_dictionary extension into a room state.
@@ -223,7 +209,7 @@ export function decodeAppDataDictionary(bytes: Uint8Array, options: DecodeRoomOp
     ...(metadata ? { metadata } : {}),
     policy: policy as RoomPolicy,
     knocks,
-    otherComponents: entries.filter((e) => !MODELLED.has(e.componentId)),
+    otherComponents: entries.filter((e) => !MODELLED_COMPONENTS.has(e.componentId)),
     ...(emptyComponents.length > 0 ? { emptyComponents } : {}),
   };
   assertValidState(state);

@@ -17,12 +17,10 @@
  * @module
  */
 import { bytesToHex, hexToBytes } from '../cbor/hex.js';
-import { MimiError } from '../errors.js';
 import * as p from '../protocol/index.js';
 import type { Vector, VectorOutcome, VectorSuite } from './format.js';
+import { canon, errCode, isObj, type Obj } from './util.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** JSON form of a decoded protocol value. */
 export function protocolToJson(v: unknown): unknown {
@@ -85,22 +83,7 @@ export const PROTOCOL_BODIES: Readonly<Record<string, BodyCodec>> = {
   ServerFrankingContext: { encode: p.encodeServerFrankingContext },
 };
 
-/** Canonical JSON text (sorted keys). */
-function canon(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
-  if (isObj(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon(v[k])}`).join(',')}}`;
-  return JSON.stringify(v);
-}
 
-function errCode(f: () => unknown): string | undefined {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    if (e instanceof MimiError) return e.code;
-    throw e;
-  }
-}
 
 function codecOf(input: unknown): { codec: BodyCodec; input: Obj } | string {
   if (!isObj(input) || typeof input['body'] !== 'string') return 'input.body missing';

@@ -18,22 +18,9 @@ import { MimiError } from '../errors.js';
 import * as room from '../room/index.js';
 import { claimsFromJson, preauthFromJson, roomStateFromJson, toJsonValue } from '../room/json.js';
 import type { Vector, VectorOutcome, VectorSuite } from './format.js';
+import { canon, errCode, isObj, type Obj } from './util.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Canonical JSON text (sorted keys) for comparisons. */
-function canon(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canon).join(',')}]`;
-  if (isObj(v)) {
-    return `{${Object.keys(v)
-      .filter((k) => v[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canon(v[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
 
 interface Codec {
   readonly encode: (json: unknown) => Uint8Array;
@@ -82,15 +69,6 @@ export const ROOM_COMPONENT_CODECS: Readonly<Record<string, Codec>> = {
   },
 };
 
-function errCode(f: () => unknown): string | undefined {
-  try {
-    f();
-    return undefined;
-  } catch (e) {
-    if (e instanceof MimiError) return e.code;
-    throw e;
-  }
-}
 
 function componentEncoding(v: Vector): VectorOutcome {
   const input = v.input;
