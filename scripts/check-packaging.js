@@ -22,11 +22,14 @@ import { createRoom as createRoomState, authorize, REFUSAL_CODES, type RefusalCo
 import { createRoom, createClientIdentity, type MimiRoom, type MlsErrorCode } from 'mimi-kit/mls';
 import { parseVectorFile } from 'mimi-kit/vectors';
 import { decodeCbor, encodeCbor } from 'mimi-kit/cbor';
+import { Protocol, parseDirectory, type MimiDirectory } from 'mimi-kit/protocol';
+import { Hub, Follower, MemoryStore, type DeliveryStore } from 'mimi-kit/delivery';
+import { SqliteStore } from 'mimi-kit/delivery/sqlite';
 
 // Every area is handled: adding an area without handling it here is a compile error.
 function areaLabel(area: keyof typeof ERROR_CODES_BY_AREA): string {
   switch (area) {
-    case 'cbor': case 'tls': case 'content': case 'fallback': case 'room': case 'mls': case 'vectors': case 'cli': return area;
+    case 'cbor': case 'tls': case 'content': case 'fallback': case 'room': case 'mls': case 'vectors': case 'cli': case 'protocol': case 'delivery': return area;
     default: { const unhandled: never = area; return unhandled; }
   }
 }
@@ -49,13 +52,16 @@ const code: MimiErrorCode | undefined = verdict.allowed ? undefined : verdict.co
 try { decodeCbor(new Uint8Array([0xff])); } catch (e) { if (e instanceof MimiError && isMimiErrorCode(e.code)) console.log(meanings[e.code]); }
 encodeCbor(1);
 const asRoom = (r: Awaited<ReturnType<typeof createRoom>>): MimiRoom => r;
-void [areaLabel, refusal, mlsCode, cborCode, id, text, code, asRoom, createClientIdentity, parseVectorFile];
+const store: DeliveryStore = new MemoryStore();
+const dir: ((x: unknown) => MimiDirectory) = parseDirectory;
+void [Protocol, Hub, Follower, SqliteStore, store, dir, areaLabel, refusal, mlsCode, cborCode, id, text, code, asRoom, createClientIdentity, parseVectorFile];
 `;
 const RESOLUTIONS = [
   { moduleResolution: 'node16', module: 'node16' },
   { moduleResolution: 'nodenext', module: 'nodenext' },
   { moduleResolution: 'bundler', module: 'esnext' },
 ];
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const work = mkdtempSync(join(tmpdir(), 'mimi-kit-pack-'));
 const run = (cmd, args, cwd = root) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
 
@@ -73,7 +79,7 @@ try {
   const help = execFileSync('npx', ['mimi', '--help'], { cwd: consumer, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   void help;
   const probe = `
-    const subpaths = ['mimi-kit', 'mimi-kit/content', 'mimi-kit/fallback', 'mimi-kit/room', 'mimi-kit/mls', 'mimi-kit/vectors', 'mimi-kit/cbor'];
+    const subpaths = ${JSON.stringify(Object.keys(pkg.exports).filter((k) => !k.endsWith('.json')).map((k) => 'mimi-kit' + k.slice(1)))};
     for (const s of subpaths) { const m = await import(s); if (Object.keys(m).length === 0) throw new Error(s + ' exports nothing'); }
     console.log('subpaths ok: ' + subpaths.join(', '));`;
   writeFileSync(join(consumer, 'probe.mjs'), probe);
