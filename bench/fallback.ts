@@ -99,7 +99,7 @@ export async function run(): Promise<void> {
   const cases: [string, MimiContent, object][] = [
     ['plain text', content(part('text/plain;charset=utf-8', 'Hello, world. Lunch at noon?')), ctx],
     ['GFM-MIMI (draft original)', original, ctx],
-    ['HTML mention (sanitize-html)', example('mention-html'), ctx],
+    ['HTML mention (allowlist tokenizer)', example('mention-html'), ctx],
     ['reply with quote', reply, replyCtx],
     ['attachment', example('attachment'), ctx],
     ['multipart-3 (nested, cid)', example('multipart-3'), ctx],

@@ -7,6 +7,8 @@ const SUITES: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
   fallback: () => import('./fallback.js'),
   resources: () => import('./resources.js'),
   bundles: () => import('./bundles.js'),
+  http: () => import('./http.js'),
+  delivery: () => import('./delivery.js'),
 };
 
 const wanted = process.argv.slice(2);

@@ -26,4 +26,5 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
   { words: ['render'], load: () => import('./fallback-commands.js') },
   { words: ['room'], load: () => import('./room-commands.js') },
   { words: ['demo'], load: () => import('./demo.js') },
+  { words: ['serve'], load: () => import('./serve.js') },
 ];

@@ -4,6 +4,8 @@
  * @module
  */
 import { decodeContent } from '../content/index.js';
+// The full table of named character references (decision D23): the CLI runs under Node.
+import '../fallback/index.node.js';
 import { CATALOGS } from '../fallback/i18n.js';
 import { render } from '../fallback/render.js';
 import type { RenderContext, RenderFormat } from '../fallback/types.js';

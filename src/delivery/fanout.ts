@@ -5,11 +5,15 @@
  * a response before sending the next"). What a follower acknowledged is durable (a cursor in the store); what
  * is in flight is not, so a restarted hub resends from the cursor and the follower deduplicates.
  *
+ * Several hub processes on one store share the fanout by leases (DL10): a process fans out a room only while it
+ * holds the room's lease (`Namespace.lease`, renewed each tick, expiring after `leaseMs`). When a process dies
+ * mid-stream its leases expire and another process takes them over, resuming from the durable cursors.
+ *
  * @module
  */
 import { MimiError } from '../errors.js';
 import { decodeCursor, decodeHubRoom, encodeCursor, key, type FollowerEntry } from './records.js';
-import { Namespace, type DeliveryStore } from './store/types.js';
+import { Namespace, type DeliveryStore, type StoreTransaction } from './store/types.js';
 import type { Clock, FollowerTransport, LogEvent } from './types.js';
 
 /** Retry timing of fanout transactions. */
@@ -64,11 +68,12 @@ interface Batch {
 
 interface Target {
   readonly roomId: string;
+  /** The follower entry's start this target was built for (a rejoin moves it). */
+  from: number;
   readonly domain: string;
   acked: number;
   sentThrough: number;
   inflight: Batch[];
-  persisting: Promise<void>;
 }
 
 /** @internal Options of {@link Fanout}. */
@@ -80,11 +85,38 @@ export interface FanoutOptions {
   readonly retry: RetryPolicy;
   readonly batchSize: number;
   readonly window: number;
+  readonly leaseMs: number;
+  readonly owner: string;
+}
+
+interface RoomView {
+  lastSeq: number;
+  followers: readonly FollowerEntry[];
+  historySeconds: number;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function decodeLease(bytes: Uint8Array): { owner: string; until: number } | undefined {
+  try {
+    const v = JSON.parse(dec.decode(bytes)) as { owner?: unknown; until?: unknown };
+    if (typeof v.owner === 'string' && typeof v.until === 'number') return { owner: v.owner, until: v.until };
+  } catch {
+    // an unreadable lease counts as expired: it is rewritten
+  }
+  return undefined;
 }
 
 /** @internal The fanout engine of one hub process. */
 export class Fanout {
   private readonly targets = new Map<string, Target>();
+  /** Rooms whose lease this process holds, and until when. */
+  private readonly leases = new Map<string, number>();
+  private readonly rooms = new Map<string, RoomView>();
+  /** Acknowledged cursors not yet written, by `roomId \u0000 follower`. */
+  private readonly dirty = new Map<string, number>();
+  private persist: Promise<void> | undefined;
   private stopped = false;
 
   constructor(private readonly o: FanoutOptions) {}
@@ -93,37 +125,69 @@ export class Fanout {
   async tick(): Promise<void> {
     if (this.stopped) return;
     const now = this.o.clock.now();
+    const took = new Map<string, number>();
     const work = await this.o.store.transaction(async (tx) => {
-      const out: { target: Target; limit: number; fresh: LogEvent[][] }[] = [];
-      for (const roomId of await tx.keys(Namespace.room)) {
-        const record = decodeHubRoom((await tx.get(Namespace.room, roomId))!);
-        const lastSeq = await tx.lastSeq(roomId);
-        for (const entry of record.followers) {
-          const target = await this.target(roomId, entry, async () => decodeCursor(await tx.get(Namespace.fanout, key(roomId, entry.domain))));
-          const limit = entry.until ?? lastSeq;
-          const fresh: LogEvent[][] = [];
+      took.clear(); // a transaction re-run (PostgreSQL deadlock) decides again
+      const out: { target: Target; fresh: { after: number; events: LogEvent[] }[] }[] = [];
+      // A tick reads in a few statements whatever the number of rooms: the heads, the records that changed,
+      // and the due events of every room at once (DL13).
+      const heads = await tx.lastSeqs();
+      const mine: string[] = [];
+      for (const roomId of await tx.keys(Namespace.room)) if (await this.holdLease(tx, roomId, now, took)) mine.push(roomId);
+      // The record changes only with a commit, which also appends: reread it only when the log grew.
+      const stale = mine.filter((roomId) => this.rooms.get(roomId)?.lastSeq !== (heads.get(roomId) ?? 0));
+      for (const [roomId, bytes] of await tx.getMany(Namespace.room, stale)) {
+        const record = decodeHubRoom(bytes);
+        this.rooms.set(roomId, { lastSeq: heads.get(roomId) ?? 0, followers: record.followers, historySeconds: record.snapshot.historySeconds });
+        for (const entry of record.followers) await this.target(roomId, entry, async () => decodeCursor(await tx.get(Namespace.fanout, key(roomId, entry.domain))));
+      }
+      const plans: { roomId: string; due: { target: Target; limit: number }[]; from: number; to: number }[] = [];
+      for (const roomId of mine) {
+        const view = this.rooms.get(roomId);
+        if (view === undefined) continue;
+        const due = view.followers
+          .map((entry) => ({ target: this.targets.get(key(roomId, entry.domain))!, limit: entry.until ?? view.lastSeq }))
+          .filter(({ target, limit }) => target.sentThrough < limit && target.inflight.length < this.o.window);
+        if (due.length === 0) continue;
+        // One read per room serves every follower: from the least advanced one, as far as the windows reach.
+        const from = Math.min(...due.map((d) => d.target.sentThrough));
+        const to = Math.max(...due.map((d) => Math.min(d.limit, d.target.sentThrough + (this.o.window - d.target.inflight.length) * this.o.batchSize)));
+        plans.push({ roomId, due, from, to });
+      }
+      const logs = await tx.eventsMany(plans.map((p) => ({ roomId: p.roomId, after: p.from, limit: p.to - p.from })));
+      for (const { roomId, due } of plans) {
+        const log = logs.get(roomId) ?? [];
+        for (const { target, limit } of due) {
+          const fresh: { after: number; events: LogEvent[] }[] = [];
           let through = target.sentThrough;
-          for (let n = target.inflight.length; n < this.o.window && through < limit; n++) {
-            const events = (await tx.events(roomId, through, Math.min(this.o.batchSize, limit - through))).filter((e) => e.seq <= limit);
+          let i = log.findIndex((e) => e.seq > through);
+          for (let n = target.inflight.length; n < this.o.window && through < limit && i >= 0 && i < log.length; n++) {
+            const events: LogEvent[] = [];
+            while (i < log.length && events.length < this.o.batchSize && log[i]!.seq <= limit) events.push(log[i++]!);
             if (events.length === 0) break;
-            fresh.push(events);
+            // Numbers below the first held one were removed by retention (DL11): the follower learns it from history.
+            fresh.push({ after: through, events });
             through = events[events.length - 1]!.seq;
           }
-          out.push({ target, limit, fresh });
+          if (fresh.length > 0) out.push({ target, fresh });
         }
       }
       return out;
     });
-    for (const { target, fresh } of work) {
+    for (const [roomId, until] of took) this.leases.set(roomId, until);
+    for (const target of this.targets.values()) {
+      if (!this.leases.has(target.roomId)) continue;
       for (const b of target.inflight) {
         if (b.acked) continue;
         if (b.sending && now >= b.dueAt) this.failed(b, b.generation, now);
         if (!b.sending && now >= b.dueAt) this.send(target, b);
       }
-      for (const events of fresh) {
+    }
+    for (const { target, fresh } of work) {
+      for (const { after, events } of fresh) {
         const first = events[0]!.seq;
         const last = events[events.length - 1]!.seq;
-        if (first !== target.sentThrough + 1) continue; // another tick got there first
+        if (after !== target.sentThrough) continue; // another tick got there first
         const batch: Batch = {
           txn: `${this.o.hub} ${target.roomId} ${first}-${last}`,
           events,
@@ -164,21 +228,75 @@ export class Fanout {
 
   /** @internal Waits for acknowledgements being written. */
   async flush(): Promise<void> {
-    await Promise.all([...this.targets.values()].map((t) => t.persisting));
+    while (this.persist) await this.persist;
+  }
+
+  /** @internal Gives up this process's leases (a graceful stop: another process takes over at once). */
+  async releaseLeases(): Promise<void> {
+    const rooms = [...this.leases.keys()];
+    if (rooms.length === 0) return;
+    await this.o.store
+      .transaction(async (tx) => {
+        for (const roomId of rooms) {
+          const bytes = await tx.getForUpdate(Namespace.lease, roomId);
+          if (bytes !== undefined && decodeLease(bytes)?.owner === this.o.owner) await tx.delete(Namespace.lease, roomId);
+        }
+      })
+      .catch((e: unknown) => {
+        // A closed store: the leases simply expire.
+        if (!(e instanceof MimiError)) throw e;
+      });
+    for (const roomId of rooms) this.release(roomId);
   }
 
   private async target(roomId: string, entry: FollowerEntry, cursor: () => Promise<number>): Promise<Target> {
     const id = key(roomId, entry.domain);
     let t = this.targets.get(id);
+    if (t && t.from === entry.from) return t;
     const start = Math.max(await cursor(), entry.from - 1);
     if (!t) {
-      t = { roomId, domain: entry.domain, acked: start, sentThrough: start, inflight: [], persisting: Promise.resolve() };
+      t = { roomId, from: entry.from, domain: entry.domain, acked: start, sentThrough: start, inflight: [] };
       this.targets.set(id, t);
-    } else if (t.inflight.length === 0 && start > t.sentThrough) {
-      // The follower (re)joined later in the log: skip what it is not sent.
-      t.acked = t.sentThrough = start;
+    } else {
+      t.from = entry.from;
+      if (t.inflight.length === 0 && start > t.sentThrough) {
+        // The follower (re)joined later in the log: skip what it is not sent.
+        t.acked = t.sentThrough = start;
+      }
     }
     return t;
+  }
+
+  /**
+   * Whether this process may fan out the room now (DL10): it holds an unexpired lease, or takes one that is
+   * absent or expired (the row is locked while deciding, so two processes never both take it). A lease is
+   * renewed when half of it has run. Taking one (first, or back from another process) restarts the room's
+   * targets from the durable cursors.
+   */
+  private async holdLease(tx: StoreTransaction, roomId: string, now: number, took: Map<string, number>): Promise<boolean> {
+    const held = this.leases.get(roomId);
+    if (held !== undefined && held - now > this.o.leaseMs / 2) return true;
+    // Written only once the transaction commits (`took`), so a rolled-back renewal is never believed.
+    const bytes = await tx.getForUpdate(Namespace.lease, roomId);
+    const current = bytes === undefined ? undefined : decodeLease(bytes);
+    if (current && current.owner !== this.o.owner && current.until > now) {
+      if (held !== undefined) this.release(roomId);
+      return false;
+    }
+    const value = enc.encode(JSON.stringify({ owner: this.o.owner, until: now + this.o.leaseMs }));
+    if (bytes === undefined) {
+      if (!(await tx.putIfAbsent(Namespace.lease, roomId, value))) return false;
+    } else await tx.put(Namespace.lease, roomId, value);
+    if (held === undefined || current?.owner !== this.o.owner) this.release(roomId);
+    took.set(roomId, now + this.o.leaseMs);
+    return true;
+  }
+
+  /** Forgets the room's targets: they are rebuilt from the durable cursors when the lease is (re)taken. */
+  private release(roomId: string): void {
+    this.leases.delete(roomId);
+    this.rooms.delete(roomId);
+    for (const [id, t] of this.targets) if (t.roomId === roomId) this.targets.delete(id);
   }
 
   private send(target: Target, batch: Batch): void {
@@ -189,7 +307,8 @@ export class Fanout {
     const generation = batch.generation;
     let p: Promise<void>;
     try {
-      p = this.o.transport.notify(target.domain, { hub: this.o.hub, roomId: target.roomId, txn: batch.txn, events: batch.events });
+      const historySeconds = this.rooms.get(target.roomId)?.historySeconds ?? 0;
+      p = this.o.transport.notify(target.domain, { hub: this.o.hub, roomId: target.roomId, txn: batch.txn, events: batch.events, historySeconds });
     } catch (e) {
       p = Promise.reject(e);
     }
@@ -216,17 +335,28 @@ export class Fanout {
       advanced = true;
     }
     if (!advanced) return;
-    const seq = target.acked;
     const id = key(target.roomId, target.domain);
-    target.persisting = target.persisting.then(() =>
-      this.o.store
-        .transaction(async (tx) => {
-          if (decodeCursor(await tx.get(Namespace.fanout, id)) < seq) await tx.put(Namespace.fanout, id, encodeCursor(seq));
-        })
+    if (this.leases.has(target.roomId)) this.dirty.set(id, Math.max(this.dirty.get(id) ?? 0, target.acked));
+    this.persist ??= this.persistCursors().finally(() => (this.persist = undefined));
+  }
+
+  /**
+   * Writes the acknowledged cursors, all in one statement: acknowledgements that arrive while one is being
+   * written go together into the next (a transaction per acknowledgement would take the store from the writes).
+   * Only the lease holder writes a room's cursors; a process that lost a lease without noticing (paused past
+   * its expiry) could still write an older cursor, which only makes the new holder resend what followers
+   * deduplicate (DL10).
+   */
+  private async persistCursors(): Promise<void> {
+    while (this.dirty.size > 0) {
+      const batch = [...this.dirty].map(([id, seq]): [string, Uint8Array] => [id, encodeCursor(seq)]);
+      this.dirty.clear();
+      await this.o.store
+        .transaction((tx) => tx.putMany(Namespace.fanout, batch))
         .catch((e: unknown) => {
-          // A closed store (hub stopped) loses only an acknowledgement: the follower deduplicates the resend.
+          // A closed store (hub stopped) loses only acknowledgements: the follower deduplicates the resend.
           if (!(e instanceof MimiError)) throw e;
-        }),
-    );
+        });
+    }
   }
 }

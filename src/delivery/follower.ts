@@ -11,6 +11,7 @@ import { decodeCursor, decodeFollowedRoom, encodeCursor, encodeFollowedRoom, key
 import { Namespace, type DeliveryStore, type StoreTransaction } from './store/types.js';
 import { DEFAULT_DELIVERY_LIMITS, type Clock, type DeliveryLimits, type HistoryPage, type HubTransport, type LogEvent, type NotifyRequest } from './types.js';
 import { checkCount, checkEvent, checkId } from './validate.js';
+import { lastBefore, type ErasureReport, type SweepReport } from './retention.js';
 
 /** Options of a {@link Follower}. */
 export interface FollowerOptions {
@@ -28,6 +29,11 @@ export interface FollowerOptions {
   readonly historyPage?: number;
   /** Input bounds (default {@link DEFAULT_DELIVERY_LIMITS}). */
   readonly limits?: Partial<DeliveryLimits>;
+  /**
+   * The provider's scrollback (DL11): events older than `seconds` are removed from its copy at each sweep
+   * (default: kept, persistent scrollback); {@link Follower.tick} sweeps every `sweepEveryMs` (default 60 000; 0: never).
+   */
+  readonly retention?: { readonly seconds?: number; readonly sweepEveryMs?: number };
 }
 
 /** What a client is handed by {@link Follower.next}. */
@@ -70,6 +76,9 @@ export class Follower {
   private readonly handed = new Map<string, number>();
   private scanned = false;
   private fetching = false;
+  private readonly retentionSeconds: number;
+  private readonly sweepEveryMs: number;
+  private nextSweep: number | undefined;
 
   /**
    * Creates a follower on its store (a restart is a new follower on the same store).
@@ -83,6 +92,8 @@ export class Follower {
     this.hubs = options.hubs;
     this.gapTimeoutMs = checkCount(options.gapTimeoutMs ?? 2000, 'gapTimeoutMs', 0);
     this.historyPage = checkCount(options.historyPage ?? 256, 'historyPage', 1, this.limits.maxHistoryPage);
+    this.retentionSeconds = checkCount(options.retention?.seconds ?? Number.MAX_SAFE_INTEGER, 'retention.seconds', 0);
+    this.sweepEveryMs = checkCount(options.retention?.sweepEveryMs ?? 60_000, 'retention.sweepEveryMs', 0);
   }
 
   /**
@@ -108,9 +119,15 @@ export class Follower {
     }
     const events = request.events.map((e, i) => checkEvent(e, `events[${i}]`, this.limits));
     ascending(events, 0);
+    const historySeconds = request.historySeconds === undefined ? undefined : checkCount(request.historySeconds, 'historySeconds', 0);
     await this.store.transaction(async (tx) => {
-      if (!(await tx.putIfAbsent(Namespace.txn, key(hub, txn), new Uint8Array([1])))) return;
-      const room = await this.followed(tx, roomId, hub);
+      // The seen id remembers its room and last event, so a sweep can forget it once that is held (DL11).
+      if (!(await tx.putIfAbsent(Namespace.txn, key(hub, txn), seenTxn(roomId, events[events.length - 1]!.seq)))) return;
+      let room = await this.followed(tx, roomId, hub);
+      if (historySeconds !== undefined && room.historySeconds !== historySeconds) {
+        room = { ...room, historySeconds };
+        await tx.put(Namespace.followed, roomId, encodeFollowedRoom(room));
+      }
       await this.absorb(tx, roomId, room, events, 0);
     });
   }
@@ -128,6 +145,10 @@ export class Follower {
     this.fetching = true;
     try {
       const now = this.clock.now();
+      if (this.sweepEveryMs > 0 && (this.nextSweep === undefined || now >= this.nextSweep)) {
+        if (this.nextSweep !== undefined) await this.sweep(now);
+        this.nextSweep = now + this.sweepEveryMs;
+      }
       if (!this.scanned) {
         this.scanned = true;
         await this.store.transaction(async (tx) => {
@@ -198,6 +219,95 @@ export class Follower {
   }
 
   /**
+   * Registers a client that joins the room now (a new member, or a member's new device): its cursor starts
+   * where the room's history policy lets it see (DL11): `historySeconds` before now as the hub last sent it,
+   * nothing earlier than what is held; with history sharing forbidden, only what comes after the join. A
+   * client already known keeps its cursor. A client never registered reads from the first event held.
+   * @param client - the client's id at this provider
+   * @param roomId - the room
+   * @returns the client's cursor (it is handed the events after it)
+   * @throws {@link MimiError} `delivery/no-such-room`, `delivery/bad-request`
+   * @example
+   * ```ts
+   * await follower.join('carol-laptop', roomId); // then follower.next('carol-laptop', roomId)
+   * ```
+   */
+  async join(client: string, roomId: string): Promise<number> {
+    checkId(client, 'client', this.limits);
+    checkId(roomId, 'roomId', this.limits);
+    const now = this.clock.now();
+    return this.store.transaction(async (tx) => {
+      const room = await this.known(tx, roomId);
+      const id = key(roomId, client);
+      const held = await tx.get(Namespace.client, id);
+      if (held !== undefined) return decodeCursor(held);
+      const seconds = room.historySeconds ?? 0;
+      const cursor = seconds === 0 ? room.contiguous : Math.max(await lastBefore(tx, roomId, now - seconds * 1000, room.contiguous), room.firstSeq - 1);
+      await tx.put(Namespace.client, id, encodeCursor(cursor));
+      this.handed.delete(id);
+      return cursor;
+    });
+  }
+
+  /**
+   * Removes what this provider no longer keeps (DL11): expired messages become tombstones; events older than
+   * the retention period are deleted from its copy (its clients then see `complete: false`).
+   * {@link Follower.tick} calls it every `retention.sweepEveryMs`.
+   * @param now - the time to sweep at (default the clock)
+   * @returns what was removed
+   * @example
+   * ```ts
+   * await follower.sweep();
+   * ```
+   */
+  async sweep(now: number = this.clock.now()): Promise<SweepReport> {
+    checkCount(now, 'now', 0);
+    return this.store.transaction(async (tx) => {
+      const expired = await tx.tombstoneEvents({ expiredAt: now });
+      await this.forgetSeen(tx);
+      let pruned = 0;
+      if (this.retentionSeconds >= Number.MAX_SAFE_INTEGER / 1000) return { expired, pruned };
+      for (const roomId of await tx.keys(Namespace.followed)) {
+        const room = decodeFollowedRoom((await tx.get(Namespace.followed, roomId))!);
+        const through = await lastBefore(tx, roomId, now - this.retentionSeconds * 1000, room.contiguous);
+        if (through < room.firstSeq) continue;
+        pruned += await tx.pruneEvents(roomId, through);
+        await tx.put(Namespace.followed, roomId, encodeFollowedRoom({ ...room, firstSeq: through + 1 }));
+      }
+      return { expired, pruned };
+    });
+  }
+
+  /**
+   * Erases one user's data here on request (DL12): the events they sent become tombstones in this provider's
+   * copies, their key packages and client registrations go, and so do the cursors of the clients named.
+   * @param userUri - the user
+   * @param clients - the user's client ids at this provider (their cursors are deleted)
+   * @returns what was erased
+   * @throws {@link MimiError} `delivery/bad-request`
+   * @example
+   * ```ts
+   * await follower.eraseUser('mimi://b.example/u/bob', ['bob-phone']);
+   * ```
+   */
+  async eraseUser(userUri: string, clients: readonly string[] = []): Promise<ErasureReport> {
+    const user = checkId(userUri, 'userUri', this.limits);
+    for (const c of clients) checkId(c, 'client', this.limits);
+    return this.store.transaction(async (tx) => {
+      const events = await tx.tombstoneEvents({ sender: user });
+      const keyPackages = await tx.removeUser(user);
+      const mine = new Set(clients);
+      for (const k of await tx.keys(Namespace.client)) {
+        if (mine.has(k.slice(k.indexOf('\u0000') + 1))) {
+          await tx.delete(Namespace.client, k);
+          this.handed.delete(k);
+        }
+      }
+      return { events, keyPackages, retainedIn: [] };
+    });
+  }
+
+  /**
    * The rooms this follower holds.
    * @returns room ids, ascending
    * @example
@@ -250,6 +360,25 @@ export class Follower {
     }
   }
 
+  /**
+   * Forgets seen transaction ids whose events are all held without a gap before them: a late repeat of one
+   * then only brings events the store deduplicates by number (DL2), so the ids need not be kept forever.
+   */
+  private async forgetSeen(tx: StoreTransaction): Promise<void> {
+    const rooms = new Map<string, number>();
+    for (const k of await tx.keys(Namespace.txn)) {
+      const seen = readSeen(await tx.get(Namespace.txn, k));
+      if (seen === undefined) continue;
+      let contiguous = rooms.get(seen.room);
+      if (contiguous === undefined) {
+        const bytes = await tx.get(Namespace.followed, seen.room);
+        contiguous = bytes === undefined ? 0 : decodeFollowedRoom(bytes).contiguous;
+        rooms.set(seen.room, contiguous);
+      }
+      if (seen.last <= contiguous) await tx.delete(Namespace.txn, k);
+    }
+  }
+
   /** Stores events (and a withheld start, DL5), then moves `contiguous` over what is now consecutive. */
   private async absorb(tx: StoreTransaction, roomId: string, room: FollowedRoomRecord, events: readonly LogEvent[], firstAvailable: number): Promise<void> {
     let { contiguous, firstSeq } = room;
@@ -275,7 +404,7 @@ export class Follower {
       if (!moved || run.length < 256) break;
     }
     if (contiguous !== room.contiguous || firstSeq !== room.firstSeq) {
-      await tx.put(Namespace.followed, roomId, encodeFollowedRoom({ hub: room.hub, contiguous, firstSeq }));
+      await tx.put(Namespace.followed, roomId, encodeFollowedRoom({ ...room, contiguous, firstSeq }));
     }
     if (last > contiguous) {
       if (!this.gaps.has(roomId)) this.gaps.set(roomId, this.clock.now());
@@ -300,6 +429,25 @@ export class Follower {
     if (!bytes) throw new MimiError('delivery/no-such-room', `no room ${roomId} here`);
     return decodeFollowedRoom(bytes);
   }
+}
+
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
+
+function seenTxn(room: string, last: number): Uint8Array {
+  return utf8.encode(JSON.stringify({ room, last }));
+}
+
+/** The room and last event of a seen id; an id stored before DL11 (one byte) counts as held: forgotten. */
+function readSeen(bytes: Uint8Array | undefined): { room: string; last: number } | undefined {
+  if (bytes === undefined) return undefined;
+  try {
+    const v = JSON.parse(fromUtf8.decode(bytes)) as { room?: unknown; last?: unknown };
+    if (typeof v.room === 'string' && typeof v.last === 'number') return { room: v.room, last: v.last };
+  } catch {
+    // the one-byte marker of earlier versions
+  }
+  return { room: '', last: 0 };
 }
 
 function ascending(events: readonly LogEvent[], after: number): void {

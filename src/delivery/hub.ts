@@ -11,7 +11,8 @@ import { MimiError } from '../errors.js';
 import type { UpdateChecker } from './checker.js';
 import { Fanout, DEFAULT_RETRY, type RetryPolicy } from './fanout.js';
 import { decodeHubRoom, encodeHubRoom, type FollowerEntry, type HubRoomRecord } from './records.js';
-import { Namespace, type DeliveryStore, type StoreTransaction } from './store/types.js';
+import { DEFAULT_RETENTION, eraseUserAtHub, firstHeld, sweepHub, type ErasureReport, type RetentionPolicy, type SweepReport } from './retention.js';
+import { Namespace, type DeliveryStore, type NewEvent, type StoreTransaction } from './store/types.js';
 import {
   DEFAULT_DELIVERY_LIMITS,
   EventKind,
@@ -44,6 +45,17 @@ export interface HubOptions {
   readonly batchSize?: number;
   /** Most transactions in flight per follower (default 4). */
   readonly window?: number;
+  /**
+   * Most updates and submits written in one store transaction (default 256). Requests that arrive while a
+   * transaction is being written wait and go together into the next one (group commit, DL13).
+   */
+  readonly maxWriteBatch?: number;
+  /** How long a process's claim to fan out a room lasts without renewal, ms (default 10 000; DL10). */
+  readonly fanoutLeaseMs?: number;
+  /** This process's name in fanout leases (default a random UUID). */
+  readonly instanceId?: string;
+  /** What the hub keeps and for how long (default {@link DEFAULT_RETENTION}; DL11). */
+  readonly retention?: Partial<RetentionPolicy>;
 }
 
 /** An update request (draft-ietf-mimi-protocol-06 §5.3 HandshakeBundle, commit case). */
@@ -67,6 +79,29 @@ export interface SubmitRequest {
   readonly message: Uint8Array;
   /** The sending user (must be an active participant). */
   readonly sendingUri: string;
+  /**
+   * When the message expires (ms since the UNIX epoch): the content's `expires` (draft-ietf-mimi-content §4.2)
+   * as the sender declares it beside the encrypted message. Every store tombstones it at its next sweep after that time.
+   */
+  readonly expires?: number;
+}
+
+type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+interface Write {
+  readonly roomId: string;
+  readonly apply: (w: RoomWork) => Promise<UpdateResult | SubmitResult>;
+  readonly resolve: (r: UpdateResult | SubmitResult) => void;
+  readonly reject: (e: unknown) => void;
+}
+
+/** One room's part of a write batch: the locked record, what is appended, and the batch's hub time. */
+interface RoomWork {
+  record: HubRoomRecord;
+  readonly last: number;
+  readonly hubTime: number;
+  readonly events: NewEvent[];
+  changed: boolean;
 }
 
 /** The answer to a submit (draft-ietf-mimi-protocol-06 §5.4 SubmitMessageResponse). */
@@ -96,6 +131,11 @@ export class Hub {
   private readonly checker: UpdateChecker;
   private readonly limits: DeliveryLimits;
   private readonly fanout: Fanout;
+  private readonly retention: RetentionPolicy;
+  private readonly maxWriteBatch: number;
+  private readonly writes: Write[] = [];
+  private writing = false;
+  private nextSweep: number | undefined;
 
   /**
    * Creates a hub; it resumes the fanout from the store's cursors.
@@ -107,6 +147,9 @@ export class Hub {
     this.store = options.store;
     this.clock = options.clock;
     this.checker = options.checker;
+    this.retention = { ...DEFAULT_RETENTION, ...options.retention };
+    for (const k of ['loggedSeconds', 'maxSeconds', 'undeliveredSeconds', 'sweepEveryMs'] as const) checkCount(this.retention[k], `retention.${k}`, 0);
+    this.maxWriteBatch = checkCount(options.maxWriteBatch ?? 256, 'maxWriteBatch', 1, 65_536);
     this.fanout = new Fanout({
       hub: this.domain,
       store: options.store,
@@ -115,6 +158,8 @@ export class Hub {
       retry: { ...DEFAULT_RETRY, ...options.retry },
       batchSize: checkCount(options.batchSize ?? 64, 'batchSize', 1, this.limits.maxNotifyEvents),
       window: checkCount(options.window ?? 4, 'window', 1, 1024),
+      leaseMs: checkCount(options.fanoutLeaseMs ?? 10_000, 'fanoutLeaseMs', 1),
+      owner: options.instanceId === undefined ? randomId() : checkId(options.instanceId, 'instanceId', this.limits),
     });
   }
 
@@ -160,27 +205,24 @@ export class Hub {
     const commit = checkBytes(request.commit, 'commit', this.limits);
     if (request.groupInfo !== undefined) checkBytes(request.groupInfo, 'groupInfo', this.limits);
     const epoch = this.checker.epochOf(commit);
-    return this.store.transaction(async (tx): Promise<UpdateResult> => {
-      const room = await this.room(tx, roomId);
-      const current = room.snapshot;
-      // draft-ietf-mimi-protocol-06 §5.3: one commit per epoch; every other one is wrongEpoch.
+    return this.write<UpdateResult>(roomId, async (w) => {
+      const current = w.record.snapshot;
+      // draft-ietf-mimi-protocol-06 §5.3: one commit per epoch; every other one is wrongEpoch. The room's record
+      // is locked for the batch (DL9), so whichever process gets a commit first, the others see the new epoch.
       if (epoch !== current.epoch) return { code: 'wrongEpoch', currentEpoch: current.epoch, description: `the room is at epoch ${current.epoch}` };
-      const verdict = await this.checker.checkCommit(current, commit);
+      const verdict = await this.checker.checkCommit(current, commit, request.groupInfo);
       if (!verdict.ok) {
         return verdict.code === 'invalidProposal'
           ? { code: 'invalidProposal', description: verdict.description, invalidProposals: verdict.invalidProposals ?? [] }
           : { code: 'notAllowed', description: verdict.description };
       }
-      const hubTime = await this.stamp(tx, roomId);
-      const event = await tx.appendEvent(roomId, { hubTime, kind: EventKind.commit, sender: verdict.committer, message: commit });
+      const seq = w.last + w.events.length + 1;
+      w.events.push({ hubTime: w.hubTime, kind: EventKind.commit, sender: verdict.committer, message: commit });
       const snapshot: RoomSnapshot = { ...verdict.next, epoch: current.epoch + 1 };
-      const groupInfo = request.groupInfo ?? room.groupInfo;
-      await tx.put(
-        Namespace.room,
-        roomId,
-        encodeHubRoom({ snapshot, ...(groupInfo ? { groupInfo } : {}), followers: nextFollowers(room.followers, snapshot.members, event.seq, hubTime) }),
-      );
-      return { code: 'success', acceptedTimestamp: hubTime, seq: event.seq };
+      const groupInfo = request.groupInfo ?? w.record.groupInfo;
+      w.record = { snapshot, ...(groupInfo ? { groupInfo } : {}), followers: nextFollowers(w.record.followers, snapshot.members, seq, w.hubTime) };
+      w.changed = true;
+      return { code: 'success', acceptedTimestamp: w.hubTime, seq };
     });
   }
 
@@ -200,16 +242,52 @@ export class Hub {
     checkId(roomId, 'roomId', this.limits);
     const message = checkBytes(request.message, 'message', this.limits);
     const sender = checkId(request.sendingUri, 'sendingUri', this.limits);
+    const expires = request.expires === undefined ? undefined : checkCount(request.expires, 'expires', 0);
     const epoch = this.checker.epochOf(message);
-    return this.store.transaction(async (tx): Promise<SubmitResult> => {
-      const { snapshot } = await this.room(tx, roomId);
+    return this.write<SubmitResult>(roomId, async (w) => {
+      const { snapshot } = w.record;
       if (!snapshot.members.includes(sender)) return { code: 'notAllowed', description: `${sender} is not an active participant` };
       if (epoch < snapshot.epoch) return { code: 'epochTooOld', currentEpoch: snapshot.epoch };
       if (epoch > snapshot.epoch) return { code: 'notAllowed', description: `epoch ${epoch} is ahead of the room's ${snapshot.epoch}` };
-      const hubTime = await this.stamp(tx, roomId);
-      const event = await tx.appendEvent(roomId, { hubTime, kind: EventKind.message, sender, message });
-      return { code: 'accepted', acceptedTimestamp: hubTime, seq: event.seq };
+      const seq = w.last + w.events.length + 1;
+      w.events.push({ hubTime: w.hubTime, kind: EventKind.message, sender, message, ...(expires !== undefined ? { expires } : {}) });
+      return { code: 'accepted', acceptedTimestamp: w.hubTime, seq };
     });
+  }
+
+  /**
+   * Removes what the room's policies no longer allow the hub to keep (DL11): expired messages become
+   * tombstones; each room's oldest events, once every follower has them and they are older than the room's
+   * retention window, are deleted. {@link Hub.tick} calls it every `retention.sweepEveryMs`.
+   * @param now - the time to sweep at (default the hub clock)
+   * @returns what was removed
+   * @example
+   * ```ts
+   * const { expired, pruned } = await hub.sweep();
+   * ```
+   */
+  async sweep(now: number = this.clock.now()): Promise<SweepReport> {
+    checkCount(now, 'now', 0);
+    return this.store.transaction((tx) => sweepHub(tx, now, this.retention));
+  }
+
+  /**
+   * Erases one user's data on request (DL12): every event they sent becomes a tombstone (same sequence number
+   * and hub time, no sender, no bytes), their key packages and client registrations are deleted. A room
+   * whose state still names them (they are a member, or banned) is listed in the report and not changed:
+   * remove them with a commit first.
+   * @param userUri - the user
+   * @returns what was erased and which rooms still name the user
+   * @throws {@link MimiError} `delivery/bad-request`
+   * @example
+   * ```ts
+   * const report = await hub.eraseUser('mimi://a.example/u/alice');
+   * report.retainedIn; // [] once she has left every room
+   * ```
+   */
+  async eraseUser(userUri: string): Promise<ErasureReport> {
+    const user = checkId(userUri, 'userUri', this.limits);
+    return this.store.transaction((tx) => eraseUserAtHub(tx, user));
   }
 
   /**
@@ -234,7 +312,8 @@ export class Hub {
       const room = await this.room(tx, roomId);
       const entry = room.followers.find((f) => f.domain === requester);
       if (!entry) throw new MimiError('delivery/not-allowed', `${requester} does not follow ${roomId}`);
-      const firstAvailable = await this.firstAvailable(tx, roomId, entry, room.snapshot.historySeconds);
+      // Retention may have removed the log's oldest part: what is gone is withheld like history (DL11).
+      const firstAvailable = Math.max(await this.firstAvailable(tx, roomId, entry, room.snapshot.historySeconds), await firstHeld(tx, roomId));
       const end = entry.until ?? (await tx.lastSeq(roomId));
       const start = Math.max(after, firstAvailable - 1);
       const events = start >= end ? [] : await tx.events(roomId, start, Math.min(limit, end - start));
@@ -290,6 +369,12 @@ export class Hub {
    * ```
    */
   async tick(): Promise<void> {
+    const now = this.clock.now();
+    if (this.retention.sweepEveryMs > 0 && (this.nextSweep === undefined || now >= this.nextSweep)) {
+      // The first tick only schedules: a restarted hub does not sweep before it has fanned out.
+      if (this.nextSweep !== undefined) await this.sweep(now);
+      this.nextSweep = now + this.retention.sweepEveryMs;
+    }
     await this.fanout.tick();
   }
 
@@ -306,7 +391,9 @@ export class Hub {
   }
 
   /**
-   * Stops fanning out and waits for acknowledgements being recorded (the store stays open: the caller owns it).
+   * Stops fanning out, waits for acknowledgements and queued writes being recorded, and gives up this
+   * process's fanout leases so another process (or a restart) takes over at once (the store stays open: the
+   * caller owns it).
    * @example
    * ```ts
    * await hub.stop();
@@ -315,19 +402,84 @@ export class Hub {
   async stop(): Promise<void> {
     this.fanout.stop();
     await this.fanout.flush();
+    while (this.writing) await new Promise((r) => setTimeout(r, 1));
+    await this.fanout.releaseLeases();
+  }
+
+  /** Queues a write; the queue is written in batches, one store transaction each (DL13). */
+  private write<T extends UpdateResult | SubmitResult>(roomId: string, apply: (w: RoomWork) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.writes.push({ roomId, apply, resolve: resolve as (r: UpdateResult | SubmitResult) => void, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.writes.length > 0) {
+        // Let the callers just answered send their next request first, so it joins this batch (a few microtask turns).
+        for (let i = 0; i < 8; i++) await Promise.resolve();
+        const batch = this.writes.splice(0, this.maxWriteBatch);
+        let outcomes: Outcome<UpdateResult | SubmitResult>[];
+        try {
+          outcomes = await this.store.transaction((tx) => this.writeBatch(tx, batch));
+        } catch (e) {
+          for (const w of batch) w.reject(e);
+          continue;
+        }
+        batch.forEach((w, i) => {
+          const o = outcomes[i]!;
+          if (o.ok) w.resolve(o.value);
+          else w.reject(o.error);
+        });
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  /**
+   * One batch in one transaction: lock every room it touches (in id order, so two processes never wait on
+   * each other in a cycle), apply each request in arrival order on the locked records, then append each
+   * room's events with one statement and write back the records commits changed. A request refused or
+   * failing before the writes affects only itself; a store failure fails the whole batch (nothing written).
+   */
+  private async writeBatch(tx: StoreTransaction, batch: readonly Write[]): Promise<Outcome<UpdateResult | SubmitResult>[]> {
+    const rooms = new Map<string, RoomWork>();
+    const now = Math.floor(this.clock.now());
+    for (const [roomId, head] of await tx.lockRooms(batch.map((w) => w.roomId))) {
+      // Hub time never goes before the room's last event, even if the clock steps back (DL1).
+      rooms.set(roomId, { record: decodeHubRoom(head.record), last: head.lastSeq, hubTime: Math.max(now, head.lastHubTime), events: [], changed: false });
+    }
+    const out: Outcome<UpdateResult | SubmitResult>[] = [];
+    for (const w of batch) {
+      const work = rooms.get(w.roomId);
+      if (!work) {
+        out.push({ ok: false, error: new MimiError('delivery/no-such-room', `no room ${w.roomId}`) });
+        continue;
+      }
+      try {
+        out.push({ ok: true, value: await w.apply(work) });
+      } catch (e) {
+        out.push({ ok: false, error: e });
+      }
+    }
+    const firsts = await tx.appendMany(new Map([...rooms].filter(([, w]) => w.events.length > 0).map(([id, w]) => [id, w.events])));
+    for (const [roomId, work] of rooms) {
+      // The room's lock makes this process the only appender: anything else is a store fault.
+      if (work.events.length > 0 && firsts.get(roomId) !== work.last + 1) {
+        throw new MimiError('delivery/corrupt-store', `room ${roomId}: expected sequence ${work.last + 1}, got ${String(firsts.get(roomId))}`);
+      }
+      if (work.changed) await tx.put(Namespace.room, roomId, encodeHubRoom(work.record));
+    }
+    return out;
   }
 
   private async room(tx: StoreTransaction, roomId: string): Promise<HubRoomRecord> {
     const bytes = await tx.get(Namespace.room, roomId);
     if (!bytes) throw new MimiError('delivery/no-such-room', `no room ${roomId}`);
     return decodeHubRoom(bytes);
-  }
-
-  /** Hub time, never before the room's last event: the log's times ascend even if the clock steps back. */
-  private async stamp(tx: StoreTransaction, roomId: string): Promise<number> {
-    const last = await tx.lastSeq(roomId);
-    const prev = last === 0 ? 0 : ((await tx.events(roomId, last - 1, 1))[0]?.hubTime ?? 0);
-    return Math.max(Math.floor(this.clock.now()), prev);
   }
 
   /** DL5: the first sequence number `entry` may read (binary search on the ascending hub times). */
@@ -344,6 +496,11 @@ export class Hub {
     }
     return lo;
   }
+}
+
+function randomId(): string {
+  // Web Crypto is global in browsers and in Node ≥ 19: the core needs no `node:` import for it.
+  return globalThis.crypto.randomUUID();
 }
 
 /**

@@ -10,11 +10,15 @@ export * from './types.js';
 export { Namespace, type DeliveryStore, type StoreTransaction, type NewEvent, type InsertOutcome, type StoredKeyPackage } from './store/types.js';
 export { MemoryStore } from './store/memory.js';
 export {
+  MlsUpdateChecker,
+  mlsRoomSnapshot,
+  groupViewOfSnapshot,
   PolicyUpdateChecker,
   roomSnapshot,
   roomStateOf,
   type UpdateChecker,
   type UpdateVerdict,
+  type ProposalVerdict,
   type CheckRefusalCode,
   type DecodedCommit,
   type CommitDecoder,
@@ -22,5 +26,6 @@ export {
 export { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './fanout.js';
 export { Hub, type HubOptions, type UpdateRequest, type UpdateResult, type SubmitRequest, type SubmitResult } from './hub.js';
 export { Follower, type FollowerOptions, type ClientBatch } from './follower.js';
+export { DEFAULT_RETENTION, retentionSeconds, type RetentionPolicy, type SweepReport, type ErasureReport } from './retention.js';
 export { KeyMaterialStore, type KeyMaterialClaim, type ClaimedClient } from './keyMaterial.js';
 export { MimiError, type Result } from '../errors.js';

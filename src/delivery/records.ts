@@ -35,6 +35,8 @@ export interface FollowedRoomRecord {
   readonly contiguous: number;
   /** First sequence number held; events below it were withheld by the hub (history incomplete). */
   readonly firstSeq: number;
+  /** The room's history window as the hub last sent it (NotifyRequest.historySeconds; DL11). */
+  readonly historySeconds?: number;
 }
 
 const enc = new TextEncoder();
@@ -105,9 +107,9 @@ export function encodeFollowedRoom(r: FollowedRoomRecord): Uint8Array {
 
 /** @internal */
 export function decodeFollowedRoom(bytes: Uint8Array): FollowedRoomRecord {
-  const { hub, contiguous, firstSeq } = parse(bytes, 'followed room');
-  if (!isText(hub) || !isCount(contiguous) || !isCount(firstSeq)) bad('followed room');
-  return { hub, contiguous, firstSeq };
+  const { hub, contiguous, firstSeq, historySeconds } = parse(bytes, 'followed room');
+  if (!isText(hub) || !isCount(contiguous) || !isCount(firstSeq) || (historySeconds !== undefined && !isCount(historySeconds))) bad('followed room');
+  return { hub, contiguous, firstSeq, ...(historySeconds !== undefined ? { historySeconds } : {}) };
 }
 
 /** @internal A cursor (a sequence number) as bytes. */

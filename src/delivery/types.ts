@@ -27,6 +27,11 @@ export const EventKind = {
   commit: 'commit',
   /** An accepted application message (the `submitMessage` endpoint). */
   message: 'message',
+  /**
+   * A tombstone: an event whose content was erased (the sender's erasure, or its `expires` passed). It keeps
+   * its `seq` and `hubTime` so the log stays gapless; `sender` is empty and `message` has no bytes (DL12).
+   */
+  erased: 'erased',
 } as const;
 /** A value of {@link EventKind}. */
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
@@ -46,6 +51,12 @@ export interface LogEvent {
   readonly sender: string;
   /** The MLSMessage bytes exactly as accepted (FanoutMessage.message). */
   readonly message: Uint8Array;
+  /**
+   * When the message expires, ms since the UNIX epoch (the content's `expires`, draft-ietf-mimi-content §4.2,
+   * as the sender declared it in the clear: the hub cannot read the PrivateMessage). Every store turns an
+   * expired event into a tombstone at its next sweep (DL11).
+   */
+  readonly expires?: number;
 }
 
 /**
@@ -81,6 +92,11 @@ export interface NotifyRequest {
   readonly txn: string;
   /** Consecutive events, ascending `seq`. */
   readonly events: readonly LogEvent[];
+  /**
+   * The room's history window (room-policy §5.10 max_time_period, 0 when sharing is forbidden) as the hub
+   * holds it: how much scrollback a client that joins at the follower may see (DL11). Absent counts as 0.
+   */
+  readonly historySeconds?: number;
 }
 
 /** A history request: the events after `after`, at most `limit` of them. */

@@ -37,16 +37,31 @@ export function checkBytes(v: unknown, what: string, limits: DeliveryLimits): Ui
 export function checkEvent(v: unknown, path: string, limits: DeliveryLimits): LogEvent {
   if (typeof v !== 'object' || v === null) throw new MimiError('delivery/bad-request', `${path} is not an event`, { path: [path] });
   const e = v as Record<string, unknown>;
-  if (e.kind !== EventKind.commit && e.kind !== EventKind.message) {
-    throw new MimiError('delivery/bad-request', `${path}.kind must be commit or message`, { path: [path, 'kind'] });
+  if (e.kind !== EventKind.commit && e.kind !== EventKind.message && e.kind !== EventKind.erased) {
+    throw new MimiError('delivery/bad-request', `${path}.kind must be commit, message or erased`, { path: [path, 'kind'] });
+  }
+  const seq = checkCount(e.seq, `${path}.seq`, 1);
+  const hubTime = checkCount(e.hubTime, `${path}.hubTime`, 0);
+  if (e.kind === EventKind.erased) {
+    // DL12: a tombstone carries nothing of its sender.
+    if (e.sender !== '' || !(e.message instanceof Uint8Array) || e.message.length !== 0 || e.expires !== undefined) {
+      throw new MimiError('delivery/bad-request', `${path} is a tombstone with content`, { path: [path] });
+    }
+    return tombstone(seq, hubTime);
   }
   return {
-    seq: checkCount(e.seq, `${path}.seq`, 1),
-    hubTime: checkCount(e.hubTime, `${path}.hubTime`, 0),
+    seq,
+    hubTime,
     kind: e.kind,
     sender: checkId(e.sender, `${path}.sender`, limits),
     message: checkBytes(e.message, `${path}.message`, limits),
+    ...(e.expires !== undefined ? { expires: checkCount(e.expires, `${path}.expires`, 0) } : {}),
   };
+}
+
+/** @internal The tombstone of event `seq` (DL12). */
+export function tombstone(seq: number, hubTime: number): LogEvent {
+  return { seq, hubTime, kind: EventKind.erased, sender: '', message: new Uint8Array(0) };
 }
 
 /**
@@ -66,5 +81,14 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** @internal Whether two events are the same event (same stamp, same bytes). */
 export function sameEvent(a: LogEvent, b: LogEvent): boolean {
-  return a.seq === b.seq && a.hubTime === b.hubTime && a.kind === b.kind && a.sender === b.sender && sameBytes(a.message, b.message);
+  return a.seq === b.seq && a.hubTime === b.hubTime && a.kind === b.kind && a.sender === b.sender && a.expires === b.expires && sameBytes(a.message, b.message);
+}
+
+/**
+ * @internal Whether `incoming` may be taken as the event held under its number: the same event, or the same
+ * event with one side a tombstone (erased here or at the hub after it was sent: DL12; the held one is kept).
+ */
+export function sameOrErased(held: LogEvent, incoming: LogEvent): boolean {
+  if (sameEvent(held, incoming)) return true;
+  return held.seq === incoming.seq && held.hubTime === incoming.hubTime && (held.kind === EventKind.erased || incoming.kind === EventKind.erased);
 }

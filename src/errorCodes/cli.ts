@@ -26,6 +26,7 @@ export const CLI_ERROR_CODES = {
   'cli/not-text': 'an input that is not UTF-8 text where text (JSON, hex, a draft) was expected',
   'cli/unreadable': 'an input file that cannot be read (permissions, I/O error)',
   'cli/unwritable': 'the output cannot be written (a write error other than a closed pipe)',
+  'demo/hub-refused': 'the hub refused a commit or message of the demo that the room policy allows',
   'demo/leak': 'the demo saw a removed member decrypt a later message',
   'demo/no-recipient': 'the demo saw a message that nobody received',
   'demo/no-room': 'the demo addressed a client that is not in the room',

@@ -18,6 +18,8 @@
 export const DELIVERY_ERROR_CODES = {
   'delivery/bad-request': 'a request field is missing, of the wrong type, or outside its bound (ids, sequence numbers, limits, sizes)',
   'delivery/conflict': 'an event arrives with a sequence number already held for a different event of the room',
+  'delivery/driver-missing': 'the database driver a store needs (better-sqlite3, pg) is not installed',
+  'delivery/store-unavailable': 'the database server cannot be reached or refused the work (PostgreSQL store)',
   'delivery/corrupt-store': 'a stored record cannot be read back (the data directory is damaged or not ours)',
   'delivery/not-allowed': 'the requesting provider is not a follower of the room (history, group info)',
   'delivery/no-such-room': 'the hub or follower holds no room with this id',

@@ -12,14 +12,18 @@ import { CLI_ERROR_CODES, type CliErrorCode } from './cli.js';
 import { CONTENT_ERROR_CODES, type ContentErrorCode } from './content.js';
 import { DELIVERY_ERROR_CODES, type DeliveryErrorCode } from './delivery.js';
 import { FALLBACK_ERROR_CODES, type FallbackErrorCode } from './fallback.js';
+import { HTTP_ERROR_CODES, type HttpErrorCode } from './http.js';
 import { MLS_ERROR_CODES, type MlsErrorCode } from './mls.js';
 import { PROTOCOL_ERROR_CODES, type ProtocolErrorCode } from './protocol.js';
 import { ROOM_ERROR_CODES, type RoomErrorCode } from './room.js';
 import { TLS_ERROR_CODES, type TlsErrorCode } from './tls.js';
 import { VECTORS_ERROR_CODES, type VectorsErrorCode } from './vectors.js';
+import { PROVIDER_ERROR_CODES, type ProviderErrorCode } from './provider.js';
 
-export { CBOR_ERROR_CODES, CLI_ERROR_CODES, CONTENT_ERROR_CODES, DELIVERY_ERROR_CODES, FALLBACK_ERROR_CODES, MLS_ERROR_CODES, PROTOCOL_ERROR_CODES, ROOM_ERROR_CODES, TLS_ERROR_CODES, VECTORS_ERROR_CODES };
-export type { CborErrorCode, CliErrorCode, ContentErrorCode, DeliveryErrorCode, FallbackErrorCode, MlsErrorCode, ProtocolErrorCode, RoomErrorCode, TlsErrorCode, VectorsErrorCode };
+export { CBOR_ERROR_CODES, CLI_ERROR_CODES, CONTENT_ERROR_CODES, DELIVERY_ERROR_CODES, FALLBACK_ERROR_CODES, HTTP_ERROR_CODES, MLS_ERROR_CODES, PROTOCOL_ERROR_CODES, ROOM_ERROR_CODES, TLS_ERROR_CODES, VECTORS_ERROR_CODES };
+export { PROVIDER_ERROR_CODES };
+export type { ProviderErrorCode };
+export type { CborErrorCode, CliErrorCode, ContentErrorCode, DeliveryErrorCode, FallbackErrorCode, HttpErrorCode, MlsErrorCode, ProtocolErrorCode, RoomErrorCode, TlsErrorCode, VectorsErrorCode };
 
 /**
  * Every stable code a `MimiError` can carry (`area/what`). Switch over it exhaustively:
@@ -34,7 +38,9 @@ export type MimiErrorCode =
   | MlsErrorCode
   | ProtocolErrorCode
   | DeliveryErrorCode
+  | HttpErrorCode
   | VectorsErrorCode
+  | ProviderErrorCode
   | CliErrorCode;
 
 /**
@@ -55,7 +61,9 @@ export const ERROR_CODES_BY_AREA = Object.freeze({
   mls: MLS_ERROR_CODES,
   protocol: PROTOCOL_ERROR_CODES,
   delivery: DELIVERY_ERROR_CODES,
+  http: HTTP_ERROR_CODES,
   vectors: VECTORS_ERROR_CODES,
+  provider: PROVIDER_ERROR_CODES,
   cli: CLI_ERROR_CODES,
 });
 
@@ -77,7 +85,9 @@ export const MIMI_ERROR_CODES: Readonly<Record<MimiErrorCode, string>> = Object.
   ...MLS_ERROR_CODES,
   ...PROTOCOL_ERROR_CODES,
   ...DELIVERY_ERROR_CODES,
+  ...HTTP_ERROR_CODES,
   ...VECTORS_ERROR_CODES,
+  ...PROVIDER_ERROR_CODES,
   ...CLI_ERROR_CODES,
 });
 

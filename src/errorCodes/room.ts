@@ -61,6 +61,13 @@ export const ROOM_ERROR_CODES = {
   'room/unknown-preset': 'an unknown room preset name',
   'room/unknown-role': 'a role index that is not defined (or role 0 for an added participant)',
   'room/unsorted-components': 'app_data_dictionary components not in ascending ID order',
+  'room/not-member': 'a commit or proposal names a sender, committer or removed leaf that is not a member of the group',
+  'room/proposal-not-allowed': 'a proposal type the room does not accept from that sender or in that position (ReInit, PSK, ExternalInit, custom)',
+  'room/invalid-commit': 'a commit that breaks RFC 9420 §12.2 (two GroupContextExtensions, two changes to one leaf, removing or updating the committer) or whose room state no participant-list update produces',
+  'room/identity-change': "an Update or UpdatePath leaf that changes the member's user or client URI (RFC 9420 §5.3.1 successor)",
+  'room/extension-not-allowed': 'a GroupContextExtensions proposal that adds, removes or changes an extension other than the room state, or the required app_components',
+  'room/clients-not-removed': 'a removed or banned user keeps clients in the group after the commit',
+  'room/duplicate-client': 'a client URI would be in the group twice',
 } as const satisfies Record<`room/${string}`, string>;
 
 /** A code of {@link ROOM_ERROR_CODES}. */

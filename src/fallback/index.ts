@@ -29,7 +29,7 @@ export {
 } from './conversation.js';
 export { RULES, type FallbackRule, type RuleId } from './rules.js';
 export { CATALOGS, EN, FR, DE, translator, type Translate } from './i18n.js';
-export { sanitizeMessageHtml, SANITIZE_OPTIONS } from './parse.js';
+export { sanitizeMessageHtml, SANITIZE_OPTIONS, type SanitizeOptions } from './parse.js';
 export { LINK_REL } from './tree.js';
 export { RENDER_LIMITS } from './limits.js';
 export {

@@ -1,55 +1,47 @@
 /**
- * Parsers from message text to the tree: sanitize-html for HTML, markdown-it (raw HTML off) for
- * markdown, and a direct builder for plain text.
+ * Parsers from message text to the tree: HTML through the allowlist (the browser's parser where there is
+ * a DOM, the tokenizer of `htmlTokenizer.ts` elsewhere), markdown through marked (`markdown.ts`), plain
+ * text directly.
  *
  * @module
  */
-import MarkdownIt from 'markdown-it';
-import sanitizeHtml from 'sanitize-html';
+import { serializeTree, TreeBuilder } from './allowlist.js';
+import { refDecoder } from './entities.js';
+import { domParser, parseHtmlDom } from './htmlDom.js';
 import { capHtmlNesting } from './htmlDepth.js';
+import { parseHtmlTokens } from './htmlTokenizer.js';
 import { RENDER_LIMITS } from './limits.js';
-import { ALLOWED_TAGS, parseTree, type El, type Node } from './tree.js';
+import { markedTree } from './markdown.js';
+import type { El, Node } from './tree.js';
+
+export { SANITIZE_OPTIONS, type SanitizeOptions } from './allowlist.js';
+
+/** Parses (depth-capped) HTML with the platform's parser when there is one, else the tokenizer. */
+function parseAllowed(html: string, onCap?: () => void): Node[] {
+  const b = new TreeBuilder(onCap);
+  const P = domParser();
+  if (P !== undefined) parseHtmlDom(P, html, b);
+  else parseHtmlTokens(html, b, refDecoder());
+  return b.finish();
+}
 
 /**
- * The sanitize-html options used for every HTML body (allowlist; no style, no script, no event
- * handlers, no data: or javascript: URLs, no protocol-relative URLs).
- * @example
- * ```ts
- * import { SANITIZE_OPTIONS } from 'mimi-kit/fallback';
- * SANITIZE_OPTIONS.allowedTags; // the allowlist every HTML body is reduced to
- * ```
- */
-// `satisfies`, not a type annotation: the public declaration must not name @types/sanitize-html (a dev dependency).
-export const SANITIZE_OPTIONS = {
-  allowedTags: [...ALLOWED_TAGS],
-  allowedAttributes: { a: ['href', 'class', 'rel'], img: ['src', 'alt'], ol: ['start'], span: ['class'] },
-  allowedClasses: { a: ['mimi-mention'], span: ['mimi-placeholder', 'mimi-link-target', 'mimi-fallback'], p: ['mimi-fallback'], blockquote: ['mimi-reply'] },
-  allowedSchemes: ['http', 'https', 'mailto', 'mimi'],
-  allowedSchemesByTag: { img: ['cid', 'http', 'https'] },
-  allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
-  allowProtocolRelative: false,
-  disallowedTagsMode: 'discard',
-  enforceHtmlBoundary: false,
-  parseStyleAttributes: false,
-} satisfies sanitizeHtml.IOptions;
-
-/**
- * Sanitizes untrusted HTML with {@link SANITIZE_OPTIONS}.
+ * Sanitizes untrusted HTML with {@link SANITIZE_OPTIONS}: the allowlisted tree, serialized.
  *
  * @param html - HTML from a message
  * @returns sanitized HTML
  * @example
  * ```ts
- * sanitizeMessageHtml('<img src=x onerror=alert(1)>'); // '<img />'
+ * sanitizeMessageHtml('<img src=x onerror=alert(1)>'); // '<img src="x" />'
  * ```
  */
 export function sanitizeMessageHtml(html: string): string {
-  // Nesting is bounded first, so that the sanitizer's cost is linear (decision D18).
-  return sanitizeHtml(capHtmlNesting(html, RENDER_LIMITS.maxDepth), SANITIZE_OPTIONS);
+  // Nesting is bounded first, so that the parser's cost is linear (decision D18).
+  return serializeTree(parseAllowed(capHtmlNesting(html, RENDER_LIMITS.maxDepth)));
 }
 
 /**
- * Parses untrusted HTML: sanitize first, then build the tree from the sanitized serialization.
+ * Parses untrusted HTML into the allowlisted tree.
  *
  * @param html - HTML from a message
  * @param onCap - called when elements nested deeper than `RENDER_LIMITS.maxDepth` were unwrapped
@@ -62,14 +54,8 @@ export function sanitizeMessageHtml(html: string): string {
 export function htmlToTree(html: string, onCap?: () => void): Node[] {
   const capped = capHtmlNesting(html, RENDER_LIMITS.maxDepth);
   if (capped !== html) onCap?.();
-  return parseTree(sanitizeHtml(capped, SANITIZE_OPTIONS), onCap);
+  return parseAllowed(capped, onCap);
 }
-
-// draft-ietf-mimi-content §7.1.1 (GFM-MIMI): GFM with tables, task lists, strikethrough; the Autolink
-// extension is NOT supported (linkify off) and "nohtml" is mandatory (html: false renders any HTML tag
-// as text).
-const gfm = new MarkdownIt('default', { html: false, linkify: false, typographer: false, breaks: false });
-const commonmark = new MarkdownIt('commonmark', { html: false, linkify: false, typographer: false, breaks: false });
 
 /**
  * Parses markdown (GFM-MIMI, or CommonMark when `variant=CommonMark`) into the tree. Raw HTML is
@@ -85,100 +71,22 @@ const commonmark = new MarkdownIt('commonmark', { html: false, linkify: false, t
  * ```
  */
 export function markdownToTree(src: string, variant?: string, onCap?: () => void): Node[] {
-  const md = variant !== undefined && variant.toLowerCase() === 'commonmark' ? commonmark : gfm;
+  const commonMark = variant !== undefined && variant.toLowerCase() === 'commonmark';
   if (INLINE_ONLY.test(src) && !LIST_START.test(src)) {
     const fast = fastInline(src);
     if (fast) return [{ tag: 'p', attrs: {}, children: fast }];
-    // One line starting with a letter or digit (and not "1." / "1)") cannot open any block construct
-    // (headings, quotes, lists, code, tables, breaks, link definitions all need another first
-    // character or a second line), so the block pass is skipped: same result, much faster.
-    return [{ tag: 'p', attrs: {}, children: tokensToTree(md.parseInline(src, {}), onCap) }];
   }
-  const nodes = tokensToTree(md.parse(src, {}), onCap);
+  const nodes = markedTree(src, commonMark, onCap);
+  if (nodes === undefined) {
+    onCap?.();
+    return plainToTree(src);
+  }
   taskLists(nodes);
   return nodes;
 }
 
 const INLINE_ONLY = /^[\p{L}\p{N}][^\n\r]*(?<!\s)$/u;
 const LIST_START = /^\d+[.)]/;
-
-type Token = ReturnType<(typeof gfm)['parse']>[number];
-
-/**
- * Builds the tree straight from markdown-it's tokens (no HTML round trip). With `html: false` there
- * are no html_block/html_inline tokens; link and image URLs were already normalized and validated
- * (javascript:, vbscript:, file: and non-image data: refused) by markdown-it.
- */
-function tokensToTree(tokens: readonly Token[], onCap?: () => void): Node[] {
-  const root: El = { tag: '#root', attrs: {}, children: [] };
-  const stack: El[] = [root];
-  const hidden: boolean[] = [];
-  const top = () => stack[stack.length - 1]!;
-  const attrsOf = (t: Token): Record<string, string> => {
-    const a: Record<string, string> = {};
-    for (const [k, v] of t.attrs ?? []) if (k === 'href' || k === 'src' || k === 'start') a[k] = String(v);
-    return a;
-  };
-  const max = RENDER_LIMITS.maxDepth;
-  let capped = false;
-  const walk = (list: readonly Token[]) => {
-    for (const t of list) {
-      if (t.nesting === 1) {
-        // Beyond the depth cap an element is unwrapped like a hidden one (emphasis runs nest without
-        // markdown-it's maxNesting); a block leaves a space so that words stay apart.
-        const skip = t.hidden || stack.length > max;
-        hidden.push(skip);
-        if (skip) {
-          if (!t.hidden) {
-            if (!capped) onCap?.();
-            capped = true;
-            if (t.block) top().children.push(' ');
-          }
-          continue;
-        }
-        const el: El = { tag: t.tag, attrs: attrsOf(t), children: [] };
-        top().children.push(el);
-        stack.push(el);
-      } else if (t.nesting === -1) {
-        if (!hidden.pop()) stack.pop();
-      } else {
-        switch (t.type) {
-          case 'inline':
-            walk(t.children ?? []);
-            break;
-          case 'text':
-            top().children.push(t.content);
-            break;
-          case 'softbreak':
-            top().children.push('\n');
-            break;
-          case 'hardbreak':
-            top().children.push({ tag: 'br', attrs: {}, children: [] });
-            break;
-          case 'code_inline':
-            top().children.push({ tag: 'code', attrs: {}, children: [t.content] });
-            break;
-          case 'code_block':
-          case 'fence':
-            top().children.push({ tag: 'pre', attrs: {}, children: [{ tag: 'code', attrs: {}, children: [t.content] }] });
-            break;
-          case 'hr':
-            top().children.push({ tag: 'hr', attrs: {}, children: [] });
-            break;
-          case 'image': {
-            const alt = (t.children ?? []).map((c) => c.content).join('');
-            top().children.push({ tag: 'img', attrs: { src: String(t.attrGet('src') ?? ''), alt }, children: [] });
-            break;
-          }
-          default:
-            if (t.content) top().children.push(t.content);
-        }
-      }
-    }
-  };
-  walk(tokens);
-  return root.children;
-}
 
 function taskLists(nodes: Node[]): void {
   for (const n of nodes) {
@@ -242,10 +150,10 @@ const LINK = /\[([^[\]()*_]+)\]\(((?:https?|mailto):[A-Za-z0-9\-.~:/?#@$+,;=]+)\
  * `*em*`/`_em_` and `[label](http(s)/mailto URL)`. It accepts only unambiguous input (openers after a
  * space or the start and before a letter/digit, closers after a letter/digit and before a space, the
  * end or `.,;:?`, proper nesting) and returns undefined for anything else, which then goes to
- * markdown-it. A property test checks it against markdown-it.
+ * marked. A property test checks it against markdown-it (the oracle it was written against) and marked.
  *
  * @param src - one line of GFM-MIMI
- * @returns the inline nodes, or undefined to defer to markdown-it
+ * @returns the inline nodes, or undefined to defer to marked
  * @example
  * ```ts
  * fastInline('a **b**'); // ['a ', { tag: 'strong', attrs: {}, children: ['b'] }]
@@ -289,7 +197,7 @@ export function fastInline(src: string): Node[] | undefined {
       if (canOpen === canClose) return undefined;
       if (canOpen) {
         flush(i);
-        if (stack.length > RENDER_LIMITS.maxDepth) return undefined; // markdown-it applies the cap
+        if (stack.length > RENDER_LIMITS.maxDepth) return undefined; // the full parser applies the cap
         const el: El = { tag: run === '**' ? 'strong' : 'em', attrs: {}, children: [] };
         stack[stack.length - 1]!.el.children.push(el);
         stack.push({ el, delim: run });

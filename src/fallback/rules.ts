@@ -26,8 +26,8 @@ export interface FallbackRule {
  */
 export const RULES = [
   { id: 'text-plain', source: 'draft-ietf-mimi-content §7.1 "MIMI Required and Recommended media types" (text/plain MUST be received)', shows: 'the text as is; markdown escapes every markup character; HTML escapes and keeps line breaks' },
-  { id: 'text-markdown', source: '§7.1.1 "Specifics of Github Flavored Markdown in MIMI": tables, task lists, strikethrough; no Autolink extension; "nohtml" (any HTML tag rendered as text)', shows: 'parsed by markdown-it (html:false, linkify:false); text strips markup; HTML from the parse' },
-  { id: 'text-html', source: '§7.1 (text/html RECOMMENDED); peer lesson: fallback text is untrusted (MSC2781)', shows: 'sanitized by sanitize-html with a strict allowlist, then converted to text and markdown' },
+  { id: 'text-markdown', source: '§7.1.1 "Specifics of Github Flavored Markdown in MIMI": tables, task lists, strikethrough; no Autolink extension; "nohtml" (any HTML tag rendered as text)', shows: 'parsed by marked (HTML tokenizers and autolink literals off); text strips markup; HTML from the parse' },
+  { id: 'text-html', source: '§7.1 (text/html RECOMMENDED); peer lesson: fallback text is untrusted (MSC2781)', shows: 'parsed by the browser (DOMParser) or a WHATWG tokenizer into a strict allowlist, then converted to text and markdown' },
   { id: 'link-target-visible', source: '§9.6 "Link and Mention handling": text and target must match exactly or canonically, or the user is warned', shows: 'label followed by "(target)" when they differ; warning link-text-mismatch / link-scheme-downgrade' },
   { id: 'link-scheme', source: 'decision (docs/decisions.md (Fallback) D2)', shows: 'only http, https, mailto and mimi URLs become links; anything else is plain text' },
   { id: 'link-invalid', source: 'decision (D20); WHATWG URL Standard (controls stripped or percent-encoded); §9.6 "Link and Mention handling"', shows: 'a URL with a control or bidi character is never a link: plain text, each such character shown as U+FFFD; warning link-invalid' },

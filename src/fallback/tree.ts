@@ -1,11 +1,9 @@
 /**
- * A tiny document tree between the parsers (sanitize-html for HTML, markdown-it for markdown) and the
- * three emitters (plain text, GFM-MIMI markdown, HTML).
+ * A tiny document tree between the parsers (the HTML allowlist walk of `allowlist.ts`, marked's tokens
+ * for markdown) and the three emitters (plain text, GFM-MIMI markdown, HTML).
  *
- * The tree is only ever built from the *output* of sanitize-html or of markdown-it with raw HTML
- * disabled, both of which serialize regularly (double-quoted attributes, `&amp; &lt; &gt; &quot;`
- * escaping), so the tokenizer here does not have to handle arbitrary HTML. The emitters still enforce
- * the element and URL-scheme allowlist themselves (defence in depth).
+ * The tree holds only allowlisted elements with decoded text and attribute values; the emitters still
+ * enforce the element and URL-scheme allowlist themselves (defence in depth).
  *
  * @module
  */
@@ -27,105 +25,8 @@ export const ALLOWED_TAGS = [
   'a', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'hr', 'span', 'sub', 'sup', 'img',
 ] as const;
 const ALLOWED = new Set<string>(ALLOWED_TAGS);
-const VOID = new Set(['br', 'hr', 'img']);
 const CONTAINER = new Set(['ul', 'ol', 'table', 'thead', 'tbody', 'tr', 'blockquote']);
 const BLOCK = new Set(['p', 'pre', 'blockquote', 'ul', 'ol', 'li', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'thead', 'tbody', 'tr', 'hr']);
-
-const TOKEN = /<(\/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s=>/]+(?:="[^"]*")?)*)\s*\/?>|<!--[\s\S]*?-->|[^<]+|</g;
-const ATTR = /([^\s=>/]+)(?:="([^"]*)")?/g;
-
-/**
- * Decodes the character references that sanitize-html and markdown-it emit (and numeric ones).
- *
- * @param s - serialized text
- * @returns the text
- * @example
- * ```ts
- * decodeEntities('a &amp; b'); // 'a & b'
- * ```
- */
-export function decodeEntities(s: string): string {
-  if (!s.includes('&')) return s;
-  return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos|nbsp|#39);/g, (m, e: string) => {
-    switch (e) {
-      case 'amp': return '&';
-      case 'lt': return '<';
-      case 'gt': return '>';
-      case 'quot': return '"';
-      case 'apos':
-      case '#39': return "'";
-      case 'nbsp': return '\u00a0';
-    }
-    const cp = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-    return cp > 0 && cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff) ? String.fromCodePoint(cp) : '\ufffd';
-  });
-}
-
-/**
- * Parses regular serialized HTML (see module comment) into a tree.
- *
- * @param html - sanitize-html or markdown-it output
- * @param onCap - called when an element nested deeper than `RENDER_LIMITS.maxDepth` was unwrapped
- * @returns the top-level nodes
- * @example
- * ```ts
- * parseTree('<p>x</p>'); // [{ tag: 'p', attrs: {}, children: ['x'] }]
- * ```
- */
-export function parseTree(html: string, onCap?: () => void): Node[] {
-  const root: El = { tag: '#root', attrs: {}, children: [] };
-  const stack: El[] = [root];
-  // Elements deeper than the cap are unwrapped (RENDER_LIMITS.maxDepth): every emitter recurses once
-  // per level, so the cap bounds their stack whatever the input.
-  const max = RENDER_LIMITS.maxDepth;
-  let dropped: Map<string, number> | undefined;
-  TOKEN.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = TOKEN.exec(html)) !== null) {
-    const top = stack[stack.length - 1]!;
-    const [all, close, rawName, rawAttrs] = m;
-    if (rawName === undefined) {
-      if (all.startsWith('<!--')) continue;
-      top.children.push(decodeEntities(all));
-      continue;
-    }
-    const name = rawName.toLowerCase();
-    if (close) {
-      const d = dropped?.get(name);
-      if (d !== undefined && d > 0) {
-        dropped!.set(name, d - 1);
-        if (BLOCK.has(name)) top.children.push(' ');
-        continue;
-      }
-      // The stack holds at most `max` elements: this search is bounded.
-      for (let i = stack.length - 1; i > 0; i--) {
-        if (stack[i]!.tag === name) {
-          stack.length = i;
-          dropped = undefined;
-          break;
-        }
-      }
-      continue;
-    }
-    const isVoid = VOID.has(name);
-    if (!isVoid && stack.length > max) {
-      if (dropped === undefined) onCap?.();
-      (dropped ??= new Map()).set(name, (dropped.get(name) ?? 0) + 1);
-      if (BLOCK.has(name)) top.children.push(' ');
-      continue;
-    }
-    const attrs: Record<string, string> = {};
-    if (rawAttrs) {
-      ATTR.lastIndex = 0;
-      let a: RegExpExecArray | null;
-      while ((a = ATTR.exec(rawAttrs)) !== null) attrs[a[1]!.toLowerCase()] = decodeEntities(a[2] ?? '');
-    }
-    const el: El = { tag: name, attrs, children: [] };
-    top.children.push(el);
-    if (!isVoid) stack.push(el);
-  }
-  return root.children;
-}
 
 /** Hooks the emitters call for things that depend on the message or the room. */
 export interface EmitEnv {
@@ -213,7 +114,7 @@ function computeLinkInfo(el: El, env: EmitEnv): LinkInfo {
  * @returns plain text
  * @example
  * ```ts
- * emitText(parseTree('<p>a</p><p>b</p>'), env); // 'a\n\nb'
+ * emitText(htmlToTree('<p>a</p><p>b</p>'), env); // 'a\n\nb'
  * ```
  */
 export function emitText(nodes: readonly Node[], env: EmitEnv): string {
@@ -382,7 +283,7 @@ function mdUrl(href: string): string {
  * @returns markdown
  * @example
  * ```ts
- * emitMarkdown(parseTree('<strong>a</strong>'), env); // '**a**'
+ * emitMarkdown(htmlToTree('<strong>a</strong>'), env); // '**a**'
  * ```
  */
 export function emitMarkdown(nodes: readonly Node[], env: EmitEnv): string {
@@ -411,28 +312,34 @@ function wrap(mark: string, inner: string): string {
   return t ? `${mark}${t}${mark}` : '';
 }
 
-function inlineMdAll(nodes: readonly Node[], env: EmitEnv): string {
+/** Emphasis already open around a node (bits): nested same emphasis adds no delimiters. */
+const EM = 1;
+const STRONG = 2;
+const STRIKE = 4;
+
+function inlineMdAll(nodes: readonly Node[], env: EmitEnv, open = 0): string {
   let s = '';
-  for (const c of nodes) s += inlineMd(c, env);
+  for (const c of nodes) s += inlineMd(c, env, open);
   return s;
 }
 
-function inlineMd(n: Node, env: EmitEnv): string {
+function inlineMd(n: Node, env: EmitEnv, open = 0): string {
   if (typeof n === 'string') return mdInline(n);
-  if (n.tag !== 'b' && n.tag !== 'strong' && n.tag !== 'i' && n.tag !== 'em' && n.tag !== 's' && n.tag !== 'del' && n.tag !== 'strike' && n.tag !== 'code' && n.tag !== 'img' && n.tag !== 'a' && n.tag !== 'br') return inlineMdAll(n.children, env);
+  if (n.tag !== 'b' && n.tag !== 'strong' && n.tag !== 'i' && n.tag !== 'em' && n.tag !== 's' && n.tag !== 'del' && n.tag !== 'strike' && n.tag !== 'code' && n.tag !== 'img' && n.tag !== 'a' && n.tag !== 'br') return inlineMdAll(n.children, env, open);
   switch (n.tag) {
     case 'br':
       return '\u2028';
+    // `<i><i>x</i></i>` is italic once: `*` around `*x*` would read as `**x**`, bold (CommonMark §6.2).
     case 'b':
     case 'strong':
-      return wrap('**', inlineMdAll(n.children, env));
+      return open & STRONG ? inlineMdAll(n.children, env, open) : wrap('**', inlineMdAll(n.children, env, open | STRONG));
     case 'i':
     case 'em':
-      return wrap('*', inlineMdAll(n.children, env));
+      return open & EM ? inlineMdAll(n.children, env, open) : wrap('*', inlineMdAll(n.children, env, open | EM));
     case 's':
     case 'del':
     case 'strike':
-      return wrap('~~', inlineMdAll(n.children, env));
+      return open & STRIKE ? inlineMdAll(n.children, env, open) : wrap('~~', inlineMdAll(n.children, env, open | STRIKE));
     case 'code': {
       const t = textOf(n.children);
       // CommonMark §6.1: a code span is delimited by a backtick run longer than any inside it.
@@ -451,7 +358,7 @@ function inlineMd(n: Node, env: EmitEnv): string {
       return l.showTarget ? `${link} (${mdInline(l.href)})` : link;
     }
     default:
-      return inlineMdAll(n.children, env);
+      return inlineMdAll(n.children, env, open);
   }
 }
 
@@ -536,7 +443,7 @@ export const LINK_REL = 'noopener noreferrer nofollow';
  * @returns an HTML fragment
  * @example
  * ```ts
- * emitHtml(parseTree('<a href="https://x">x</a>'), env); // '<a href="https://x" rel="noopener noreferrer nofollow">x</a>'
+ * emitHtml(htmlToTree('<a href="https://x">x</a>'), env); // '<a href="https://x" rel="noopener noreferrer nofollow">x</a>'
  * ```
  */
 export function emitHtml(nodes: readonly Node[], env: EmitEnv): string {
@@ -586,7 +493,7 @@ function htmlNode(n: Node, env: EmitEnv): string {
  * @returns the concatenated text
  * @example
  * ```ts
- * plainOf(parseTree('<b>a</b>')); // 'a'
+ * plainOf(htmlToTree('<b>a</b>')); // 'a'
  * ```
  */
 export function plainOf(nodes: readonly Node[]): string {

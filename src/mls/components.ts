@@ -178,25 +178,6 @@ export function keepRequiredComponents(current: readonly Extension[], next: Room
 }
 
 /**
- * Refuses a change of the GroupContext's required components (fixed at creation, D26).
- *
- * @param before - extensions in force
- * @param after - proposed extensions
- * @throws {@link MimiError} `mls/extension-not-allowed`
- * @example
- * ```ts
- * checkComponentsUnchanged(gc.extensions, proposal.groupContextExtensions.extensions);
- * ```
- */
-export function checkComponentsUnchanged(before: readonly Extension[], after: readonly Extension[]): void {
-  const a = componentsOf(before);
-  const b = componentsOf(after);
-  if (a.length !== b.length || a.some((x, i) => x !== b[i])) {
-    throw mlsError('mls/extension-not-allowed', 'the required app_components of a room cannot change', { before: a, after: b });
-  }
-}
-
-/**
  * Refuses a leaf that does not advertise every required component (draft-ietf-mls-extensions: the
  * GroupContext's app_components are "the list of required components").
  *

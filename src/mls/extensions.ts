@@ -1,6 +1,6 @@
 /**
- * GroupContext extensions of a MIMI room (RFC 9420 §12.1.7, draft-ietf-mls-extensions §4.6) and which
- * changes to them a GroupContextExtensions proposal may make (docs/decisions.md (MLS adapter) D21).
+ * GroupContext extensions of a MIMI room (RFC 9420 §12.1.7, draft-ietf-mls-extensions §4.6). Which changes a
+ * GroupContextExtensions proposal may make (D22) is `mimi-kit/room`'s commit check (`src/room/commit.ts`).
  *
  * Only `app_data_dictionary` (the room state) may change, and that change is authorized by the room
  * policy (`policy.ts`). `required_capabilities` is fixed when the room is created; `external_senders`
@@ -9,9 +9,6 @@
  * @module
  */
 import { encodeRequiredCapabilities, type Extension } from 'ts-mls';
-import { extensionTypeToNumber } from 'ts-mls/extension.js';
-import { bytesEqual } from '../room/bytes.js';
-import { mlsError } from './errors.js';
 
 /** draft-ietf-mls-extensions §4.6: the app_data_dictionary extension type (suggested value 0x0006). */
 export const APP_DATA_DICTIONARY_TYPE = 0x0006;
@@ -41,34 +38,4 @@ export function withRoomData(extensions: readonly Extension[], roomData: Uint8Ar
   });
   if (!found) out.push({ extensionType: APP_DATA_DICTIONARY_TYPE, extensionData: roomData });
   return out;
-}
-
-const key = (t: Extension['extensionType']): string => `0x${extensionTypeToNumber(t).toString(16).padStart(4, '0')}`;
-
-/**
- * Checks a GroupContextExtensions proposal against the extensions in force: every extension other than
- * app_data_dictionary must be present, unchanged, and no extension may be added, except that nothing
- * else may appear twice (RFC 9420 §13.4: an extension type at most once).
- *
- * @param before - extensions in force
- * @param after - the proposal's extensions
- * @throws {@link MimiError} `mls/extension-not-allowed` naming the extension type
- */
-export function checkExtensionChange(before: readonly Extension[], after: readonly Extension[]): void {
-  const old = new Map(before.map((e) => [key(e.extensionType), e.extensionData]));
-  const seen = new Set<string>();
-  for (const e of after) {
-    const k = key(e.extensionType);
-    if (seen.has(k)) throw mlsError('mls/extension-not-allowed', `extension ${k} appears twice (RFC 9420 §13.4)`, { extensionType: k });
-    seen.add(k);
-    if (e.extensionType === APP_DATA_DICTIONARY_TYPE) continue; // the room state: checked by the room policy
-    const prev = old.get(k);
-    if (prev === undefined) throw mlsError('mls/extension-not-allowed', `adding the GroupContext extension ${k} is not allowed`, { extensionType: k });
-    if (!bytesEqual(prev, e.extensionData)) throw mlsError('mls/extension-not-allowed', `changing the GroupContext extension ${k} is not allowed`, { extensionType: k });
-  }
-  for (const k of old.keys()) {
-    if (k !== key(APP_DATA_DICTIONARY_TYPE) && !seen.has(k)) {
-      throw mlsError('mls/extension-not-allowed', `removing the GroupContext extension ${k} is not allowed`, { extensionType: k });
-    }
-  }
 }

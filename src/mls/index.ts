@@ -36,6 +36,7 @@ export {
   type RoomMember,
   type RoomOptions,
 } from './room.js';
+export { exportGroupInfo } from './groupInfo.js';
 export { decodeExternalSenders, encodeExternalSenders, EXTERNAL_SENDERS_TYPE, type ExternalSender, type ExternalSenderCredential } from './externalSenders.js';
 export { APP_COMPONENTS_ID, SUPPORTED_COMPONENTS, decodeComponentsList, encodeComponentsList } from './components.js';
 // The crypto provider is the caller's choice (docs/browser.md); the node:crypto one is `mimi-kit/mls/node-crypto`.

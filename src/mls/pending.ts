@@ -16,14 +16,16 @@
  * @module
  */
 import type { ClientState, ProposalWithSender } from 'ts-mls';
-import { ALLOWED_PROPOSALS, checkProposalContent, commitValidityError } from './handshakeChecks.js';
+import { checkCommitValidity } from '../room/index.js';
+import { ALLOWED_PROPOSALS, checkProposalContent } from './handshakeChecks.js';
+import { commitInputOf, type ResolvedProposal } from './policy.js';
 
 /** The outcome of {@link choosePending}. */
 export interface PendingChoice {
   /** References (base64, as ts-mls keys them) of the pending proposals to commit, in arrival order. */
   readonly refs: readonly string[];
-  /** The chosen proposals with their senders. */
-  readonly proposals: readonly ProposalWithSender[];
+  /** The chosen proposals with their senders (by reference). */
+  readonly proposals: readonly ResolvedProposal[];
   /** How many pending proposals are left out. */
   readonly dropped: number;
 }
@@ -36,7 +38,7 @@ export interface PendingChoice {
  * @param accept - the room policy on a candidate set (own + chosen + unit)
  * @returns the chosen references and proposals
  */
-export function choosePending(state: ClientState, own: readonly ProposalWithSender[], accept: (all: readonly ProposalWithSender[]) => boolean): PendingChoice {
+export function choosePending(state: ClientState, own: readonly ResolvedProposal[], accept: (all: readonly ResolvedProposal[]) => boolean): PendingChoice {
   const self = state.privatePath.leafIndex;
   const allowed: readonly string[] = ALLOWED_PROPOSALS.proposal;
   const entries = Object.entries(state.unappliedProposals);
@@ -63,10 +65,17 @@ export function choosePending(state: ClientState, own: readonly ProposalWithSend
     cur.gce ||= isGce;
   }
   const refs: string[] = [];
-  const chosen: ProposalWithSender[] = [];
+  const chosen: ResolvedProposal[] = [];
+  const valid = (candidate: readonly ResolvedProposal[]): boolean => {
+    try {
+      return checkCommitValidity(commitInputOf(self, candidate)) === undefined;
+    } catch {
+      return false; // an Add whose credential is no MIMI identity
+    }
+  };
   for (const unit of units) {
-    const candidate = [...own, ...chosen, ...unit.map(([, p]) => p)];
-    let ok = commitValidityError(candidate, self) === undefined;
+    const candidate: ResolvedProposal[] = [...own, ...chosen, ...unit.map(([, p]) => ({ ...p, byValue: false }))];
+    let ok = valid(candidate);
     if (ok) {
       try {
         for (const [, p] of unit) checkProposalContent(state, p);
@@ -77,7 +86,7 @@ export function choosePending(state: ClientState, own: readonly ProposalWithSend
     if (ok && accept(candidate)) {
       for (const [ref, p] of unit) {
         refs.push(ref);
-        chosen.push(p);
+        chosen.push({ ...p, byValue: false });
       }
     } else {
       dropped += unit.length;

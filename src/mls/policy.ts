@@ -1,218 +1,235 @@
 /**
- * Room authorization of MLS commits: what a commit does to the room (participant-list changes, role
- * changes, metadata, clients added and removed) and whether the room policy allows it
- * (draft-ietf-mimi-protocol §8.5, draft-ietf-mimi-room-policy §6).
- *
- * Pure and synchronous, so it can run inside ts-mls's synchronous IncomingMessageCallback.
+ * The MLS side of the room's commit check: ts-mls proposals and state turned into the neutral view of
+ * `mimi-kit/room`'s {@link checkRoomCommit} / {@link checkRoomProposal} (the same functions the hub runs on
+ * commits it decodes itself), and their refusals turned into the adapter's error codes. The rules live in
+ * `src/room/commit.ts`; nothing here decides.
  *
  * @module
  */
-import { diffRoomStates, ROLE_BANNED, type RoomMetadataChanges, type RoomState, type UserProfile } from '../room/index.js';
-import { authorizeRoomAction, type RoomActionRefusal } from './roomBridge.js';
+import type { ClientState, Extension, KeyPackage, LeafNode, Proposal, ProposalWithSender, RatchetTree } from 'ts-mls';
+import { extensionTypeToNumber } from 'ts-mls/extension.js';
+import type { MimiError } from '../errors.js';
+import {
+  APP_DATA_DICTIONARY_EXTENSION,
+  checkRoomCommit,
+  checkRoomProposal,
+  decodeAppDataDictionary,
+  ProposalType,
+  type CommitAccepted,
+  type CommitInput,
+  type CommitProposal,
+  type CommitRefusal as RoomCommitRefusal,
+  type GroupMember,
+  type GroupView,
+  type ProposalBody,
+  type RoomAction as EngineRoomAction,
+  type RoomState,
+} from '../room/index.js';
+import { mlsError } from './errors.js';
+import { decodeClientIdentity } from './identity.js';
 
-/** One thing a commit does, attributed to the user who proposed it. */
-export type RoomAction =
-  | { readonly kind: 'addParticipant'; readonly user: string; readonly role: number }
-  | { readonly kind: 'removeParticipant'; readonly user: string }
-  | { readonly kind: 'leave' }
-  | { readonly kind: 'changeRole'; readonly user: string; readonly from: number; readonly to: number }
-  | { readonly kind: 'kick'; readonly user: string }
-  | { readonly kind: 'removeOwnClient' }
-  | { readonly kind: 'addClients'; readonly user: string }
-  | { readonly kind: 'changeMetadata'; readonly changes: RoomMetadataChanges }
-  | { readonly kind: 'setProfile'; readonly user: string; readonly profile: UserProfile }
-  | { readonly kind: 'changeRoles' }
-  | { readonly kind: 'changePolicy' };
+/**
+ * One room action, in `mimi-kit/room`'s vocabulary (the only one in the project).
+ * @deprecated kept as an alias of `mimi-kit/room`'s `RoomAction`; import it from there.
+ */
+export type RoomAction = EngineRoomAction;
 
-/** A member (leaf) of the MLS group. */
+/**
+ * Why a commit is refused (carried in `details.refusal` of `mls/policy-refused`): `mimi-kit/room`'s commit
+ * refusal (code, message, actor, action, offending proposal).
+ */
+export type CommitRefusal = RoomCommitRefusal;
+
+/** A member (leaf) of the MLS group, in the adapter's field names. */
 export interface LeafMember {
   readonly leafIndex: number;
   readonly userUri: string;
   readonly clientUri: string;
 }
 
-/** What a commit contains, in adapter terms. */
-export interface CommitView {
-  /** Room state before the commit. */
-  readonly before: RoomState;
-  /** Room state after the commit (the GroupContextExtensions proposal's, or `before`). */
-  readonly after: RoomState;
-  /** Leaf that sent the GroupContextExtensions proposal, if any. */
-  readonly roomChangeSender: number | undefined;
-  /** Committer leaf. */
-  readonly committer: number;
-  /** Members before the commit, by leaf index. */
-  readonly members: ReadonlyMap<number, LeafMember>;
-  /** Removed leaves and who proposed each removal. */
-  readonly removes: readonly { readonly leafIndex: number; readonly sender: number }[];
-  /** Added clients and who proposed each add. */
-  readonly adds: readonly { readonly userUri: string; readonly clientUri: string; readonly sender: number }[];
+/** A proposal of a commit with its sender and whether it is carried by value. */
+export type ResolvedProposal = ProposalWithSender & { readonly byValue: boolean };
+
+/**
+ * The members of a ratchet tree, by leaf index (a leaf whose credential is no MIMI identity cannot be there:
+ * the authentication service refuses it).
+ *
+ * @param tree - the ratchet tree
+ * @returns leaf index → member
+ */
+export function membersOf(tree: RatchetTree): Map<number, LeafMember> {
+  const out = new Map<number, LeafMember>();
+  tree.forEach((n, i) => {
+    if (n === undefined || n.nodeType !== 'leaf' || i % 2 !== 0) return;
+    const id = identityOfLeaf(n.leaf);
+    if (id !== undefined) out.set(i / 2, { leafIndex: i / 2, userUri: id.userUri, clientUri: id.clientUri });
+  });
+  return out;
 }
 
-/** Why a commit is refused (carried in `details.refusal` of `mls/policy-refused`). */
-export interface CommitRefusal {
-  /** Stable reason code (`room/*` from the authorization engine or `mls/*` from the commit checks). */
-  readonly code: string;
-  /** Human-readable reason. */
-  readonly message: string;
-  /** The user whose action was refused. */
-  readonly actor?: string;
-  /** The refused action. */
-  readonly action?: RoomAction;
-  /** The authorization engine's refusal (capability, constraint, …), when it refused. */
-  readonly engine?: unknown;
-}
-
-function refuse(code: string, message: string, actor?: string, action?: RoomAction): CommitRefusal {
-  return { code, message, ...(actor !== undefined ? { actor } : {}), ...(action !== undefined ? { action } : {}) };
-}
-
-// Structural equality; `active` is derived from the MLS members, not carried on the wire.
-function canon(x: unknown): string {
-  return JSON.stringify(x, (k, v: unknown) => (k === 'active' ? undefined : v instanceof Uint8Array ? Array.from(v) : v)) ?? 'undefined';
-}
-function sameJson(a: unknown, b: unknown): boolean {
-  return canon(a) === canon(b);
-}
-
-function authorize(state: RoomState, actor: string, action: RoomAction): CommitRefusal | undefined {
-  const r: RoomActionRefusal | undefined = authorizeRoomAction(state, actor, action);
-  return r === undefined ? undefined : { ...refuse(r.code, r.message, actor, action), ...(r.refusal !== undefined ? { engine: r.refusal } : {}) };
+function identityOfLeaf(leaf: LeafNode): { userUri: string; clientUri: string } | undefined {
+  if (leaf.credential.credentialType !== 'basic') return undefined;
+  try {
+    return decodeClientIdentity(leaf.credential.identity);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Checks a commit against the room policy in force before it: every participant-list change is
- * authorized for its proposer, the clients removed are exactly those the changes require (plus
- * own-client removals and kicks), and the clients added belong to participants allowed to have them.
+ * The user and client URIs of a key package's credential (decision D2).
  *
- * @param v - the commit
- * @returns the refusal, or `undefined` when the commit is allowed
+ * @param kp - the key package
+ * @returns the URIs
+ * @throws {@link MimiError} `mls/bad-key-package` when the credential is not a basic MIMI identity
  */
-export function checkCommit(v: CommitView): CommitRefusal | undefined {
-  const userOf = (leaf: number): string | undefined => v.members.get(leaf)?.userUri;
-  const committerUser = userOf(v.committer);
-  if (committerUser === undefined) return refuse('mls/not-member', 'the committer is not a member');
-  // The committer must itself be an active participant (draft-ietf-mimi-protocol §8.5).
-  const committerRole = v.before.participants.find((p) => p.user === committerUser)?.role ?? 0;
-  if (committerRole === 0 || committerRole === ROLE_BANNED) {
-    return refuse('mls/not-participant', `committer ${committerUser} is not a participant`, committerUser);
+export function identityOfKeyPackage(kp: KeyPackage): { userUri: string; clientUri: string } {
+  const c = kp.leafNode.credential;
+  if (c.credentialType !== 'basic') throw mlsError('mls/bad-key-package', 'key package credential is not basic');
+  try {
+    return decodeClientIdentity(c.identity);
+  } catch (e) {
+    throw mlsError('mls/bad-key-package', 'key package credential is not a MIMI client identity', undefined, e);
   }
+}
 
-  // 1. Room state change (participant list, roles, metadata, policy), authorized for its proposer.
-  if (!sameJson(v.before, v.after)) {
-    const actor = v.roomChangeSender === undefined ? undefined : userOf(v.roomChangeSender);
-    if (actor === undefined) return refuse('mls/not-member', 'room change from a non-member');
-    const r = checkRoomChange(v.before, v.after, actor);
-    if (r) return r;
-  }
-
-  // 2. Removed clients match the participant-list changes.
-  const diff = diffRoomStates(v.before, v.after);
-  const mustGo = new Set(diff.mustRemoveClients);
-  const afterRole = (u: string): number => v.after.participants.find((p) => p.user === u)?.role ?? 0;
-  for (const p of v.after.participants) if (p.role === ROLE_BANNED) mustGo.add(p.user);
-  const removedLeaves = new Set(v.removes.map((r) => r.leafIndex));
-  for (const [leaf, m] of v.members) {
-    if (mustGo.has(m.userUri) && !removedLeaves.has(leaf)) {
-      return refuse('mls/clients-not-removed', `client ${m.clientUri} of ${m.userUri} must be removed in the same commit`, m.userUri);
-    }
-  }
-  for (const r of v.removes) {
-    const target = v.members.get(r.leafIndex);
-    const proposer = userOf(r.sender);
-    if (target === undefined || proposer === undefined) return refuse('mls/not-member', 'remove of or by a non-member');
-    if (mustGo.has(target.userUri)) continue; // covered by the authorized participant-list change
-    const action: RoomAction = target.userUri === proposer ? { kind: 'removeOwnClient' } : { kind: 'kick', user: target.userUri };
-    const refused = authorize(v.before, proposer, action);
-    if (refused) return refused;
-  }
-
-  // 3. Added clients belong to (now) participants allowed to be active, each client URI once.
-  const clientUris = new Set([...v.members.values()].filter((m) => !removedLeaves.has(m.leafIndex)).map((m) => m.clientUri));
-  const newlyAdded = new Set(diff.added.map((a) => a.user));
-  for (const a of v.adds) {
-    const proposer = userOf(a.sender);
-    if (proposer === undefined) return refuse('mls/not-member', 'add by a non-member');
-    // draft-mahy-mimi-identity: a client URI is bound to exactly one user; it is in the group at most once.
-    if (clientUris.has(a.clientUri)) return refuse('mls/duplicate-client', `client ${a.clientUri} is already a member`, proposer);
-    clientUris.add(a.clientUri);
-    const role = afterRole(a.userUri);
-    if (role === 0) return refuse('mls/not-participant', `${a.userUri} is not a participant`, proposer);
-    if (role === ROLE_BANNED) return refuse('room/banned', `${a.userUri} is banned`, proposer);
-    if (newlyAdded.has(a.userUri)) continue; // authorized with the participant add
-    const refused = authorize(v.before, proposer, { kind: 'addClients', user: a.userUri });
-    if (refused) return refused;
-  }
-  return undefined;
+/** The GroupContext extensions by number (ts-mls names the ones RFC 9420 registers). */
+export function extensionsByNumber(extensions: readonly Extension[]): { extensionType: number; extensionData: Uint8Array }[] {
+  return extensions.map((e) => ({ extensionType: extensionTypeToNumber(e.extensionType), extensionData: e.extensionData }));
 }
 
 /**
- * Authorizes a room-state change (participant list, roles, metadata, policy) for one proposer.
+ * The room state a GroupContext carries, `active` from the members.
  *
- * @param before - state before
- * @param after - proposed state
- * @param actor - user URI of the proposer
- * @returns the refusal, or `undefined`
+ * @param extensions - GroupContext extensions
+ * @param members - the members whose users are active
+ * @returns the room state
+ * @throws {@link MimiError} `mls/bad-state` without an app_data_dictionary, `room/*` for a bad one
  */
-export function checkRoomChange(before: RoomState, after: RoomState, actor: string): CommitRefusal | undefined {
-  const diff = diffRoomStates(before, after);
-  // draft-ietf-mimi-protocol §8.5: at most one change per user per commit (diff is keyed by user).
-  for (const a of diff.added) {
-    const r = authorize(before, actor, { kind: 'addParticipant', user: a.user, role: a.role });
-    if (r) return r;
-  }
-  for (const rm of diff.removed) {
-    const action: RoomAction = rm.user === actor ? { kind: 'leave' } : { kind: 'removeParticipant', user: rm.user };
-    const r = authorize(before, actor, action);
-    if (r) return r;
-  }
-  for (const c of diff.roleChanged) {
-    const r = authorize(before, actor, { kind: 'changeRole', user: c.user, from: c.from, to: c.to });
-    if (r) return r;
-  }
-  // Profiles (user_profiles component): each user changes only its own.
-  for (const p of after.participants) {
-    const prev = before.participants.find((q) => q.user === p.user);
-    if (prev !== undefined && !sameJson(prev.profile, p.profile)) {
-      const r = authorize(before, actor, { kind: 'setProfile', user: p.user, profile: p.profile ?? {} });
-      if (r) return r;
-    }
-  }
-  if (!sameJson(before.metadata, after.metadata)) {
-    const b = before.metadata;
-    const a = after.metadata;
-    if (a === undefined || (b !== undefined && a.roomUri !== b.roomUri)) {
-      return refuse('room/immutable-field', 'the room URI / metadata component cannot be changed or removed', actor);
-    }
-    const changes: { -readonly [K in keyof RoomMetadataChanges]: RoomMetadataChanges[K] } = {};
-    if (b?.name !== a.name) changes.name = a.name;
-    if (!sameJson(b?.descriptions, a.descriptions)) changes.descriptions = a.descriptions;
-    if (b?.avatar !== a.avatar) changes.avatar = a.avatar;
-    if (b?.subject !== a.subject) changes.subject = a.subject;
-    if (b?.mood !== a.mood) changes.mood = a.mood;
-    const r = authorize(before, actor, { kind: 'changeMetadata', changes });
-    if (r) return r;
-  }
-  if (!sameJson(before.roles, after.roles)) {
-    const r = authorize(before, actor, { kind: 'changeRoles' });
-    if (r) return r;
-  }
-  if (!sameJson(before.policy, after.policy) || !sameJson(before.knocks, after.knocks) || !sameJson(before.otherComponents, after.otherComponents)) {
-    const r = authorize(before, actor, { kind: 'changePolicy' });
-    if (r) return r;
-  }
-  return undefined;
+export function roomStateOf(extensions: readonly Extension[], members: ReadonlyMap<number, LeafMember>): RoomState {
+  const data = extensions.find((e) => extensionTypeToNumber(e.extensionType) === APP_DATA_DICTIONARY_EXTENSION)?.extensionData;
+  if (data === undefined) throw mlsError('mls/bad-state', 'the group has no app_data_dictionary extension');
+  return decodeAppDataDictionary(data, { activeUsers: new Set([...members.values()].map((m) => m.userUri)) });
 }
 
 /**
- * Authorizes the removal of one client by a proposer, outside of a participant-list change:
- * own client (canRemoveOwnClient) or another user's (canKick).
+ * The group as the room check sees it: room state, roster, extensions.
  *
- * @param state - room state
- * @param proposer - user URI of the proposer
- * @param targetUser - user of the removed client
- * @returns the refusal, or `undefined`
+ * @param state - the ts-mls state
+ * @returns the view
  */
-export function checkClientRemoval(state: RoomState, proposer: string, targetUser: string): CommitRefusal | undefined {
-  return authorize(state, proposer, targetUser === proposer ? { kind: 'removeOwnClient' } : { kind: 'kick', user: targetUser });
+export function groupViewOf(state: ClientState): GroupView {
+  const members = membersOf(state.ratchetTree);
+  const roster: GroupMember[] = [...members.values()].map((m) => {
+    const leaf = state.ratchetTree[m.leafIndex * 2];
+    const signatureKey = leaf?.nodeType === 'leaf' ? leaf.leaf.signaturePublicKey : undefined;
+    return { leafIndex: m.leafIndex, user: m.userUri, client: m.clientUri, ...(signatureKey !== undefined ? { signatureKey } : {}) };
+  });
+  return { state: roomStateOf(state.groupContext.extensions, members), members: roster, extensions: extensionsByNumber(state.groupContext.extensions) };
+}
+
+const TYPE_NUMBERS: Readonly<Record<string, number>> = ProposalType;
+
+/**
+ * What a ts-mls proposal does, in the room check's terms.
+ *
+ * @param p - the proposal
+ * @returns the neutral body
+ * @throws {@link MimiError} `mls/bad-key-package` for an Add whose credential is no MIMI identity
+ */
+export function proposalBodyOf(p: Proposal): ProposalBody {
+  switch (p.proposalType) {
+    case 'add': {
+      const id = identityOfKeyPackage(p.add.keyPackage);
+      return { type: 'add', user: id.userUri, client: id.clientUri, signatureKey: p.add.keyPackage.leafNode.signaturePublicKey };
+    }
+    case 'remove':
+      return { type: 'remove', leafIndex: p.remove.removed };
+    case 'update': {
+      const id = identityOfLeaf(p.update.leafNode);
+      // No MIMI identity: never a successor of a member's (D21).
+      return { type: 'update', user: id?.userUri ?? '', client: id?.clientUri ?? '', signatureKey: p.update.leafNode.signaturePublicKey };
+    }
+    case 'group_context_extensions':
+      return { type: 'group_context_extensions', extensions: extensionsByNumber(p.groupContextExtensions.extensions) };
+    default:
+      return { type: 'other', proposalType: typeof p.proposalType === 'number' ? p.proposalType : (TYPE_NUMBERS[p.proposalType] ?? 0xffff) };
+  }
+}
+
+/**
+ * A commit in the room check's terms.
+ *
+ * @param committer - the committer's leaf
+ * @param proposals - the proposals with senders, in commit order
+ * @param path - the UpdatePath's leaf, when there is one
+ * @returns the input of `checkRoomCommit`
+ */
+export function commitInputOf(committer: number, proposals: readonly ResolvedProposal[], path?: LeafNode): CommitInput {
+  const out: CommitProposal[] = proposals.map((p) => ({ sender: p.senderLeafIndex ?? -1, byValue: p.byValue, proposal: proposalBodyOf(p.proposal) }));
+  const id = path === undefined ? undefined : identityOfLeaf(path);
+  return { committer, proposals: out, ...(path !== undefined ? { path: { user: id?.userUri ?? '', client: id?.clientUri ?? '', signatureKey: path.signaturePublicKey } } : {}) };
+}
+
+/**
+ * A room refusal as the adapter's error: structural refusals keep the codes members have always raised
+ * (`mls/proposal-not-allowed` D19, `mls/invalid-commit` D20, `mls/credential-rejected` D21,
+ * `mls/extension-not-allowed` D22, `mls/not-member`); policy refusals are `mls/policy-refused` with the
+ * refusal in `details.refusal`.
+ *
+ * @param r - the refusal
+ * @returns the error to throw
+ */
+export function refusalError(r: RoomCommitRefusal): MimiError {
+  const d = r.details ?? {};
+  switch (r.code) {
+    case 'room/proposal-not-allowed':
+      return mlsError('mls/proposal-not-allowed', r.message, { proposalType: d.proposalType, position: d.position });
+    case 'room/invalid-commit':
+      if (r.actor === undefined) return mlsError('mls/invalid-commit', r.message);
+      break;
+    case 'room/identity-change':
+      return mlsError('mls/credential-rejected', r.message, {
+        reason: 'not a successor credential',
+        leafIndex: d.leafIndex,
+        userUri: d.user,
+        clientUri: d.client,
+        ...(d.newUser !== '' ? { newUserUri: d.newUser, newClientUri: d.newClient } : {}),
+      });
+    case 'room/extension-not-allowed':
+      return mlsError('mls/extension-not-allowed', r.message, { extensionType: d.extensionType });
+    case 'room/not-member':
+      return mlsError('mls/not-member', r.message);
+    default:
+      break;
+  }
+  return mlsError('mls/policy-refused', `refused by room policy: ${r.message}`, { refusal: r });
+}
+
+/**
+ * Checks a commit against the room policy (`mimi-kit/room`'s `checkRoomCommit`).
+ *
+ * @param state - the state before the commit
+ * @param committer - the committer's leaf
+ * @param proposals - the commit's proposals with senders
+ * @param path - the UpdatePath's leaf, when present
+ * @returns the accepted commit (group after it)
+ * @throws {@link MimiError} see {@link refusalError}; `mls/bad-key-package` for an Add that is no MIMI identity
+ */
+export function checkCommitPolicy(state: ClientState, committer: number, proposals: readonly ResolvedProposal[], path?: LeafNode): CommitAccepted {
+  const v = checkRoomCommit(groupViewOf(state), commitInputOf(committer, proposals, path));
+  if (!v.ok) throw refusalError(v.refusal);
+  return v;
+}
+
+/**
+ * Checks a standalone proposal on receipt (`mimi-kit/room`'s `checkRoomProposal`).
+ *
+ * @param state - the state in force
+ * @param p - the proposal and its sender
+ * @throws {@link MimiError} see {@link refusalError}
+ */
+export function checkProposalPolicy(state: ClientState, p: ProposalWithSender): void {
+  const r = checkRoomProposal(groupViewOf(state), { sender: p.senderLeafIndex ?? -1, byValue: false, proposal: proposalBodyOf(p.proposal) });
+  if (r !== undefined) throw refusalError(r);
 }

@@ -27,6 +27,20 @@ export {
   type Capabilities,
   type RequiredCapabilities,
 } from './mlsStructures.js';
+export {
+  decodePublicMessage,
+  decodeGroupInfo,
+  type GroupInfoView,
+  type GroupContextView,
+  type PublicMessageView,
+  type ProposalView,
+  type ProposalOrRefView,
+  type LeafNodeView,
+  type KeyPackageView,
+  type SenderView,
+  type MlsExtension,
+} from './mlsFraming.js';
+export { framedContentSignatureValid, groupInfoSignatureValid, proposalRef } from './mlsAuth.js';
 export type { AppComponent } from './appDataDictionary.js';
 export { signContent, signWithLabel, verifyWithLabel } from './signWithLabel.js';
 export { DIRECTORY_PATH, DIRECTORY_ENDPOINTS, parseDirectory, directoryFor, endpointUrl, type DirectoryEndpoint, type MimiDirectory } from './directory.js';

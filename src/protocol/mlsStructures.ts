@@ -143,10 +143,14 @@ function skipGroupInfoBody(r: TlsReader): void {
   r.opaque(); // signature
 }
 
-/** RFC 9420 §12.1 plus draft-ietf-mls-extensions AppDataUpdate (0x0008) and SelfRemove (0x000a). */
-function skipProposal(r: TlsReader): void {
+/** Skips one RFC 9420 §12.1 Proposal (plus draft-ietf-mls-extensions AppDataUpdate 0x0008 and SelfRemove 0x000a). */
+export function skipProposal(r: TlsReader): void {
   const at = r.offset;
-  const type = r.uint16();
+  skipProposalBody(r, r.uint16(), at);
+}
+
+/** Skips the body of a Proposal whose type (read at `at`) is `type`. */
+export function skipProposalBody(r: TlsReader, type: number, at: number): void {
   switch (type) {
     case 1: // add
       skipKeyPackageBody(r);

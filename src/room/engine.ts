@@ -201,6 +201,27 @@ export const REFUSAL_CODES = [
   'room/invalid-roles',
   'room/invalid-policy',
   'room/immutable-field',
+  // Commit checks (src/room/commit.ts): what a commit does beyond one operation.
+  'room/not-member',
+  'room/proposal-not-allowed',
+  'room/invalid-commit',
+  'room/identity-change',
+  'room/extension-not-allowed',
+  'room/clients-not-removed',
+  'room/duplicate-client',
+  'room/missing-component',
+  // Raised by applyAppDataUpdates and the app_data_dictionary decoder, reported by the commit check.
+  'room/invalid-state',
+  'room/duplicate-user',
+  'room/index-out-of-range',
+  'room/roles-and-participants-together',
+  'room/preauth-and-participants-together',
+  'room/component-required',
+  'room/invalid-update-op',
+  'room/duplicate-update',
+  'room/duplicate-metadata-update',
+  'room/unknown-component',
+  'room/not-own-profile',
 ] as const;
 /** A refusal code. */
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
@@ -948,4 +969,4 @@ export function encodeAppDataUpdates(updates: readonly AppDataUpdate[]): Uint8Ar
 }
 
 /** @internal used by the update applier */
-export const internal = { evaluate, transition, move, isBannedRole, has, need, changeAllowed, constraints, setParticipant };
+export const internal = { evaluate, transition, move, isBannedRole, has, need, changeAllowed, constraints, setParticipant, deriveUpdates };

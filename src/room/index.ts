@@ -8,6 +8,7 @@
  * - {@link applyRoomOperation} / {@link planRoomOperation}: local operations → new state + updates;
  * - {@link applyAppDataUpdates}: a commit's AppDataUpdate proposals → new state (authorized, atomic);
  * - {@link authorize}: may this actor do this, and why not;
+ * - {@link checkRoomCommit} / {@link checkRoomProposal}: a commit's proposals (decoded by the caller) → the group after it, or a typed refusal (members and the hub);
  * - {@link diffRoomStates}: which users were added / removed / role-changed;
  * - {@link createRoom}, {@link createDirectRoom}: presets.
  *
@@ -91,6 +92,27 @@ export {
   type JoinContext,
 } from './engine.js';
 export { applyAppDataUpdates, applyParticipantListUpdate, type ApplyOptions, type ApplyResult } from './apply.js';
+export {
+  checkRoomCommit,
+  checkRoomProposal,
+  checkCommitValidity,
+  newGroupView,
+  ALLOWED_PROPOSALS,
+  ProposalType,
+  APP_DATA_DICTIONARY_EXTENSION,
+  APP_COMPONENTS_COMPONENT,
+  type ProposalTypeName,
+  type ProposalPosition,
+  type GroupMember,
+  type GroupExtension,
+  type GroupView,
+  type ProposalBody,
+  type CommitProposal,
+  type CommitInput,
+  type CommitRefusal,
+  type CommitAccepted,
+  type CommitCheck,
+} from './commit.js';
 export {
   createRoom,
   createDirectRoom,

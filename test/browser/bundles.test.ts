@@ -98,3 +98,24 @@ describe('mimi-kit/mls bundles per platform', () => {
     expect(run(b.outfile)).toEqual({ browser: true, keyLength: 32 });
   });
 });
+
+describe('mimi-kit/fallback bundles per platform (decision D23)', () => {
+  const inputsOf = async (entry: string, platform: 'node' | 'browser') => {
+    const r = await build({ entryPoints: [join(REPO_ROOT, entry)], bundle: true, format: 'esm', platform, target: 'es2022', write: false, metafile: true, logLevel: 'silent' });
+    return { inputs: Object.keys(r.metafile.inputs), imports: Object.values(r.metafile.outputs).flatMap((o) => o.imports.map((i) => i.path)) };
+  };
+
+  it('the portable entry has no entity table, no sanitize-html, no markdown-it and no node: import', async () => {
+    const b = await inputsOf('src/fallback/index.ts', 'browser');
+    for (const pkgName of ['entities', 'sanitize-html', 'htmlparser2', 'postcss', 'markdown-it']) expect(b.inputs.filter((p) => p.includes(`node_modules/${pkgName}/`)), pkgName).toEqual([]);
+    expect(b.inputs.some((p) => p.includes('node_modules/marked/'))).toBe(true);
+    expect(b.imports.filter((p) => p.startsWith('node:'))).toEqual([]);
+  });
+
+  it('the node entry adds the full WHATWG table (entities/decode) and still no node: import', async () => {
+    const b = await inputsOf('src/fallback/index.node.ts', 'node');
+    expect(b.inputs.some((p) => /node_modules\/entities\/dist\/.*decode/.test(p))).toBe(true);
+    expect(b.inputs.filter((p) => p.includes('node_modules/sanitize-html/') || p.includes('node_modules/markdown-it/'))).toEqual([]);
+    expect(b.imports.filter((p) => p.startsWith('node:'))).toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
-// `mimi demo` tells the truth: the counts it prints match the lines it shows, every client's view is
-// shown, a reaction survives, and the checks pass.
+// `mimi demo` tells the truth: the counts it prints match the lines it shows, what crossed the wire matches
+// the steps (the hub's provider and Carol's are separate processes), every client's view is shown, a reaction
+// survives, and the checks pass.
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { recordingIO } from './io.js';
@@ -12,10 +13,27 @@ describe('mimi demo', () => {
     const out = io.out;
     const text = out.join('\n');
 
-    // What runs where is said, and no line claims a network.
-    expect(text).toMatch(/both as objects in this one process/);
-    expect(text).not.toMatch(/follower b\.example/);
-    expect(text).not.toMatch(/by 0 member/);
+    // What runs where is said: two mimi serve processes, each with its pid and its HTTPS URL.
+    expect(text).toMatch(/two providers as separate processes \(mimi serve\), on loopback over HTTPS with mutual TLS/);
+    expect(text).toMatch(/^ {2}a\.example: pid \d+, MIMI at https:\/\/127\.0\.0\.1:\d+, client API at http:\/\/127\.0\.0\.1:\d+: the room's hub/m);
+    expect(text).toMatch(/^ {2}b\.example: pid \d+, MIMI at https:\/\/127\.0\.0\.1:\d+/m);
+    expect(text).not.toMatch(/objects in this one process/);
+    expect(text).not.toMatch(/by the 0 other/);
+
+    // What crossed the wire: Carol's provider forwarded each of her commits (the ones the hub accepted and the
+    // one it answered wrongEpoch) and messages to the hub (counted here from the step lines), and the hub
+    // notified b.example.
+    const carolCommits = out.filter((l) => /^ {2}commit {2}Carol \(/.test(l)).length;
+    const carolRaces = out.filter((l) => /^ {2}refused Carol \(.*wrongEpoch/.test(l)).length;
+    const carolMessages = out.filter((l) => /^ {2}\d\d:\d\d Carol \(/.test(l)).length;
+    expect([carolCommits, carolRaces]).toEqual([4, 1]);
+    const wire = (from: string, endpoint: string) => new RegExp(`^ {4}${from.replace('.', '\\.')} → \\S+ {2}POST ${endpoint} +(\\d+) × HTTP (\\d+)(.*)$`, 'm').exec(text);
+    expect(wire('b.example', 'update')?.slice(1, 3)).toEqual([String(carolCommits + carolRaces), '200']);
+    expect(wire('b.example', 'update')?.[3]).toMatch(/wrongEpoch/);
+    expect(wire('b.example', 'submitMessage')?.slice(1, 3)).toEqual([String(carolMessages), '200']);
+    expect(wire('a.example', 'notify')?.[2]).toBe('201');
+    expect(wire('a.example', 'keyMaterial')?.[2]).toBe('200');
+    expect(text).toMatch(/provider processes stopped on SIGTERM: a\.example after \d+(\.\d+)? ms, fanout drained; b\.example after/);
 
     // Section 2 and 3: one line per message sent, "HH:MM Name (client): kind".
     const s4 = out.findIndex((l) => l.startsWith('4. '));
@@ -54,6 +72,16 @@ describe('mimi demo', () => {
     const checks = out.slice(s5).join(' ');
     expect(checks).toMatch(/all 6 client views agree/);
     expect(checks).toContain(`${entries} entries = ${entries} expected`);
-    expect(checks).toMatch(/all 6 clients at epoch \d+;/);
-  });
+    // Each accepted commit moves the room one epoch on from 0 (RFC 9420 §12.4).
+    const commits = out.filter((l) => /^ {2}commit {2}/.test(l)).length;
+    expect(checks).toMatch(new RegExp(`all 6 clients at epoch ${commits}\\b`));
+  }, 60_000);
+
+  it('--in-process runs the same room with both providers in this process', async () => {
+    const io = recordingIO();
+    expect(await runCli(['demo', '--in-process'], io)).toBe(0);
+    const text = io.out.join('\n');
+    expect(text).toMatch(/two providers in this process, on loopback over HTTPS with mutual TLS/);
+    expect(text).toMatch(/all 6 client views agree/);
+  }, 60_000);
 });

@@ -6,7 +6,7 @@ import { runCli } from '../../src/cli/main.js';
 import { REPO_ROOT } from '../support/shared.js';
 import { recordingIO } from './io.js';
 
-const COMMANDS = ['decode', 'id', 'encode', 'vectors verify', 'check-draft', 'render', 'room decode', 'room preset', 'room authorize', 'demo'];
+const COMMANDS = ['decode', 'id', 'encode', 'vectors verify', 'check-draft', 'render', 'room decode', 'room preset', 'room authorize', 'demo', 'serve'];
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 
 async function ok(args: string[]): Promise<string> {

@@ -131,6 +131,95 @@ export function storeConformance(name: string, factory: StoreFactory): void {
       await s.close();
     });
 
+    it('appendEvents numbers a batch consecutively after the last; expires round-trips', async () => {
+      const s = await factory.open();
+      await s.transaction(async (tx) => {
+        await tx.appendEvent('r', ev(1));
+        const batch = await tx.appendEvents('r', [ev(2), { ...ev(3), expires: 5000 }, ev(4)]);
+        expect(batch.map((e) => e.seq)).toEqual([2, 3, 4]);
+        expect(await tx.appendEvents('r', [])).toEqual([]);
+        expect((await tx.appendEvent('r', ev(5))).seq).toBe(5);
+      });
+      expect(await s.transaction((tx) => tx.events('r', 2, 1))).toEqual([{ ...ev(3), expires: 5000, seq: 3 }]);
+      await s.close();
+    });
+
+    it('pruneEvents removes a prefix and never frees its numbers; tombstones keep seq and hubTime', async () => {
+      const s = await factory.open();
+      await s.transaction(async (tx) => {
+        await tx.appendEvents('r', [ev(1), ev(2), { ...ev(3), expires: 2000 }, ev(4), { ...ev(5), expires: 9000 }]);
+        await tx.appendEvents('q', [{ ...ev(6), sender: 'mimi://a.example/u/u2' }]);
+      });
+      await s.transaction(async (tx) => {
+        expect(await tx.pruneEvents('r', 2)).toBe(2);
+        expect(await tx.pruneEvents('r', 2)).toBe(0);
+        expect((await tx.events('r', 0, 10)).map((e) => e.seq)).toEqual([3, 4, 5]);
+        expect(await tx.lastSeq('r')).toBe(5);
+        expect((await tx.appendEvent('r', ev(7))).seq).toBe(6);
+        // ev(n)'s sender is u<n>: u2's events are r/2 (pruned) and q/1
+        expect(await tx.tombstoneEvents({ sender: 'mimi://a.example/u/u2' })).toBe(1);
+        expect(await tx.tombstoneEvents({ expiredAt: 2000 })).toBe(1);
+        expect(await tx.tombstoneEvents({ expiredAt: 2000 })).toBe(0);
+        const tomb = (seq: number, hubTime: number): LogEvent => ({ seq, hubTime, kind: 'erased', sender: '', message: bytes() });
+        expect(await tx.events('q', 0, 10)).toEqual([tomb(1, 1006)]);
+        expect(await tx.events('r', 2, 2)).toEqual([tomb(3, 1003), at(4)]);
+        // a tombstone and the event it replaced are the same event to a follower's copy (DL12)
+        expect(await tx.insertEvent('r', at(3))).toBe('duplicate');
+        expect(await tx.insertEvent('r', { ...at(3), hubTime: 1 })).toBe('conflict');
+        expect(await tx.logRooms()).toEqual(['q', 'r']);
+      });
+      await s.close();
+    });
+
+    it('getForUpdate reads like get; delete removes; removeUser takes every key package and client of one user', async () => {
+      const s = await factory.open();
+      await s.transaction(async (tx) => {
+        await tx.put(Namespace.lease, 'k', bytes(1));
+        expect(await tx.getForUpdate(Namespace.lease, 'k')).toEqual(bytes(1));
+        expect(await tx.getForUpdate(Namespace.lease, 'none')).toBeUndefined();
+        await tx.delete(Namespace.lease, 'k');
+        await tx.delete(Namespace.lease, 'none');
+        expect(await tx.get(Namespace.lease, 'k')).toBeUndefined();
+        await tx.addKeyPackage('u', { client: 'c1', keyPackage: bytes(1) });
+        await tx.addKeyPackage('u', { client: 'c1', keyPackage: bytes(2) });
+        await tx.addKeyPackage('u', { client: 'c2', keyPackage: bytes(3) });
+        await tx.addKeyPackage('v', { client: 'c3', keyPackage: bytes(4) });
+        expect(await tx.removeUser('u')).toBe(3);
+        expect(await tx.claimKeyPackages('u')).toEqual({ claimed: [], exhausted: [] });
+        expect((await tx.claimKeyPackages('v')).claimed).toHaveLength(1);
+      });
+      await s.close();
+    });
+
+    it('the batch operations agree with the single ones: lockRooms, appendMany, lastSeqs, getMany, putMany, eventsMany', async () => {
+      const s = await factory.open();
+      await s.transaction(async (tx) => {
+        await tx.put(Namespace.room, 'r2', bytes(2));
+        await tx.put(Namespace.room, 'r1', bytes(1));
+        await tx.put(Namespace.room, 'empty', bytes(0));
+        await tx.appendEvents('r1', [ev(1), ev(2)]);
+      });
+      await s.transaction(async (tx) => {
+        const heads = await tx.lockRooms(['r2', 'r1', 'empty', 'absent']);
+        expect([...heads.keys()].sort()).toEqual(['empty', 'r1', 'r2']);
+        expect(heads.get('r1')).toEqual({ record: bytes(1), lastSeq: 2, lastHubTime: 1002 });
+        expect(heads.get('r2')).toEqual({ record: bytes(2), lastSeq: 0, lastHubTime: 0 });
+        const firsts = await tx.appendMany(new Map([['r2', [ev(3)]], ['r1', [ev(4), ev(5)]], ['empty', []]]));
+        expect(firsts).toEqual(new Map([['r1', 3], ['r2', 1]]));
+        expect(await tx.lastSeqs()).toEqual(new Map([['r1', 4], ['r2', 1]]));
+        expect((await tx.events('r1', 2, 10)).map((e) => e.hubTime)).toEqual([1004, 1005]);
+        await tx.putMany(Namespace.fanout, [['a', bytes(1)], ['b', bytes(2)]]);
+        await tx.putMany(Namespace.fanout, [['a', bytes(3)]]);
+        await tx.putMany(Namespace.fanout, []);
+        expect(await tx.getMany(Namespace.fanout, ['a', 'b', 'c'])).toEqual(new Map([['a', bytes(3)], ['b', bytes(2)]]));
+        const many = await tx.eventsMany([{ roomId: 'r1', after: 1, limit: 2 }, { roomId: 'r2', after: 0, limit: 5 }, { roomId: 'none', after: 0, limit: 5 }]);
+        expect([...many.keys()].sort()).toEqual(['r1', 'r2']);
+        expect(many.get('r1')).toEqual(await tx.events('r1', 1, 2));
+        expect(many.get('r2')).toEqual([{ ...ev(3), seq: 1 }]);
+      });
+      await s.close();
+    });
+
     it('a closed store refuses work with delivery/store-closed', async () => {
       const s = await factory.open();
       await s.close();

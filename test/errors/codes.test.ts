@@ -25,7 +25,9 @@ const PREFIXES: Record<keyof typeof ERROR_CODES_BY_AREA, readonly string[]> = {
   mls: ['mls'],
   protocol: ['protocol'],
   delivery: ['delivery'],
+  http: ['http'],
   vectors: ['vectors', 'edn'],
+  provider: ['provider'],
   cli: ['cli', 'demo'],
 };
 

@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import sanitizeHtml from 'sanitize-html';
+import { capMarkdownNesting } from '../../src/fallback/markdown.js';
 import { describe, expect, it } from 'vitest';
 import { Conversation, RENDER_LIMITS, render, type Rendering } from '../../src/fallback/index.js';
 import { capHtmlNesting } from '../../src/fallback/htmlDepth.js';
@@ -90,12 +91,37 @@ describe('deep markdown nesting', () => {
     });
   }
 
-  it('quotes nested 5 000 deep: markdown-it itself stops at 100 levels and drops the rest (documented)', () => {
+  it('quotes nested 5 000 deep: markers beyond 32 on a line are removed before parsing, the text is kept (D24)', () => {
     const r = render(msg(md('>'.repeat(5000) + ' deepest')));
     expect(r.rules).toContain('too-deep');
-    expect(r.text).not.toContain('deepest');
+    expect(r.text).toContain('deepest');
+    expect(r.warnings.map((w) => w.code)).toContain('markup-flattened');
     expect(htmlSafetyViolation(r.html)).toBeUndefined();
     expect(htmlDepth(r.html)).toBe(CAP);
+  });
+
+  it('an inline run with more than 1 000 emphasis/link delimiters is shown as written (D24: marked is superlinear in them)', () => {
+    const many = '*a* '.repeat(501); // 1 002 delimiters in one paragraph
+    const r = render(msg(md(`# Title *x*\n\n${many}\n\nafter *y*`)));
+    expect(r.warnings.map((w) => w.code)).toContain('markup-flattened');
+    // The other blocks are still parsed; the long paragraph keeps its asterisks as text.
+    expect(r.html.startsWith('<h1>Title <em>x</em></h1><p>*a* *a* ')).toBe(true);
+    expect(r.html.endsWith('*a*</p><p>after <em>y</em></p>')).toBe(true);
+    const fine = render(msg(md('*a* '.repeat(500))));
+    expect(fine.html.startsWith('<p><em>a</em> <em>a</em>')).toBe(true);
+    expect(fine.warnings).toEqual([]);
+  });
+
+  it('a line with 40 quote markers is parsed as 32 nested quotes (capMarkdownNesting), then unwrapped to the depth cap', () => {
+    // By hand: the line's container prefix is cut where the 33rd marker starts or whitespace passes column 64 and
+    // the rest of the prefix (markers and spaces) becomes one space.
+    expect(capMarkdownNesting('>'.repeat(40) + ' x')).toBe('>'.repeat(32) + ' x');
+    expect(capMarkdownNesting('- '.repeat(40) + 'x')).toBe('- '.repeat(32) + ' x');
+    expect(capMarkdownNesting(' '.repeat(100) + '- x\nplain')).toBe(' '.repeat(64) + ' x\nplain');
+    // Markers count in the 64 columns: the space after the 22nd "1." is column 66, so the cut is there.
+    expect(capMarkdownNesting('1. '.repeat(33) + 'x')).toBe('1. '.repeat(22) + 'x');
+    const ok = '> a\n>> b\n- c\n  - d\n1. e';
+    expect(capMarkdownNesting(ok)).toBe(ok);
   });
 
   it('emphasis beyond the cap is reported and its text kept (40 levels: 8 unwrapped)', () => {

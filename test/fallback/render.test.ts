@@ -85,6 +85,15 @@ describe('render: texts and links', () => {
     expect(compareLink('https://example.com/foobar', 'http://example.com/foobar')).toBe('downgrade');
   });
 
+  it('nested emphasis of one kind is marked once in markdown (<i><i>x</i></i> is italic, not **bold**)', () => {
+    // CommonMark §6.2: `**x**` is strong, so `*` around `*x*` would turn italics into bold.
+    expect(render(msg(htmlPart('<i><i>x</i></i>'))).markdown).toBe('*x*');
+    expect(render(msg(htmlPart('<b>a <strong>b</strong></b>'))).markdown).toBe('**a b**');
+    expect(render(msg(htmlPart('<s><del>x</del></s>'))).markdown).toBe('~~x~~');
+    expect(render(msg(htmlPart('<b><i>x</i></b>'))).markdown).toBe('***x***');
+    expect(render(msg(htmlPart('<i>a <b>b <i>c</i></b></i>'))).markdown).toBe('*a **b c***');
+  });
+
   it('renders remote images only when the caller opts in', () => {
     const c = msg(htmlPart('<img src="https://example.com/a.png" alt="A">'));
     expect(render(c).html).toBe('<span class="mimi-placeholder">[Image: A]</span>');

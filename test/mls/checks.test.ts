@@ -49,13 +49,13 @@ describe('mls receiver checks', () => {
     const forged = await net.room(c1).commitWith([{ proposalType: 'add', add: { keyPackage: rawKeyPackage(kp.keyPackage) } }], undefined, { authorize: false });
     const e = (await net.room(a1).processHandshake(forged.commit).catch((x: unknown) => x)) as MimiError;
     expect(e.code).toBe('mls/policy-refused');
-    expect(e.details?.refusal).toMatchObject({ code: 'mls/not-participant' });
+    expect(e.details?.refusal).toMatchObject({ code: 'room/not-participant' });
     // A second leaf for an existing client URI (same URI, new key) is refused.
     const again = await client(net.store, BOB, '1');
     const kp2 = await generateKeyPackage(again);
     const dup = await net.room(b1).commitWith([{ proposalType: 'add', add: { keyPackage: rawKeyPackage(kp2.keyPackage) } }], undefined, { authorize: false });
     const e2 = (await net.room(a1).processHandshake(dup.commit).catch((x: unknown) => x)) as MimiError;
-    expect(e2.details?.refusal).toMatchObject({ code: 'mls/duplicate-client' });
+    expect(e2.details?.refusal).toMatchObject({ code: 'room/duplicate-client' });
   });
 
   it('messages for another group, from a future epoch, or encrypted twice from one room value are refused', async () => {

@@ -103,9 +103,10 @@ describe('mls properties', () => {
     const { net, a1, b1, c1 } = await threeUsers();
     await net.deliver(c1, await net.room(c1).ban(BOB));
     const kp = await generateKeyPackage(b1);
-    // Locally refused: bob is in the list with the banned role.
+    // Locally refused by the engine's invite: bob is in the list with the banned role (the target is banned:
+    // room/target-banned, decision Room #31).
     const local = await rejects(net.room(c1).addParticipant(BOB, 4, [kp.keyPackage]), 'mls/policy-refused');
-    expect(local.details?.refusal).toMatchObject({ code: 'room/banned' });
+    expect(local.details?.refusal).toMatchObject({ code: 'room/target-banned', action: { type: 'invite', user: BOB } });
     await rejects(net.room(c1).addClients([kp.keyPackage]), 'mls/policy-refused');
     // A forged commit adding bob's client anyway is refused by every other member.
     const forged = await net.room(c1).commitWith(
@@ -333,7 +334,7 @@ describe('mls properties', () => {
     for (const who of [a1, b2, c1]) {
       const before = net.room(who);
       const e = await rejects(before.processHandshake(forged.commit), 'mls/policy-refused');
-      expect(e.details?.refusal).toMatchObject({ code: 'room/missing-capability', actor: BOB, action: { kind: 'kick', user: CAROL } });
+      expect(e.details?.refusal).toMatchObject({ code: 'room/missing-capability', actor: BOB, action: { type: 'kick', user: CAROL } });
       expect(net.room(who).epoch).toBe(before.epoch);
     }
     // Every state is still usable: a legitimate commit and a message go through.
@@ -360,7 +361,7 @@ describe('mls properties', () => {
     const rs3 = net.room(a1).roomState;
     const halfRemove = await net.room(a1).commitWith([], { ...rs3, participants: rs3.participants.filter((p) => p.user !== BOB) }, { authorize: false });
     const e2 = await rejects(net.room(c1).processHandshake(halfRemove.commit), 'mls/policy-refused');
-    expect((e2.details?.refusal as { code: string }).code).toBe('mls/clients-not-removed');
+    expect((e2.details?.refusal as { code: string }).code).toBe('room/clients-not-removed');
   });
 
   it('multi-device: a user\'s second client receives what the first sent to the room', async () => {

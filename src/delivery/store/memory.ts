@@ -5,14 +5,16 @@
  * @module
  */
 import { MimiError } from '../../errors.js';
-import { sameEvent } from '../validate.js';
+import { sameOrErased, tombstone } from '../validate.js';
 import type { LogEvent } from '../types.js';
 import { Mutex } from './mutex.js';
-import type { DeliveryStore, InsertOutcome, Namespace, NewEvent, StoreTransaction, StoredKeyPackage } from './types.js';
+import { Namespace as NS, type DeliveryStore, type InsertOutcome, type Namespace, type NewEvent, type RoomHead, type StoreTransaction, type StoredKeyPackage } from './types.js';
 
 interface Log {
   events: Map<number, LogEvent>;
   last: number;
+  /** Numbers up to this were pruned (retention). */
+  pruned: number;
 }
 
 /**
@@ -85,7 +87,7 @@ export class MemoryStore implements DeliveryStore {
     const log = (roomId: string): Log => {
       let l = this.logs.get(roomId);
       if (!l) {
-        this.logs.set(roomId, (l = { events: new Map(), last: 0 }));
+        this.logs.set(roomId, (l = { events: new Map(), last: 0, pruned: 0 }));
         undo.push(() => this.logs.delete(roomId));
       }
       return l;
@@ -105,9 +107,38 @@ export class MemoryStore implements DeliveryStore {
         l.last = prevLast;
       });
     };
-    return {
+    const replace = (l: Log, e: LogEvent): void => {
+      const before = l.events.get(e.seq)!;
+      l.events.set(e.seq, e);
+      undo.push(() => l.events.set(e.seq, before));
+    };
+    const append = (roomId: string, event: NewEvent): LogEvent => {
+      const l = log(roomId);
+      const e: LogEvent = { ...event, seq: l.last + 1 };
+      putEvent(l, e);
+      return copy(e);
+    };
+    const self: StoreTransaction = {
       get: async (ns, key) => (live(), table(ns).get(key)?.slice()),
+      getForUpdate: async (ns, key) => (live(), table(ns).get(key)?.slice()),
+      delete: async (ns, key) => {
+        live();
+        const t = table(ns);
+        const before = t.get(key);
+        if (before === undefined) return;
+        t.delete(key);
+        undo.push(() => t.set(key, before));
+      },
       put: async (ns, key, value) => (live(), setKv(ns, key, value)),
+      getMany: async (ns, keys) => {
+        live();
+        const t = table(ns);
+        return new Map(keys.filter((k) => t.has(k)).map((k) => [k, t.get(k)!.slice()]));
+      },
+      putMany: async (ns, entries) => {
+        live();
+        for (const [k, v] of entries) setKv(ns, k, v);
+      },
       putIfAbsent: async (ns, key, value) => {
         live();
         if (table(ns).has(key)) return false;
@@ -118,18 +149,74 @@ export class MemoryStore implements DeliveryStore {
         live();
         return [...table(ns).keys()].filter((k) => k.startsWith(prefix)).sort(compareUtf16);
       },
-      appendEvent: async (roomId: string, event: NewEvent) => {
+      appendEvent: async (roomId: string, event: NewEvent) => (live(), append(roomId, event)),
+      appendEvents: async (roomId, events) => (live(), events.map((e) => append(roomId, e))),
+      pruneEvents: async (roomId, through) => {
         live();
-        const l = log(roomId);
-        const e: LogEvent = { ...event, seq: l.last + 1 };
-        putEvent(l, e);
-        return { ...e, message: e.message.slice() };
+        const l = this.logs.get(roomId);
+        if (!l) return 0;
+        let n = 0;
+        for (const [seq, e] of [...l.events]) {
+          if (seq > through) continue;
+          l.events.delete(seq);
+          undo.push(() => l.events.set(seq, e));
+          n++;
+        }
+        const prev = l.pruned;
+        l.pruned = Math.max(prev, Math.min(through, l.last));
+        undo.push(() => (l.pruned = prev));
+        return n;
+      },
+      tombstoneEvents: async (match) => {
+        live();
+        let n = 0;
+        for (const l of this.logs.values()) {
+          for (const e of [...l.events.values()]) {
+            if (e.kind === 'erased') continue;
+            const hit = 'sender' in match ? e.sender === match.sender : e.expires !== undefined && e.expires <= match.expiredAt;
+            if (!hit) continue;
+            replace(l, tombstone(e.seq, e.hubTime));
+            n++;
+          }
+        }
+        return n;
+      },
+      removeUser: async (user) => {
+        live();
+        const clients = this.keyPackages.get(user);
+        if (!clients) return 0;
+        const n = [...clients.values()].reduce((a, q) => a + q.length, 0);
+        this.keyPackages.delete(user);
+        undo.push(() => this.keyPackages.set(user, clients));
+        return n;
+      },
+      logRooms: async () => (live(), [...this.logs.keys()].sort(compareUtf16)),
+      lockRooms: async (roomIds) => {
+        live();
+        const out = new Map<string, RoomHead>();
+        for (const id of [...roomIds].sort(compareUtf16)) {
+          const record = table(NS.room).get(id);
+          if (record === undefined) continue;
+          const l = this.logs.get(id);
+          out.set(id, { record: record.slice(), lastSeq: l?.last ?? 0, lastHubTime: l?.events.get(l.last)?.hubTime ?? 0 });
+        }
+        return out;
+      },
+      appendMany: async (batches) => {
+        live();
+        const out = new Map<string, number>();
+        for (const [id, events] of batches) if (events.length > 0) out.set(id, events.map((e) => append(id, e))[0]!.seq);
+        return out;
+      },
+      lastSeqs: async () => {
+        live();
+        return new Map([...this.logs].filter(([, l]) => l.last > 0).map(([id, l]) => [id, l.last]));
       },
       insertEvent: async (roomId: string, event: LogEvent): Promise<InsertOutcome> => {
         live();
         const l = log(roomId);
         const held = l.events.get(event.seq);
-        if (held) return sameEvent(held, event) ? 'duplicate' : 'conflict';
+        if (held) return sameOrErased(held, event) ? 'duplicate' : 'conflict';
         putEvent(l, event);
         return 'inserted';
       },
@@ -138,9 +225,10 @@ export class MemoryStore implements DeliveryStore {
         const l = this.logs.get(roomId);
         if (!l) return [];
         const out: LogEvent[] = [];
-        // Sequence numbers are dense on a hub; a follower's copy may have holes, so walk the sorted keys there.
-        if (l.events.size === l.last) {
-          for (let s = after + 1; s <= l.last && out.length < limit; s++) out.push(copy(l.events.get(s)!));
+        // Sequence numbers are dense on a hub (after what retention pruned); a follower's copy may have holes,
+        // so walk the sorted keys there.
+        if (l.events.size === l.last - l.pruned) {
+          for (let s = Math.max(after, l.pruned) + 1; s <= l.last && out.length < limit; s++) out.push(copy(l.events.get(s)!));
         } else {
           for (const s of [...l.events.keys()].filter((k) => k > after).sort((a, b) => a - b)) {
             if (out.length >= limit) break;
@@ -150,6 +238,14 @@ export class MemoryStore implements DeliveryStore {
         return out;
       },
       lastSeq: async (roomId) => (live(), this.logs.get(roomId)?.last ?? 0),
+      eventsMany: async (ranges) => {
+        const out = new Map<string, LogEvent[]>();
+        for (const r of ranges) {
+          const events = await self.events(r.roomId, r.after, r.limit);
+          if (events.length > 0) out.set(r.roomId, events);
+        }
+        return out;
+      },
       addKeyPackage: async (user, entry) => {
         live();
         let clients = this.keyPackages.get(user);
@@ -184,6 +280,7 @@ export class MemoryStore implements DeliveryStore {
         return { claimed, exhausted };
       },
     };
+    return self;
   }
 }
 

@@ -3,31 +3,46 @@
  * (Node only; import it from `mimi-kit/delivery/sqlite` so browser bundles never see it). WAL journal with
  * `synchronous = FULL`: a committed transaction survives a crash of the process and of the machine.
  *
- * Schema version 1 (`PRAGMA user_version`): `kv(ns, key, value)`, `rooms(room_id, last_seq)` (the sequence
- * allocator), `events(room_id, seq, hub_time, kind, sender, message)`, `clients(user, client)`,
- * `key_packages(id, user, client, key_package)`.
+ * Schema version 2 (`PRAGMA user_version`): `kv(ns, key, value)`, `rooms(room_id, last_seq)` (the sequence
+ * allocator), `events(room_id, seq, hub_time, kind, sender, message, expires)`, `clients(user, client)`,
+ * `key_packages(id, user, client, key_package)`. Version 1 (no `expires`) is upgraded on open. Several processes
+ * may open one file: `BEGIN IMMEDIATE` takes the write lock for the whole transaction, and a process waits up to
+ * 30 s for it.
  *
  * @module
  */
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { MimiError } from '../../errors.js';
-import { sameEvent } from '../validate.js';
+import { sameOrErased, tombstone } from '../validate.js';
 import { EventKind, type LogEvent } from '../types.js';
 import { compareUtf16 } from './memory.js';
 import { Mutex } from './mutex.js';
-import type { DeliveryStore, InsertOutcome, NewEvent, StoreTransaction, StoredKeyPackage } from './types.js';
+import type { DeliveryStore, InsertOutcome, NewEvent, RoomHead, StoreTransaction, StoredKeyPackage } from './types.js';
 
 export { MimiError } from '../../errors.js';
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
+
+/**
+ * better-sqlite3 is an optional peer: loaded on first open, so importing this module without it installed
+ * works and opening a store says what is missing (`delivery/driver-missing`) instead of a module-not-found crash.
+ */
+function driver(): typeof Database {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  } catch (e) {
+    throw new MimiError('delivery/driver-missing', 'the SQLite store needs better-sqlite3: npm install better-sqlite3', { cause: e });
+  }
+}
 const utf8 = new TextEncoder();
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS kv (ns TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rooms (room_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (room_id TEXT NOT NULL, seq INTEGER NOT NULL, hub_time INTEGER NOT NULL, kind TEXT NOT NULL,
-  sender TEXT NOT NULL, message BLOB NOT NULL, PRIMARY KEY (room_id, seq)) WITHOUT ROWID;
+  sender TEXT NOT NULL, message BLOB NOT NULL, expires INTEGER, PRIMARY KEY (room_id, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS clients (user TEXT NOT NULL, client TEXT NOT NULL, PRIMARY KEY (user, client)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS key_packages (id INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT NOT NULL, client TEXT NOT NULL, key_package BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS key_packages_by_client ON key_packages (user, client, id);
@@ -58,6 +73,7 @@ interface EventRow {
   kind: string;
   sender: string;
   message: Uint8Array;
+  expires: number | null;
 }
 
 /**
@@ -105,14 +121,23 @@ export class SqliteStore implements DeliveryStore {
       mkdirSync(options.directory, { recursive: true });
       file = join(options.directory, SQLITE_FILE_NAME);
     }
+    const Driver = driver();
     try {
-      this.db = new Database(file);
+      this.db = new Driver(file, { timeout: 30_000 });
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = FULL');
-      const version = this.db.pragma('user_version', { simple: true }) as number;
-      if (version !== 0 && version !== SCHEMA_VERSION) throw new Error(`schema version ${version}, expected ${SCHEMA_VERSION}`);
-      this.db.exec(SCHEMA);
-      this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const version = this.db.pragma('user_version', { simple: true }) as number;
+        if (version !== 0 && version !== 1 && version !== SCHEMA_VERSION) throw new Error(`schema version ${version}, expected ${SCHEMA_VERSION}`);
+        if (version === 1) this.db.exec('ALTER TABLE events ADD COLUMN expires INTEGER');
+        this.db.exec(SCHEMA);
+        this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
+        this.db.exec('COMMIT');
+      } catch (e) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw e;
+      }
     } catch (e) {
       throw new MimiError('delivery/corrupt-store', `cannot open the store ${file}: ${(e as Error).message}`, { cause: e });
     }
@@ -131,10 +156,25 @@ export class SqliteStore implements DeliveryStore {
       raise: db.prepare<[{ room: string; seq: number }]>(
         'INSERT INTO rooms (room_id, last_seq) VALUES (@room, @seq) ON CONFLICT (room_id) DO UPDATE SET last_seq = max(last_seq, @seq)',
       ),
-      insertEvent: db.prepare('INSERT INTO events (room_id, seq, hub_time, kind, sender, message) VALUES (?, ?, ?, ?, ?, ?)'),
-      event: db.prepare<[string, number], EventRow>('SELECT seq, hub_time, kind, sender, message FROM events WHERE room_id = ? AND seq = ?'),
+      allocateMany: db.prepare<[string, number, number], { last_seq: number }>(
+        'INSERT INTO rooms (room_id, last_seq) VALUES (?, ?) ON CONFLICT (room_id) DO UPDATE SET last_seq = last_seq + ? RETURNING last_seq',
+      ),
+      insertEvent: db.prepare('INSERT INTO events (room_id, seq, hub_time, kind, sender, message, expires) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      event: db.prepare<[string, number], EventRow>('SELECT seq, hub_time, kind, sender, message, expires FROM events WHERE room_id = ? AND seq = ?'),
       events: db.prepare<[string, number, number], EventRow>(
-        'SELECT seq, hub_time, kind, sender, message FROM events WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+        'SELECT seq, hub_time, kind, sender, message, expires FROM events WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
+      delete: db.prepare('DELETE FROM kv WHERE ns = ? AND key = ?'),
+      prune: db.prepare('DELETE FROM events WHERE room_id = ? AND seq <= ?'),
+      tombstoneSender: db.prepare("UPDATE events SET kind = 'erased', sender = '', message = x'', expires = NULL WHERE sender = ? AND kind <> 'erased'"),
+      tombstoneExpired: db.prepare("UPDATE events SET kind = 'erased', sender = '', message = x'', expires = NULL WHERE expires IS NOT NULL AND expires <= ?"),
+      removeKeyPackages: db.prepare('DELETE FROM key_packages WHERE user = ?'),
+      removeClients: db.prepare('DELETE FROM clients WHERE user = ?'),
+      logRooms: db.prepare<[], { room_id: string }>('SELECT room_id FROM rooms'),
+      lastSeqs: db.prepare<[], { room_id: string; last_seq: number }>('SELECT room_id, last_seq FROM rooms'),
+      head: db.prepare<[string], { value: Uint8Array; last_seq: number | null; hub_time: number | null }>(
+        `SELECT k.value, r.last_seq, e.hub_time FROM kv k LEFT JOIN rooms r ON r.room_id = k.key LEFT JOIN events e ON e.room_id = r.room_id AND e.seq = r.last_seq
+         WHERE k.ns = 'room' AND k.key = ?`,
       ),
       lastSeq: db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM rooms WHERE room_id = ?'),
       addClient: db.prepare('INSERT INTO clients (user, client) VALUES (?, ?) ON CONFLICT DO NOTHING'),
@@ -200,9 +240,32 @@ export class SqliteStore implements DeliveryStore {
         const row = q.get.get(ns, key);
         return row ? new Uint8Array(row.value) : undefined;
       },
+      getForUpdate: async (ns, key) => {
+        live();
+        // BEGIN IMMEDIATE already holds the database's write lock.
+        const row = q.get.get(ns, key);
+        return row ? new Uint8Array(row.value) : undefined;
+      },
       put: async (ns, key, value) => {
         live();
         q.put.run(ns, key, value);
+      },
+      getMany: async (ns, keys) => {
+        live();
+        const out = new Map<string, Uint8Array>();
+        for (const k of keys) {
+          const row = q.get.get(ns, k);
+          if (row) out.set(k, new Uint8Array(row.value));
+        }
+        return out;
+      },
+      putMany: async (ns, entries) => {
+        live();
+        for (const [k, v] of entries) q.put.run(ns, k, v);
+      },
+      delete: async (ns, key) => {
+        live();
+        q.delete.run(ns, key);
       },
       putIfAbsent: async (ns, key, value) => {
         live();
@@ -216,20 +279,81 @@ export class SqliteStore implements DeliveryStore {
       appendEvent: async (roomId: string, event: NewEvent) => {
         live();
         const seq = q.allocate.get(roomId)!.last_seq;
-        q.insertEvent.run(roomId, seq, event.hubTime, event.kind, event.sender, event.message);
+        q.insertEvent.run(roomId, seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null);
         return { ...event, seq, message: event.message.slice() };
+      },
+      appendEvents: async (roomId, events) => {
+        live();
+        if (events.length === 0) return [];
+        const last = q.allocateMany.get(roomId, events.length, events.length)!.last_seq;
+        return events.map((event, i) => {
+          const seq = last - events.length + 1 + i;
+          q.insertEvent.run(roomId, seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null);
+          return { ...event, seq, message: event.message.slice() };
+        });
+      },
+      pruneEvents: async (roomId, through) => {
+        live();
+        return q.prune.run(roomId, through).changes;
+      },
+      tombstoneEvents: async (match) => {
+        live();
+        return ('sender' in match ? q.tombstoneSender.run(match.sender) : q.tombstoneExpired.run(match.expiredAt)).changes;
+      },
+      removeUser: async (user) => {
+        live();
+        q.removeClients.run(user);
+        return q.removeKeyPackages.run(user).changes;
+      },
+      logRooms: async () => {
+        live();
+        return q.logRooms.all().map((r) => r.room_id).sort(compareUtf16);
+      },
+      lockRooms: async (roomIds) => {
+        live();
+        const out = new Map<string, RoomHead>();
+        for (const id of [...roomIds].sort(compareUtf16)) {
+          const row = q.head.get(id);
+          if (row) out.set(id, { record: new Uint8Array(row.value), lastSeq: row.last_seq ?? 0, lastHubTime: row.hub_time ?? 0 });
+        }
+        return out;
+      },
+      appendMany: async (batches) => {
+        live();
+        const out = new Map<string, number>();
+        for (const [id, events] of batches) {
+          if (events.length === 0) continue;
+          const last = q.allocateMany.get(id, events.length, events.length)!.last_seq;
+          const first = last - events.length + 1;
+          events.forEach((event, i) => q.insertEvent.run(id, first + i, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null));
+          out.set(id, first);
+        }
+        return out;
+      },
+      lastSeqs: async () => {
+        live();
+        return new Map(q.lastSeqs.all().map((r) => [r.room_id, r.last_seq]));
       },
       insertEvent: async (roomId: string, event: LogEvent): Promise<InsertOutcome> => {
         live();
         const held = q.event.get(roomId, event.seq);
-        if (held) return sameEvent(toEvent(held), event) ? 'duplicate' : 'conflict';
-        q.insertEvent.run(roomId, event.seq, event.hubTime, event.kind, event.sender, event.message);
+        if (held) return sameOrErased(toEvent(held), event) ? 'duplicate' : 'conflict';
+        q.insertEvent.run(roomId, event.seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null);
         q.raise.run({ room: roomId, seq: event.seq });
         return 'inserted';
       },
       events: async (roomId, after, limit) => {
         live();
         return q.events.all(roomId, after, limit).map(toEvent);
+      },
+      eventsMany: async (ranges) => {
+        live();
+        const out = new Map<string, LogEvent[]>();
+        for (const r of ranges) {
+          const events = q.events.all(r.roomId, r.after, r.limit).map(toEvent);
+          if (events.length > 0) out.set(r.roomId, events);
+        }
+        return out;
       },
       lastSeq: async (roomId) => {
         live();
@@ -259,8 +383,10 @@ export class SqliteStore implements DeliveryStore {
 }
 
 function toEvent(r: EventRow): LogEvent {
+  if (r.kind === EventKind.erased) return tombstone(r.seq, r.hub_time);
   if (r.kind !== EventKind.commit && r.kind !== EventKind.message) {
     throw new MimiError('delivery/corrupt-store', `stored event ${r.seq} has kind ${r.kind}`);
   }
-  return { seq: r.seq, hubTime: r.hub_time, kind: r.kind, sender: r.sender, message: new Uint8Array(r.message) };
+  const e: LogEvent = { seq: r.seq, hubTime: r.hub_time, kind: r.kind, sender: r.sender, message: new Uint8Array(r.message) };
+  return r.expires === null ? e : { ...e, expires: r.expires };
 }

@@ -4,7 +4,9 @@
  * store (PostgreSQL, next issue) fits behind it: every operation runs inside {@link DeliveryStore.transaction},
  * which is all-or-nothing and serialized per store, and {@link StoreTransaction.appendEvent} allocates the
  * per-room sequence number itself (`UPDATE rooms SET last_seq = last_seq + 1 … RETURNING` in SQL), so two hub
- * processes on one database cannot allocate the same number.
+ * processes on one database cannot allocate the same number. {@link StoreTransaction.getForUpdate} is how a hub
+ * serializes its read-check-write of one room against other processes (a row lock in PostgreSQL; the embedded
+ * stores serialize whole transactions anyway): docs/decisions.md DL9.
  *
  * @module
  */
@@ -44,6 +46,8 @@ export const Namespace = {
   client: 'client',
   /** Transactions a follower has processed, by `hub \u0000 txn`. */
   txn: 'txn',
+  /** Fanout leases (which hub process fans a room out, until when), by room id (DL10). */
+  lease: 'lease',
 } as const;
 /** A value of {@link Namespace}. */
 export type Namespace = (typeof Namespace)[keyof typeof Namespace];
@@ -56,6 +60,33 @@ export interface StoreTransaction {
    * @param key - key
    */
   get(ns: Namespace, key: string): Promise<Uint8Array | undefined>;
+  /**
+   * Reads a value and locks it until the transaction ends: another process's `getForUpdate` of the same key
+   * waits, then sees this transaction's write (PostgreSQL `SELECT … FOR UPDATE`). Same as `get` in stores
+   * whose transactions are serialized anyway.
+   * @param ns - namespace
+   * @param key - key
+   */
+  getForUpdate(ns: Namespace, key: string): Promise<Uint8Array | undefined>;
+  /**
+   * Reads several values of one namespace (one statement in SQL).
+   * @param ns - namespace
+   * @param keys - keys
+   * @returns the values found, by key
+   */
+  getMany(ns: Namespace, keys: readonly string[]): Promise<Map<string, Uint8Array>>;
+  /**
+   * Writes several values of one namespace (insert or replace; one statement in SQL).
+   * @param ns - namespace
+   * @param entries - key and bytes pairs
+   */
+  putMany(ns: Namespace, entries: readonly (readonly [string, Uint8Array])[]): Promise<void>;
+  /**
+   * Removes a value (nothing when absent).
+   * @param ns - namespace
+   * @param key - key
+   */
+  delete(ns: Namespace, key: string): Promise<void>;
   /**
    * Writes a value (insert or replace).
    * @param ns - namespace
@@ -85,6 +116,28 @@ export interface StoreTransaction {
    */
   appendEvent(roomId: string, event: NewEvent): Promise<LogEvent>;
   /**
+   * Appends several events at once, numbered consecutively after the room's last (one statement in SQL).
+   * @param roomId - the room
+   * @param events - the events without numbers, in order
+   * @returns the stored events, in order
+   */
+  appendEvents(roomId: string, events: readonly NewEvent[]): Promise<LogEvent[]>;
+  /**
+   * Removes the room's events with `seq <= through` (retention: the log's oldest part). The sequence
+   * allocator keeps counting: later events never reuse a removed number.
+   * @param roomId - the room
+   * @param through - highest number removed
+   * @returns how many events were removed
+   */
+  pruneEvents(roomId: string, through: number): Promise<number>;
+  /**
+   * Replaces matching events by tombstones that keep `seq` and `hubTime` (kind `erased`, empty sender and
+   * message, no `expires`): the log keeps its numbering while the content is gone (DL12).
+   * @param match - `sender`: every event that user sent; `expiredAt`: every event whose `expires` is at or before it
+   * @returns how many events became tombstones
+   */
+  tombstoneEvents(match: { readonly sender: string } | { readonly expiredAt: number }): Promise<number>;
+  /**
    * Stores an event under the number it carries (a follower's copy of the hub's log; numbers may arrive
    * out of order). Idempotent: the same event again is `duplicate`; a different one under a held number is
    * `conflict` and writes nothing.
@@ -99,6 +152,12 @@ export interface StoreTransaction {
    * @param limit - most events returned
    */
   events(roomId: string, after: number, limit: number): Promise<LogEvent[]>;
+  /**
+   * {@link StoreTransaction.events} for several rooms at once (one statement in SQL): what fanout reads per tick.
+   * @param ranges - one per room: events with `seq > after`, at most `limit`
+   * @returns the events per room (rooms without any are absent)
+   */
+  eventsMany(ranges: readonly { readonly roomId: string; readonly after: number; readonly limit: number }[]): Promise<Map<string, LogEvent[]>>;
   /**
    * Highest sequence number held for the room (0 when none).
    * @param roomId - the room
@@ -117,6 +176,42 @@ export interface StoreTransaction {
    * @returns one entry per client that has one, and the clients that have none left
    */
   claimKeyPackages(user: string): Promise<{ claimed: StoredKeyPackage[]; exhausted: string[] }>;
+  /**
+   * Removes every key package and client registration of a user (erasure).
+   * @param user - user URI
+   * @returns how many key packages were removed
+   */
+  removeUser(user: string): Promise<number>;
+  /**
+   * Every room id that has a log here, ascending.
+   */
+  logRooms(): Promise<string[]>;
+  /**
+   * Locks the hub records (`Namespace.room`) of several rooms, in id order, and reads each log's head: the
+   * start of a hub's write batch in one round trip (DL13). Rooms without a record are absent from the answer.
+   * @param roomIds - the rooms
+   */
+  lockRooms(roomIds: readonly string[]): Promise<Map<string, RoomHead>>;
+  /**
+   * {@link StoreTransaction.appendEvents} for several rooms at once (one statement in SQL).
+   * @param batches - events per room, in order
+   * @returns the first sequence number given, per room
+   */
+  appendMany(batches: ReadonlyMap<string, readonly NewEvent[]>): Promise<Map<string, number>>;
+  /**
+   * The highest sequence number of every log held (rooms without events are absent): what fanout polls.
+   */
+  lastSeqs(): Promise<Map<string, number>>;
+}
+
+/** A room's hub record and the head of its log, as {@link StoreTransaction.lockRooms} reads them. */
+export interface RoomHead {
+  /** The `Namespace.room` value. */
+  readonly record: Uint8Array;
+  /** Highest sequence number of the log (0 when empty). */
+  readonly lastSeq: number;
+  /** Hub time of that event (0 when it is not held). */
+  readonly lastHubTime: number;
 }
 
 /** A store: transactions and closing. */

@@ -10,9 +10,10 @@
 import { ed25519, x25519 } from '@noble/curves/ed25519.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { defaultCryptoProvider, type Ciphersuite, type CiphersuiteImpl, type CryptoProvider, type Signature } from 'ts-mls';
+import { type Ciphersuite, type CiphersuiteImpl, type CryptoProvider, type Signature } from 'ts-mls';
 import { CryptoError } from 'ts-mls/mlsError.js';
 import { Lru, bytesKey, concat, makeHash, makeHpke, makeKdf, type AeadPrim, type DhPrim, type SyncHash } from './common.js';
+import { MimiError } from '../../errors.js';
 
 /** Options for {@link createBrowserCryptoProvider}. */
 export interface BrowserCryptoProviderOptions {
@@ -23,6 +24,12 @@ export interface BrowserCryptoProviderOptions {
    * (@noble/curves), or `'auto'` (WebCrypto when a probe succeeds, else noble). Default `'auto'`.
    */
   ed25519?: 'auto' | 'webcrypto' | 'noble';
+  /**
+   * The provider for cipher suites other than 0x0001 (for example ts-mls's `defaultCryptoProvider`).
+   * Without one they are refused with `mls/unknown-ciphersuite`: a default fallback would put every
+   * curve, ChaCha20-Poly1305 and the HPKE EC code into every browser bundle (about 30 kB gzip).
+   */
+  otherSuites?: CryptoProvider;
 }
 
 // RFC 8410 PKCS#8 prefix for a raw Ed25519 private key (WebCrypto imports Ed25519 private keys only as PKCS#8).
@@ -213,7 +220,7 @@ export function hasWebCryptoEd25519(): Promise<boolean> {
  * Creates a ts-mls `CryptoProvider` for browsers: `@noble` SHA-256/HMAC/HKDF/X25519 (synchronous,
  * no WebCrypto round trips), WebCrypto AES-128-GCM, Ed25519 on WebCrypto with cached CryptoKeys
  * (or @noble/curves), and RFC 9180 HPKE base mode with DHKEM(X25519, HKDF-SHA256). Suites other
- * than 0x0001 are delegated to ts-mls's `defaultCryptoProvider`.
+ * than 0x0001 go to `options.otherSuites` or are refused.
  *
  * @param options - cache size and Ed25519 backend
  * @returns the provider
@@ -229,7 +236,10 @@ export function createBrowserCryptoProvider(options: BrowserCryptoProviderOption
   const impls = new Map<string, Promise<CiphersuiteImpl>>();
   return {
     getCiphersuiteImpl(cs: Ciphersuite): Promise<CiphersuiteImpl> {
-      if (cs.name !== 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519') return defaultCryptoProvider.getCiphersuiteImpl(cs);
+      if (cs.name !== 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519') {
+        if (options.otherSuites !== undefined) return options.otherSuites.getCiphersuiteImpl(cs);
+        return Promise.reject(new MimiError('mls/unknown-ciphersuite', `the browser crypto provider implements MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519 only, not ${cs.name}; pass options.otherSuites`));
+      }
       let p = impls.get(cs.name);
       if (p === undefined) {
         p = (async () => {

@@ -1,0 +1,331 @@
+/**
+ * Routing and the work of each endpoint (draft-ietf-mimi-protocol-06 "MIMI Endpoints and Framing"), for
+ * {@link createMimiHandler}. Every check (Host, peer, From, body limit, media type, strict decoding, sender
+ * domains) runs before the hub, follower or key store is called, so a refused request changes nothing.
+ *
+ * @module
+ */
+import { domainOf } from '../delivery/validate.js';
+import { MimiError } from '../errors.js';
+import {
+  DIRECTORY_PATH,
+  decodeAbuseReport,
+  decodeConsentEntry,
+  decodeGroupInfoRequest,
+  decodeIdentifierRequest,
+  decodeKeyMaterialRequest,
+  decodeSubmitMessageRequest,
+  decodeUpdateRequest,
+  encodeGroupInfoResponse,
+  encodeIdentifierResponse,
+  encodeKeyMaterialResponse,
+  encodeSubmitMessageResponse,
+  encodeUpdateRoomResponse,
+  verifyGroupInfoRequest,
+  verifyKeyMaterialRequest,
+  type KeyMaterialRequest,
+  type SubmitMessageResponse,
+  type UpdateRoomResponse,
+} from '../protocol/index.js';
+import { readBounded } from './body.js';
+import { withBytes } from './fast.js';
+import type { MimiHandlerOptions, MimiPeer } from './handler.js';
+import { MediaType, decodeHistoryRequest, decodeSequencedNotify, encodeHistoryResponse } from './wire.js';
+
+/** @internal The handler's resolved configuration. */
+export interface Context {
+  readonly options: MimiHandlerOptions;
+  readonly domain: string;
+  readonly basePath: string;
+  readonly hosts: ReadonlySet<string>;
+  readonly publicUrl: string;
+  readonly maxBodyBytes: number;
+}
+
+/** @internal What the handler logs about a request, filled in while routing. */
+export interface RouteLog {
+  endpoint: string;
+  target?: string;
+  outcome?: string;
+}
+
+/** The endpoints served under the base path, with the draft's path variable (and mimi-kit's `history`, HT3). */
+const ENDPOINTS = new Set([
+  'keyMaterial',
+  'update',
+  'notify',
+  'submitMessage',
+  'groupInfo',
+  'requestConsent',
+  'updateConsent',
+  'identifierQuery',
+  'reportAbuse',
+  'proxyDownload',
+  'history',
+]);
+
+const VARIABLE: Readonly<Record<string, string>> = {
+  keyMaterial: 'targetUser',
+  update: 'roomId',
+  notify: 'roomId',
+  submitMessage: 'roomId',
+  groupInfo: 'roomId',
+  requestConsent: 'targetUser',
+  updateConsent: 'requesterUser',
+  identifierQuery: 'domain',
+  reportAbuse: 'roomId',
+  history: 'roomId',
+};
+
+function bytes(body: Uint8Array, contentType: string = MediaType.body, status = 200): Response {
+  return withBytes(new Response(body as Uint8Array<ArrayBuffer>, { status, headers: { 'content-type': contentType } }), body);
+}
+
+function forbidden(message: string): MimiError {
+  return new MimiError('http/forbidden', message);
+}
+
+function need<T>(v: T | undefined, endpoint: string, code: 'http/not-found' | 'http/not-implemented' = 'http/not-found'): T {
+  if (v === undefined) throw new MimiError(code, code === 'http/not-found' ? `this provider does not serve ${endpoint}` : `${endpoint} is not implemented by this provider`);
+  return v;
+}
+
+/** The media type of a request, without parameters, lower case; '' when absent. */
+function mediaType(request: Request): string {
+  return (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function expectType(request: Request, type: string): void {
+  const got = mediaType(request);
+  if (got !== type) throw new MimiError('http/unsupported-media-type', `the body must be ${type}, not ${got || 'untyped'}`, { details: { expected: type } });
+}
+
+/** Draft "Transport layer": the Host names the target provider (its port is ignored). */
+function checkHost(ctx: Context, url: URL): void {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (!ctx.hosts.has(host)) throw new MimiError('http/misdirected', `this is ${ctx.domain}, not ${host}`);
+}
+
+/**
+ * Draft "Transport layer": the TLS client certificate authenticates the source provider, and the From header
+ * (`mimi@<domain>`), when sent, must name that same provider.
+ */
+function checkPeer(request: Request, peer: MimiPeer): string {
+  if (peer.domain === undefined || peer.domain === '') throw new MimiError('http/unauthenticated', 'no client certificate authenticated a provider domain');
+  const domain = peer.domain.toLowerCase();
+  const from = request.headers.get('from');
+  if (from !== null) {
+    const m = /^\s*<?mimi@([^\s<>@]+)>?\s*$/i.exec(from);
+    if (!m) throw new MimiError('delivery/bad-request', `From must be mimi@<domain>, not ${JSON.stringify(from.slice(0, 100))}`, { path: ['From'] });
+    if (m[1]!.toLowerCase() !== domain) throw forbidden(`the request speaks for ${m[1]!.toLowerCase()} but the client certificate names ${domain}`);
+  }
+  return domain;
+}
+
+/** The sender field of a request must be at the authenticated provider (draft "Transport layer", RFC 6125). */
+function sameDomain(uri: string, peer: string, field: string): void {
+  const d = domainOf(uri);
+  if (d !== peer) throw forbidden(`${field} ${JSON.stringify(uri.slice(0, 200))} is not at ${peer}, the authenticated provider`);
+}
+
+function directory(ctx: Context): Response {
+  const o = ctx.options;
+  const offered: string[] = [];
+  if (o.keyMaterial) offered.push('keyMaterial');
+  if (o.hub) offered.push('update', 'submitMessage', 'groupInfo', 'history');
+  if (o.follower) offered.push('notify');
+  if (o.consent) offered.push('requestConsent', 'updateConsent');
+  if (o.identifierQuery) offered.push('identifierQuery');
+  if (o.hub && o.reportAbuse) offered.push('reportAbuse');
+  const doc: Record<string, string> = {};
+  for (const name of offered) doc[name] = `${ctx.publicUrl}/${name}/{${VARIABLE[name]!}}`;
+  return new Response(JSON.stringify(doc), { status: 200, headers: { 'content-type': MediaType.json } });
+}
+
+/** @internal Routes one request; throws MimiErrors for the handler to answer. */
+export async function route(ctx: Context, request: Request, peer: MimiPeer, log: RouteLog): Promise<Response> {
+  let url: URL;
+  try {
+    url = new URL(request.url);
+  } catch (e) {
+    throw new MimiError('delivery/bad-request', 'the request URL is not absolute', { cause: e });
+  }
+  if (url.pathname === DIRECTORY_PATH) {
+    log.endpoint = 'directory';
+    if (request.method !== 'GET' && request.method !== 'HEAD') throw new MimiError('http/method-not-allowed', 'the directory is read with GET', { details: { allow: 'GET, HEAD' } });
+    checkHost(ctx, url);
+    return directory(ctx);
+  }
+  const path = url.pathname.startsWith(`${ctx.basePath}/`) ? url.pathname.slice(ctx.basePath.length) : undefined;
+  const m = path === undefined ? null : /^\/([A-Za-z]+)\/([^/]+)$/.exec(path);
+  if (!m || !ENDPOINTS.has(m[1]!)) throw new MimiError('http/not-found', `no endpoint at ${url.pathname.slice(0, 200)}`);
+  const endpoint = m[1]!;
+  log.endpoint = endpoint;
+  let target: string;
+  try {
+    target = decodeURIComponent(m[2]!);
+  } catch (e) {
+    throw new MimiError('delivery/bad-request', 'the path parameter is not valid percent-encoded UTF-8', { cause: e });
+  }
+  log.target = target;
+  if (request.method !== 'POST') throw new MimiError('http/method-not-allowed', `${endpoint} takes POST`, { details: { allow: 'POST' } });
+  checkHost(ctx, url);
+  const from = checkPeer(request, peer);
+  const o = ctx.options;
+  switch (endpoint) {
+    case 'notify': {
+      const follower = need(o.follower, endpoint);
+      expectType(request, MediaType.sequencedNotify);
+      // A room is hubbed by the provider its id names (draft "Update Room State": mimi://<hub>/r/<room>).
+      const roomDomain = domainOf(target);
+      if (roomDomain !== undefined && roomDomain !== from) throw forbidden(`${from} is not the hub of ${target}`);
+      const { txn, events } = decodeSequencedNotify(await readBounded(request, ctx.maxBodyBytes, 'the notify body'), { maxBodyBytes: ctx.maxBodyBytes });
+      await follower.notify(from, { hub: from, roomId: target, txn, events });
+      log.outcome = 'accepted';
+      return new Response(null, { status: 201 });
+    }
+    case 'history': {
+      const hub = need(o.hub, endpoint);
+      expectType(request, MediaType.history);
+      const { after, limit } = decodeHistoryRequest(await readBounded(request, 64, 'the history request'));
+      const page = await hub.history({ requester: from, roomId: target, after, limit });
+      log.outcome = page.complete ? 'complete' : 'partial';
+      return bytes(encodeHistoryResponse(page), MediaType.history);
+    }
+    case 'submitMessage': {
+      const hub = need(o.hub, endpoint);
+      const req = decodeSubmitMessageRequest(await readBounded(request, ctx.maxBodyBytes, 'the submitMessage body'), { maxBodyBytes: ctx.maxBodyBytes });
+      sameDomain(req.sendingUri, from, 'sendingUri');
+      const r = await hub.submitMessage(target, { message: req.appMessage.bytes, sendingUri: req.sendingUri });
+      const res: SubmitMessageResponse =
+        r.code === 'accepted'
+          ? { statusCode: 'accepted', acceptedTimestamp: BigInt(r.acceptedTimestamp) }
+          : r.code === 'epochTooOld'
+            ? { statusCode: 'epochTooOld', currentEpoch: BigInt(r.currentEpoch) }
+            : { statusCode: 'notAllowed' };
+      log.outcome = r.code;
+      return bytes(encodeSubmitMessageResponse(res));
+    }
+    case 'update':
+      return update(ctx, request, target, from, log);
+    case 'groupInfo': {
+      const hub = need(o.hub, endpoint);
+      const req = decodeGroupInfoRequest(await readBounded(request, ctx.maxBodyBytes, 'the groupInfo body'), { maxBodyBytes: ctx.maxBodyBytes });
+      const refuse = (status: 'notAuthorized' | 'noSuchRoom'): Response => {
+        log.outcome = status;
+        return bytes(encodeGroupInfoResponse({ status, roomId: target }));
+      };
+      if (!verifies(() => verifyGroupInfoRequest(req))) return refuse('notAuthorized');
+      let groupInfo: Uint8Array | undefined;
+      try {
+        groupInfo = await hub.groupInfo(target, from);
+      } catch (e) {
+        if (e instanceof MimiError && e.code === 'delivery/not-allowed') return refuse('notAuthorized');
+        if (e instanceof MimiError && e.code === 'delivery/no-such-room') return refuse('noSuchRoom');
+        throw e;
+      }
+      if (groupInfo === undefined) throw new MimiError('http/not-found', `no client gave a GroupInfo for ${target}`);
+      const respond = need(o.groupInfo, endpoint, 'http/not-implemented');
+      const res = await respond({ roomId: target, request: req, groupInfo, peer: from });
+      log.outcome = res.status;
+      return bytes(encodeGroupInfoResponse(res));
+    }
+    case 'keyMaterial':
+      return keyMaterial(ctx, request, target, from, log);
+    case 'requestConsent':
+    case 'updateConsent': {
+      const consent = need(o.consent, endpoint, 'http/not-implemented');
+      const entry = decodeConsentEntry(await readBounded(request, ctx.maxBodyBytes, 'the consent body'), { maxBodyBytes: ctx.maxBodyBytes });
+      // draft "Convey explicit consent": request/cancel go to the target's provider, grant/revoke to the requester's.
+      const asking = endpoint === 'requestConsent';
+      const ops = asking ? ['request', 'cancel'] : ['grant', 'revoke'];
+      if (!ops.includes(entry.consentOperation)) throw new MimiError('delivery/bad-request', `${endpoint} takes ${ops.join(' or ')}, not ${entry.consentOperation}`, { path: ['consentOperation'] });
+      sameDomain(asking ? entry.requesterUri : entry.targetUri, from, asking ? 'requesterUri' : 'targetUri');
+      const local = asking ? entry.targetUri : entry.requesterUri;
+      if (domainOf(local) !== ctx.domain) throw new MimiError('http/misdirected', `${local.slice(0, 200)} is not a user of ${ctx.domain}`);
+      const outcome = await consent(entry, from);
+      log.outcome = outcome;
+      if (outcome === 'notFound') throw new MimiError('http/not-found', `${local.slice(0, 200)} is not known here`);
+      return new Response(null, { status: 201 });
+    }
+    case 'identifierQuery': {
+      const query = need(o.identifierQuery, endpoint, 'http/not-implemented');
+      if (target.toLowerCase() !== ctx.domain) throw new MimiError('http/misdirected', `this is ${ctx.domain}, not ${target.slice(0, 200)}`);
+      const req = decodeIdentifierRequest(await readBounded(request, ctx.maxBodyBytes, 'the identifierQuery body'), { maxBodyBytes: ctx.maxBodyBytes });
+      const res = await query(req, from);
+      log.outcome = res.responseCode;
+      return bytes(encodeIdentifierResponse(res));
+    }
+    case 'reportAbuse': {
+      const hub = need(o.hub, endpoint);
+      const report = need(o.reportAbuse, endpoint, 'http/not-implemented');
+      const body = decodeAbuseReport(await readBounded(request, ctx.maxBodyBytes, 'the reportAbuse body'), { maxBodyBytes: ctx.maxBodyBytes });
+      if (body.reportingUser !== '') sameDomain(body.reportingUser, from, 'reportingUser');
+      await hub.roomSnapshot(target); // delivery/no-such-room → 404
+      await report(target, body, from);
+      log.outcome = 'accepted';
+      return new Response(null, { status: 201 });
+    }
+    default:
+      throw new MimiError('http/not-implemented', `${endpoint} is not implemented by this provider`);
+  }
+}
+
+function verifies(check: () => boolean): boolean {
+  try {
+    return check();
+  } catch {
+    return false;
+  }
+}
+
+async function update(ctx: Context, request: Request, roomId: string, from: string, log: RouteLog): Promise<Response> {
+  const hub = need(ctx.options.hub, 'update');
+  const { bundle } = decodeUpdateRequest(await readBounded(request, ctx.maxBodyBytes, 'the update body'), { maxBodyBytes: ctx.maxBodyBytes });
+  const answer = (res: UpdateRoomResponse): Response => {
+    log.outcome = res.responseCode;
+    return bytes(encodeUpdateRoomResponse(res));
+  };
+  // HT6: the hub orders commits; proposals by reference wait for the hub's proposal queue.
+  if (bundle.kind === 'proposal') return answer({ responseCode: 'notAllowed', errorDescription: 'this hub accepts commits only (no proposals by reference yet)' });
+  const commit = bundle.proposalOrCommit.bytes;
+  const snapshot = await hub.roomSnapshot(roomId);
+  const checker = ctx.options.checker;
+  if (checker) {
+    const verdict = await checker.checkCommit(snapshot, commit);
+    if (verdict.ok) sameDomain(verdict.committer, from, 'the committer');
+  } else if (!snapshot.members.some((m) => domainOf(m) === from)) {
+    return answer({ responseCode: 'notAllowed', errorDescription: `${from} has no active participant in the room` });
+  }
+  const r = await hub.update(roomId, { commit, groupInfo: bundle.groupInfoOption.groupInfo });
+  switch (r.code) {
+    case 'success':
+      return answer({ responseCode: 'success', errorDescription: '', acceptedTimestamp: BigInt(r.acceptedTimestamp) });
+    case 'wrongEpoch':
+      return answer({ responseCode: 'wrongEpoch', errorDescription: r.description, currentEpoch: BigInt(r.currentEpoch) });
+    case 'notAllowed':
+      return answer({ responseCode: 'notAllowed', errorDescription: r.description });
+    default:
+      return answer({ responseCode: 'invalidProposal', errorDescription: r.description, invalidProposals: r.invalidProposals });
+  }
+}
+
+function signed(req: KeyMaterialRequest): boolean {
+  // The draft does not say which suite signs the request: any of the acceptable ones will do.
+  return req.acceptableCiphersuites.some((suite) => verifies(() => verifyKeyMaterialRequest(req, suite)));
+}
+
+async function keyMaterial(ctx: Context, request: Request, target: string, from: string, log: RouteLog): Promise<Response> {
+  const store = need(ctx.options.keyMaterial, 'keyMaterial');
+  const req = decodeKeyMaterialRequest(await readBounded(request, ctx.maxBodyBytes, 'the keyMaterial body'), { maxBodyBytes: ctx.maxBodyBytes });
+  if (req.targetUser !== target) throw new MimiError('delivery/bad-request', 'the path and the body name different target users', { path: ['targetUser'] });
+  sameDomain(req.requestingUser, from, 'requestingUser');
+  if (!signed(req)) throw forbidden('key_material_request_signature does not verify with requesterSignatureKey');
+  if (domainOf(req.targetUser) !== ctx.domain) {
+    log.outcome = 'userUnknown';
+    return bytes(encodeKeyMaterialResponse({ userStatus: 'userUnknown', userUri: req.targetUser, clients: [] }));
+  }
+  const claim = await store.claim(req.targetUser);
+  log.outcome = claim.userStatus;
+  return bytes(encodeKeyMaterialResponse({ userStatus: claim.userStatus, userUri: claim.userUri, clients: claim.clients }));
+}

@@ -1,0 +1,221 @@
+/**
+ * The bodies mimi-kit adds to draft-ietf-mimi-protocol-06 for gapless delivery (docs/decisions.md "Delivery"
+ * DL1–DL3 and "HTTP" HT2–HT3), in the TLS presentation language like every body of the draft, built on its
+ * FanoutMessage codec:
+ *
+ * ```tls
+ * struct {
+ *   uint64 sequence;          // DL1: per-room, 1, 2, 3, … without gaps
+ *   IdentifierUri sender;     // the submitting user or the committer, as the hub accepted it
+ *   FanoutMessage message;    // the draft's struct; its timestamp is the hub acceptance time
+ * } SequencedFanoutMessage;
+ *
+ * struct {
+ *   opaque transactionId<V>;                 // DL2: the idempotency key of the transaction
+ *   SequencedFanoutMessage messages<V>;      // consecutive, ascending, at least one
+ * } SequencedNotify;                         // POST /notify/{roomId}
+ *
+ * struct { uint64 after; uint32 limit; } HistoryRequest;                    // POST /history/{roomId}
+ * struct {
+ *   uint64 firstAvailable;
+ *   bool complete;
+ *   SequencedFanoutMessage messages<V>;
+ * } HistoryResponse;
+ * ```
+ *
+ * The delivery layer's events are commits and application messages only, so a SequencedFanoutMessage holds a
+ * FanoutMessage of kind `commit` (no stapled external proposals) or `application` (no frank): anything else
+ * is refused with `delivery/bad-request`.
+ *
+ * @module
+ */
+import type { HistoryPage, LogEvent, NotifyRequest } from '../delivery/types.js';
+import { MimiError } from '../errors.js';
+import { decodeBody, encodeBody, readUri, writeUri, type ProtocolDecodeOptions } from '../protocol/common.js';
+import { readFanoutMessage, writeFanoutMessage, type FanoutMessage } from '../protocol/fanout.js';
+import { parseMlsMessage } from '../protocol/mlsStructures.js';
+import type { TlsReader, TlsWriter } from '../tls/codec.js';
+
+/**
+ * Media types of request and response bodies. The draft names none (docs/decisions.md HT1): its bodies go as
+ * `application/octet-stream` (what Haven sends); the notify and history extensions have their own types so
+ * a follower never mistakes a plain draft notify (no sequence numbers) for one it can order.
+ *
+ * @example
+ * ```ts
+ * import { MediaType } from 'mimi-kit/http';
+ * MediaType.body; // 'application/octet-stream'
+ * ```
+ */
+export const MediaType = {
+  /** Every body the draft defines. */
+  body: 'application/octet-stream',
+  /** `SequencedNotify` (POST /notify/{roomId}). */
+  sequencedNotify: 'application/vnd.mimi-kit.sequenced-notify',
+  /** `HistoryRequest` / `HistoryResponse` (POST /history/{roomId}). */
+  history: 'application/vnd.mimi-kit.history',
+  /** Error bodies (RFC 9457 problem details). */
+  problem: 'application/problem+json',
+  /** The directory (draft "Directory": a JSON document). */
+  json: 'application/json',
+} as const;
+
+function toFanout(e: LogEvent): FanoutMessage {
+  const message = parseMlsMessage(e.message);
+  const timestamp = BigInt(e.hubTime);
+  return e.kind === 'commit' ? { kind: 'commit', timestamp, message, externalProposals: [] } : { kind: 'application', timestamp, message };
+}
+
+function writeEvent(w: TlsWriter, e: LogEvent): void {
+  w.uint64(BigInt(e.seq));
+  writeUri(w, e.sender);
+  writeFanoutMessage(w, toFanout(e));
+}
+
+function safe(v: bigint, field: string): number {
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new MimiError('delivery/bad-request', `${field} ${v} is beyond 2^53-1`, { path: [field] });
+  return Number(v);
+}
+
+function readEvent(r: TlsReader): LogEvent {
+  const seq = safe(r.uint64(), 'sequence');
+  const sender = readUri(r);
+  const f = readFanoutMessage(r);
+  if (f.kind === 'commit' && f.externalProposals.length === 0) {
+    return { seq, hubTime: safe(f.timestamp, 'timestamp'), kind: 'commit', sender, message: f.message.bytes };
+  }
+  if (f.kind === 'application' && f.frank === undefined) {
+    return { seq, hubTime: safe(f.timestamp, 'timestamp'), kind: 'message', sender, message: f.message.bytes };
+  }
+  throw new MimiError('delivery/bad-request', `a ${f.kind} fanout${f.kind === 'commit' ? ' with external proposals' : f.kind === 'application' ? ' with a frank' : ''} is not a delivery event`, {
+    path: ['message'],
+  });
+}
+
+/**
+ * Encodes a `SequencedNotify` body from a fanout transaction.
+ *
+ * @param request - the transaction (its `hub` and `roomId` travel in the TLS identity and the path)
+ * @returns the body
+ * @throws {@link MimiError} `protocol/*` when an event's bytes are not an MLSMessage of its kind
+ * @example
+ * ```ts
+ * import { encodeSequencedNotify } from 'mimi-kit/http';
+ * const body = encodeSequencedNotify({ hub: 'a.example', roomId, txn: 'a.example r 1-1', events });
+ * ```
+ */
+export function encodeSequencedNotify(request: Pick<NotifyRequest, 'txn' | 'events'>): Uint8Array {
+  const txn = new TextEncoder().encode(request.txn);
+  return encodeBody('SequencedNotify', (w) => {
+    w.opaque(txn);
+    w.vector(request.events, writeEvent);
+  });
+}
+
+/**
+ * Decodes a `SequencedNotify` body, strictly (the follower checks order and bounds).
+ *
+ * @param bytes - the body
+ * @param options - decoder limits
+ * @returns the transaction id and its events
+ * @throws {@link MimiError} `protocol/*`, `delivery/bad-request`
+ * @example
+ * ```ts
+ * import { decodeSequencedNotify } from 'mimi-kit/http';
+ * const { txn, events } = decodeSequencedNotify(body);
+ * ```
+ */
+export function decodeSequencedNotify(bytes: Uint8Array, options?: ProtocolDecodeOptions): { txn: string; events: LogEvent[] } {
+  return decodeBody(
+    bytes,
+    'SequencedNotify',
+    (r) => {
+      const txn = r.string();
+      const events = r.vector(readEvent);
+      if (events.length === 0) throw new MimiError('protocol/empty-list', 'a SequencedNotify carries at least one message');
+      return { txn, events };
+    },
+    options,
+  );
+}
+
+/**
+ * Encodes a `HistoryRequest` body.
+ *
+ * @param after - return events with a sequence number above this
+ * @param limit - at most this many
+ * @returns the body
+ * @example
+ * ```ts
+ * import { encodeHistoryRequest } from 'mimi-kit/http';
+ * encodeHistoryRequest(0, 100).length; // 12
+ * ```
+ */
+export function encodeHistoryRequest(after: number, limit: number): Uint8Array {
+  return encodeBody('HistoryRequest', (w) => {
+    w.uint64(BigInt(after));
+    w.uint32(limit);
+  });
+}
+
+/**
+ * Decodes a `HistoryRequest` body.
+ *
+ * @param bytes - the body
+ * @returns `after` and `limit`
+ * @throws {@link MimiError} `protocol/*`, `delivery/bad-request`
+ * @example
+ * ```ts
+ * import { decodeHistoryRequest, encodeHistoryRequest } from 'mimi-kit/http';
+ * decodeHistoryRequest(encodeHistoryRequest(5, 10)); // { after: 5, limit: 10 }
+ * ```
+ */
+export function decodeHistoryRequest(bytes: Uint8Array): { after: number; limit: number } {
+  return decodeBody(bytes, 'HistoryRequest', (r) => ({ after: safe(r.uint64(), 'after'), limit: r.uint32() }), { maxBodyBytes: 64 });
+}
+
+/**
+ * Encodes a `HistoryResponse` body.
+ *
+ * @param page - the page
+ * @returns the body
+ * @throws {@link MimiError} `protocol/*`
+ * @example
+ * ```ts
+ * import { encodeHistoryResponse } from 'mimi-kit/http';
+ * encodeHistoryResponse({ events: [], complete: true, firstAvailable: 1 }).length; // 10
+ * ```
+ */
+export function encodeHistoryResponse(page: HistoryPage): Uint8Array {
+  return encodeBody('HistoryResponse', (w) => {
+    w.uint64(BigInt(page.firstAvailable));
+    w.bool(page.complete);
+    w.vector(page.events, writeEvent);
+  });
+}
+
+/**
+ * Decodes a `HistoryResponse` body (the follower checks order and bounds).
+ *
+ * @param bytes - the body
+ * @param options - decoder limits
+ * @returns the page
+ * @throws {@link MimiError} `protocol/*`, `delivery/bad-request`
+ * @example
+ * ```ts
+ * import { decodeHistoryResponse } from 'mimi-kit/http';
+ * const { events, complete, firstAvailable } = decodeHistoryResponse(body);
+ * ```
+ */
+export function decodeHistoryResponse(bytes: Uint8Array, options?: ProtocolDecodeOptions): HistoryPage {
+  return decodeBody(
+    bytes,
+    'HistoryResponse',
+    (r) => {
+      const firstAvailable = safe(r.uint64(), 'firstAvailable');
+      const complete = r.bool();
+      return { firstAvailable, complete, events: r.vector(readEvent) };
+    },
+    options,
+  );
+}

@@ -1,0 +1,507 @@
+/**
+ * A MIMI provider process in one object: Hub + Follower + KeyMaterialStore on one store, the MIMI endpoints
+ * (`mimi-kit/http`) on a mutual-TLS listener, the local client API and `/metrics` on a loopback listener,
+ * the fanout/retry timer, structured logs and metrics, and a graceful stop. `mimi serve` is this class
+ * behind flags; tests and `mimi demo` start it directly.
+ *
+ * @module
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { MimiError } from '../errors.js';
+import { Follower } from '../delivery/follower.js';
+import { Hub } from '../delivery/hub.js';
+import { KeyMaterialStore } from '../delivery/keyMaterial.js';
+import { mlsRoomSnapshot, type UpdateChecker } from '../delivery/checker.js';
+import type { DeliveryStore } from '../delivery/store/types.js';
+import type { ClientBatch, Clock, FollowerTransport, KeyMaterialClaim, NotifyRequest } from '../delivery/index.js';
+import { createMimiHandler, httpFollowerTransport, httpHubTransport, MimiHttpClient, type FetchLike, type MimiHandler, type MimiRequestLog } from '../http/index.js';
+import { createMtlsFetch, startMimiServer, type MimiServer, type MtlsFetch } from '../http/node/index.js';
+import { decodeKeyMaterialRequest, parseMlsMessage } from '../protocol/index.js';
+import { roomStateFromJson } from '../room/index.js';
+import { domainOfUri, readTlsMaterial, type ProviderConfig } from './config.js';
+import { createLocalApiHandler, MAX_LOCAL_BODY, type ClientOperations, type CreateRoomRequest, type LocalSubmitResult, type LocalUpdateResult, type ProviderStatus } from './localApi.js';
+import { createLogger, type Logger } from './logger.js';
+import { ProviderMetrics, timedStore } from './metrics.js';
+import { describeStore, openStore } from './store.js';
+
+/** Options of {@link Provider.start}. */
+export interface ProviderOptions {
+  /** The validated configuration (`parseProviderConfig`). */
+  readonly config: ProviderConfig;
+  /** The hub's commit check (draft-ietf-mimi-protocol-06 §5.3). */
+  readonly checker: UpdateChecker;
+  /** Logger (default: JSON lines on standard output at the configured level). */
+  readonly logger?: Logger;
+  /** Hub time (default the system clock). */
+  readonly clock?: Clock;
+  /** An already open store (default: `openStore(config.store)`); the provider closes it on stop. */
+  readonly store?: DeliveryStore;
+}
+
+/** What {@link Provider.stop} did. */
+export interface StopReport {
+  /** True when every fanout was acknowledged before the bound. */
+  readonly flushed: boolean;
+  /** Deliveries still unacknowledged (resent after a restart on the same store). */
+  readonly backlog: number;
+  /** Time the stop took, ms. */
+  readonly ms: number;
+}
+
+// RFC 9420 §6: MLSMessage = version (mls10 = 1) || wire_format (mls_key_package = 5) || KeyPackage.
+const KEY_PACKAGE_MESSAGE = [0x00, 0x01, 0x00, 0x05] as const;
+const isWrappedKeyPackage = (b: Uint8Array) => b.length > 4 && KEY_PACKAGE_MESSAGE.every((x, i) => b[i] === x);
+const wrapKeyPackage = (b: Uint8Array) => {
+  const out = new Uint8Array(b.length + 4);
+  out.set(KEY_PACKAGE_MESSAGE);
+  out.set(b, 4);
+  return out;
+};
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * A running provider.
+ *
+ * @example
+ * ```ts
+ * import { Provider, parseProviderConfig } from 'mimi-kit/provider';
+ * const provider = await Provider.start({ config: parseProviderConfig(json), checker });
+ * console.log(provider.mimiUrl, provider.localUrl);
+ * process.once('SIGTERM', () => void provider.stop());
+ * ```
+ */
+export class Provider implements ClientOperations {
+  /** This provider's domain. */
+  readonly domain: string;
+  /** Metrics (also served at `<localUrl>/metrics`). */
+  readonly metrics: ProviderMetrics;
+  /** The logger. */
+  readonly log: Logger;
+  /** The MIMI handler (mutual TLS listener), exposed for in-process use. */
+  readonly mimiHandler: MimiHandler;
+  /** The local listener's handler (client API and /metrics). */
+  readonly localHandler: (request: Request) => Promise<Response>;
+  readonly #config: ProviderConfig;
+  readonly #store: DeliveryStore;
+  readonly #hub: Hub;
+  readonly #follower: Follower;
+  readonly #keys: KeyMaterialStore;
+  readonly #client: MimiHttpClient;
+  readonly #clock: Clock;
+  readonly #requestLog = new AsyncLocalStorage<{ entry?: MimiRequestLog }>();
+  readonly #tls: ReturnType<typeof readTlsMaterial> | undefined;
+  #mtls: MtlsFetch | undefined;
+  #mimiServer: MimiServer | undefined;
+  #localServer: MimiServer | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #ticking: Promise<void> | undefined;
+  #closing = false;
+  #stopped: Promise<StopReport> | undefined;
+
+  private constructor(options: ProviderOptions, store: DeliveryStore) {
+    const config = options.config;
+    this.#config = config;
+    this.domain = config.domain;
+    this.#clock = options.clock ?? Date;
+    this.log = options.logger ?? createLogger({ level: config.logLevel, base: { domain: config.domain } });
+    let hub: Hub | undefined;
+    let follower: Follower | undefined;
+    this.metrics = new ProviderMetrics({ backlog: () => hub!.backlog(), openGaps: () => (follower!.settled() ? 0 : 1) });
+    this.#store = timedStore(store, this.metrics.storeSeconds);
+
+    const tls = (this.#tls = config.tls ? readTlsMaterial(config.tls) : undefined);
+    const origins = new Map(Object.entries(config.peers).map(([d, url]) => [new URL(url).origin, d]));
+    if (tls) this.#mtls = createMtlsFetch({ ...tls, servername: (url) => origins.get(url.origin) ?? url.hostname });
+    const base: FetchLike = this.#mtls ?? (globalThis.fetch as unknown as FetchLike);
+    this.#client = new MimiHttpClient({ domain: config.domain, fetch: this.#wireOut(base, origins), resolve: (d) => this.#peerUrl(d) });
+
+    // DL4: the hub's own domain follows its rooms; these calls stay in the process.
+    const locals: { local?: Follower; hub?: Hub } = {};
+    this.#follower = follower = new Follower({
+      domain: config.domain,
+      store: this.#store,
+      clock: this.#clock,
+      gapTimeoutMs: config.gapTimeoutMs,
+      hubs: httpHubTransport(this.#client, {
+        get local(): Hub {
+          return locals.hub!;
+        },
+      }),
+    });
+    locals.local = follower;
+    this.#hub = hub = new Hub({ domain: config.domain, store: this.#store, clock: this.#clock, checker: options.checker, transport: this.#timedTransport(httpFollowerTransport(this.#client, locals)) });
+    locals.hub = hub;
+    this.#keys = new KeyMaterialStore(this.#store);
+
+    const inner = createMimiHandler({
+      domain: config.domain,
+      hub,
+      follower,
+      keyMaterial: this.#keys,
+      checker: options.checker,
+      hostAliases: ['127.0.0.1', 'localhost', '::1', config.host],
+      onRequest: (entry) => {
+        const slot = this.#requestLog.getStore();
+        if (slot) slot.entry = entry;
+      },
+      onError: (e) => this.log.error({ err: e instanceof Error ? e.message : String(e) }, 'internal error'),
+    });
+    this.mimiHandler = (request, peer) => this.#requestLog.run({}, () => this.#wireIn(inner, request, peer));
+    const local = createLocalApiHandler({
+      token: config.local.token,
+      operations: this,
+      metrics: () => this.metrics.render(),
+      onRequest: (e) => this.log.debug({ api: 'client', route: e.route, status: e.status, ms: round(e.ms), ...(e.code ? { code: e.code } : {}) }, 'client request'),
+    });
+    this.localHandler = async (request) => {
+      if (this.#closing && new URL(request.url).pathname !== '/metrics') {
+        return new Response(JSON.stringify({ error: 'provider/shutting-down', message: 'the provider is stopping' }), { status: 503, headers: { 'content-type': 'application/json' } });
+      }
+      return local(request);
+    };
+  }
+
+  /**
+   * Opens the store, starts both listeners and the fanout timer.
+   * @param options - configuration, checker, logger, clock
+   * @returns the running provider
+   * @throws {@link MimiError} `provider/unreadable-file`, `provider/unsupported-store`, `http/bad-certificate`, `http/network` (cannot listen)
+   * @example
+   * ```ts
+   * const provider = await Provider.start({ config, checker });
+   * ```
+   */
+  static async start(options: ProviderOptions): Promise<Provider> {
+    const store = options.store ?? (await openStore(options.config.store));
+    let provider: Provider;
+    try {
+      provider = new Provider(options, store);
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+    try {
+      await provider.#listen();
+    } catch (e) {
+      await provider.#release();
+      throw e;
+    }
+    return provider;
+  }
+
+  /** Base URL of the MIMI listener. */
+  get mimiUrl(): string {
+    return this.#mimiServer!.url;
+  }
+
+  /** Base URL of the local listener (client API, /metrics). */
+  get localUrl(): string {
+    return this.#localServer!.url;
+  }
+
+  async #listen(): Promise<void> {
+    const c = this.#config;
+    const tls = this.#tls;
+    const onError = (e: unknown) => this.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'connection error');
+    this.#mimiServer = await startMimiServer({ handler: this.mimiHandler, host: c.host, port: c.port, tls: tls ?? { plainHttp: true }, onError });
+    // The local listener is plain HTTP on loopback (config schema): local clients and scrapers hold no provider certificate.
+    this.#localServer = await startMimiServer({ handler: (r) => this.localHandler(r), host: c.local.host, port: c.local.port, tls: { plainHttp: true }, maxBodyBytes: MAX_LOCAL_BODY, onError });
+    this.#timer = setInterval(() => void this.#tick(), c.tickMs);
+    this.log.info({ mimi: this.mimiUrl, local: this.localUrl, store: describeStore(c.store), tls: tls ? 'mutual' : 'plain HTTP', peers: Object.keys(c.peers) }, 'listening');
+  }
+
+  /** One fanout/retry/gap round; concurrent calls share the round in progress. */
+  #tick(): Promise<void> {
+    this.#ticking ??= (async () => {
+      try {
+        await this.#hub.tick();
+        await this.#follower.tick();
+      } catch (e) {
+        this.log.warn({ err: e instanceof Error ? e.message : String(e), ...(e instanceof MimiError ? { code: e.code } : {}) }, 'fanout round failed');
+      } finally {
+        this.#ticking = undefined;
+      }
+    })();
+    return this.#ticking;
+  }
+
+  #peerUrl(domain: string): string {
+    const url = this.#config.peers[domain];
+    if (url === undefined) throw new MimiError('provider/unknown-peer', `no URL configured for provider ${domain} (--peer ${domain}=URL)`, { details: { domain } });
+    return url.replace(/\/+$/, '');
+  }
+
+  /** Serves one MIMI request and logs it: endpoint, peer, status, time, bytes each way, refusal code. */
+  async #wireIn(inner: MimiHandler, request: Request, peer: { domain?: string }): Promise<Response> {
+    const t0 = performance.now();
+    const bytesIn = Number(request.headers.get('content-length') ?? 0);
+    const response = await inner(request, peer);
+    const body = new Uint8Array(await response.arrayBuffer());
+    const entry = this.#requestLog.getStore()?.entry;
+    const endpoint = entry?.endpoint ?? 'unknown';
+    const ms = round(performance.now() - t0);
+    this.metrics.requests.inc({ endpoint, status: String(response.status) });
+    this.metrics.requestSeconds.observe({ endpoint }, ms / 1000);
+    const outcome = entry?.outcome;
+    if (endpoint === 'update' || endpoint === 'submitMessage') this.#count(endpoint === 'update' ? 'commit' : 'message', outcome ?? String(response.status));
+    else if (response.status >= 400) this.metrics.refused.inc({ code: outcome ?? String(response.status) });
+    const refused = response.status >= 400 || (outcome !== undefined && !['success', 'accepted'].includes(outcome) && (endpoint === 'update' || endpoint === 'submitMessage'));
+    this.log.info({ endpoint, peer: peer.domain ?? null, status: response.status, ms, bytesIn, bytesOut: body.length, ...(outcome ? { [refused ? 'code' : 'outcome']: outcome } : {}) }, 'request');
+    return new Response(response.status === 204 || response.status === 304 ? null : body, { status: response.status, headers: response.headers });
+  }
+
+  /** The outgoing side of the wire, at debug level (failures at warn). */
+  #wireOut(base: FetchLike, origins: Map<string, string>): FetchLike {
+    return async (url, init) => {
+      const t0 = performance.now();
+      const u = new URL(url);
+      const to = origins.get(u.origin) ?? u.hostname;
+      const endpoint = u.pathname.split('/').filter(Boolean)[0] ?? '';
+      try {
+        const response = await base(url, init);
+        this.log.debug({ endpoint, to, status: response.status, ms: round(performance.now() - t0), bytesOut: init.body?.length ?? 0 }, 'sent');
+        return response;
+      } catch (e) {
+        this.log.warn({ endpoint, to, ms: round(performance.now() - t0), err: e instanceof Error ? e.message : String(e) }, 'send failed');
+        throw e;
+      }
+    };
+  }
+
+  #timedTransport(base: FollowerTransport): FollowerTransport {
+    return {
+      notify: async (follower: string, request: NotifyRequest) => {
+        try {
+          await base.notify(follower, request);
+        } catch (e) {
+          this.metrics.fanoutFailures.inc({ follower });
+          throw e;
+        }
+        const last = request.events[request.events.length - 1];
+        if (last) this.metrics.fanoutLag.set({ follower }, Math.max(0, this.#clock.now() - last.hubTime) / 1000);
+      },
+    };
+  }
+
+  #count(kind: 'commit' | 'message', code: string): void {
+    if (code === 'success' || code === 'accepted') this.metrics.accepted.inc({ kind });
+    else this.metrics.refused.inc({ code });
+  }
+
+  #hubOf(roomId: string): string {
+    const d = domainOfUri(roomId);
+    if (d === undefined) throw new MimiError('provider/bad-request', `${roomId} is not a mimi:// room URI`, { path: ['roomId'] });
+    return d;
+  }
+
+  #ownUser(uri: string, field: string): void {
+    if (domainOfUri(uri) !== this.domain) throw new MimiError('provider/bad-request', `${uri} is not a user of ${this.domain}`, { path: [field] });
+  }
+
+  /**
+   * Stores a key package (as an MLSMessage, what `generateKeyPackage` gives) for one of this provider's users.
+   * @param user - user URI at this domain
+   * @param client - client URI
+   * @param keyPackage - the MLSMessage bytes
+   * @example
+   * ```ts
+   * await provider.publishKeyPackage(user, client, kp.keyPackage);
+   * ```
+   */
+  async publishKeyPackage(user: string, client: string, keyPackage: Uint8Array): Promise<void> {
+    this.#ownUser(user, 'user');
+    if (!isWrappedKeyPackage(keyPackage)) throw new MimiError('provider/bad-request', 'keyPackage must be an MLSMessage holding a KeyPackage (RFC 9420 §6)', { path: ['keyPackage'] });
+    // The keyMaterial endpoint answers bare KeyPackages (draft-ietf-mimi-protocol-06 §5.2 ClientKeyMaterial).
+    await this.#keys.publish(user, client, keyPackage.subarray(4));
+  }
+
+  /**
+   * Claims a user's key packages, here or over MIMI.
+   * @param user - user URI
+   * @param signedRequest - the requesting client's KeyMaterialRequest (for a user of another provider)
+   * @returns the claim, key packages as MLSMessages
+   * @example
+   * ```ts
+   * const claim = await provider.claimKeyPackages('mimi://a.example/u/bob');
+   * ```
+   */
+  async claimKeyPackages(user: string, signedRequest?: Uint8Array): Promise<KeyMaterialClaim> {
+    const domain = domainOfUri(user);
+    if (domain === undefined) throw new MimiError('provider/bad-request', `${user} is not a mimi:// user URI`, { path: ['user'] });
+    const claim: KeyMaterialClaim = domain === this.domain ? await this.#keys.claim(user) : await this.#remoteClaim(domain, user, signedRequest);
+    return { ...claim, clients: claim.clients.map((c) => (c.clientStatus === 'success' ? { ...c, keyPackage: wrapKeyPackage(c.keyPackage) } : c)) };
+  }
+
+  async #remoteClaim(domain: string, user: string, signedRequest: Uint8Array | undefined): Promise<KeyMaterialClaim> {
+    if (signedRequest === undefined) throw new MimiError('provider/bad-request', `claiming key packages of ${user} at ${domain} needs the client's signed KeyMaterialRequest`, { path: ['request'] });
+    const request = decodeKeyMaterialRequest(signedRequest);
+    if (request.targetUser !== user) throw new MimiError('provider/bad-request', 'the signed request names another target user', { path: ['request'] });
+    this.#ownUser(request.requestingUser, 'request');
+    const r = await this.#client.keyMaterial(domain, request);
+    const clients = r.clients.flatMap((c) => (c.clientStatus === 'nothingCompatible' ? [{ clientStatus: 'keyMaterialExhausted' as const, clientUri: c.clientUri }] : [c]));
+    const status = r.userStatus === 'success' || r.userStatus === 'partialSuccess' || r.userStatus === 'noCompatibleMaterial' ? r.userStatus : 'userUnknown';
+    return { userStatus: status, userUri: r.userUri, clients };
+  }
+
+  /**
+   * Creates a room hubbed here.
+   * @param request - room id (at this domain), epoch, the group as the creator shows it
+   * @throws {@link MimiError} `provider/not-hub`, `room/invalid-json`, `delivery/room-exists`
+   * @example
+   * ```ts
+   * const g = room.groupView();
+   * await provider.createRoom({ roomId, epoch: 0, roomState: roomStateToJson(g.state), members: g.members, extensions: g.extensions });
+   * ```
+   */
+  async createRoom(request: CreateRoomRequest): Promise<void> {
+    if (this.#hubOf(request.roomId) !== this.domain) throw new MimiError('provider/not-hub', `${request.roomId} is not a room of ${this.domain}`, { path: ['roomId'] });
+    const group = { state: roomStateFromJson(request.roomState), members: request.members, extensions: request.extensions };
+    await this.#hub.createRoom(request.roomId, mlsRoomSnapshot(group, request.epoch), request.groupInfo);
+    this.log.info({ room: request.roomId }, 'room created');
+  }
+
+  /**
+   * Sends a commit to the room's hub: this provider's, or another over MIMI (with the GroupInfo the
+   * HandshakeBundle requires).
+   * @param roomId - the room
+   * @param request - commit (PublicMessage MLSMessage) and the new epoch's GroupInfo
+   * @returns the hub's answer
+   * @example
+   * ```ts
+   * const r = await provider.update(roomId, { commit, groupInfo });
+   * ```
+   */
+  async update(roomId: string, request: { commit: Uint8Array; groupInfo?: Uint8Array }): Promise<LocalUpdateResult> {
+    const hub = this.#hubOf(roomId);
+    if (hub === this.domain) {
+      const r = await this.#hub.update(roomId, request);
+      this.#count('commit', r.code);
+      if (r.code === 'success') void this.#tick();
+      if (r.code === 'success') return { code: 'success', acceptedTimestamp: r.acceptedTimestamp };
+      return r.code === 'wrongEpoch' ? { code: r.code, currentEpoch: r.currentEpoch, description: r.description } : { code: r.code, description: r.description };
+    }
+    if (request.groupInfo === undefined) throw new MimiError('provider/bad-request', 'a commit for another provider\'s hub needs the GroupInfo of the new epoch (HandshakeBundle)', { path: ['groupInfo'] });
+    const r = await this.#client.update(hub, roomId, {
+      bundle: { kind: 'commit', proposalOrCommit: parseMlsMessage(request.commit), groupInfoOption: { representation: 'full', groupInfo: request.groupInfo }, ratchetTreeOption: { representation: 'outOfBand' } },
+    });
+    switch (r.responseCode) {
+      case 'success':
+        return { code: 'success', acceptedTimestamp: Number(r.acceptedTimestamp) };
+      case 'wrongEpoch':
+        return { code: 'wrongEpoch', currentEpoch: Number(r.currentEpoch), description: r.errorDescription };
+      default:
+        return { code: r.responseCode, description: r.errorDescription };
+    }
+  }
+
+  /**
+   * Sends an application message of one of this provider's users to the room's hub.
+   * @param roomId - the room
+   * @param request - PrivateMessage MLSMessage and sender
+   * @returns the hub's answer
+   * @example
+   * ```ts
+   * await provider.submit(roomId, { message, sendingUri: 'mimi://b.example/u/carol' });
+   * ```
+   */
+  async submit(roomId: string, request: { message: Uint8Array; sendingUri: string }): Promise<LocalSubmitResult> {
+    this.#ownUser(request.sendingUri, 'sender');
+    const hub = this.#hubOf(roomId);
+    if (hub === this.domain) {
+      const r = await this.#hub.submitMessage(roomId, request);
+      this.#count('message', r.code);
+      if (r.code === 'accepted') void this.#tick();
+      if (r.code === 'accepted') return { code: 'accepted', acceptedTimestamp: r.acceptedTimestamp };
+      return r.code === 'epochTooOld' ? { code: r.code, currentEpoch: r.currentEpoch } : { code: r.code, description: r.description };
+    }
+    const r = await this.#client.submitMessage(hub, roomId, { appMessage: parseMlsMessage(request.message), sendingUri: request.sendingUri });
+    if (r.statusCode === 'accepted') return { code: 'accepted', acceptedTimestamp: Number(r.acceptedTimestamp) };
+    if (r.statusCode === 'epochTooOld') return { code: 'epochTooOld', currentEpoch: Number(r.currentEpoch) };
+    return { code: 'notAllowed', description: 'the hub refused the message' };
+  }
+
+  /**
+   * The next events of a client (Follower.next).
+   * @param client - client URI
+   * @param roomId - the room
+   * @param limit - most events
+   * @returns the batch
+   * @example
+   * ```ts
+   * const { events } = await provider.next(client, roomId, 100);
+   * ```
+   */
+  next(client: string, roomId: string, limit: number): Promise<ClientBatch> {
+    return this.#follower.next(client, roomId, limit);
+  }
+
+  /**
+   * Acknowledges a client's events (Follower.ack).
+   * @param client - client URI
+   * @param roomId - the room
+   * @param seq - last processed
+   * @example
+   * ```ts
+   * await provider.ack(client, roomId, 12);
+   * ```
+   */
+  ack(client: string, roomId: string, seq: number): Promise<void> {
+    return this.#follower.ack(client, roomId, seq);
+  }
+
+  /**
+   * Backlog, gaps and followed rooms.
+   * @returns the status
+   * @example
+   * ```ts
+   * (await provider.status()).backlog; // 0
+   * ```
+   */
+  async status(): Promise<ProviderStatus> {
+    return { domain: this.domain, backlog: await this.#hub.backlog(), settled: this.#follower.settled(), rooms: await this.#follower.rooms() };
+  }
+
+  /**
+   * Stops gracefully: refuses new client requests, stops accepting MIMI connections, keeps fanning out until
+   * every delivery is acknowledged or `shutdownTimeoutMs` passes, then closes the listeners and the store.
+   * What is not acknowledged stays in the store and is resent by a provider restarted on it.
+   * @returns what was flushed
+   * @example
+   * ```ts
+   * process.once('SIGTERM', async () => { const r = await provider.stop(); process.exitCode = 0; });
+   * ```
+   */
+  stop(): Promise<StopReport> {
+    this.#stopped ??= (async () => {
+      const t0 = performance.now();
+      this.#closing = true;
+      this.log.info({}, 'stopping');
+      await this.#mimiServer?.close(1000);
+      const deadline = t0 + this.#config.shutdownTimeoutMs;
+      let backlog = await this.#hub.backlog();
+      while (backlog > 0 && performance.now() < deadline) {
+        await this.#tick();
+        await sleep(Math.min(this.#config.tickMs, 25));
+        backlog = await this.#hub.backlog();
+      }
+      await this.#release();
+      const report = { flushed: backlog === 0, backlog, ms: round(performance.now() - t0) };
+      this.log.info(report, 'stopped');
+      return report;
+    })();
+    return this.#stopped;
+  }
+
+  async #release(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    await this.#ticking;
+    await this.#hub.stop();
+    await this.#mimiServer?.close(1000);
+    await this.#localServer?.close(1000);
+    await this.#mtls?.close();
+    await this.#store.close();
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;

@@ -1,0 +1,96 @@
+// The SequencedNotify and history bodies (docs/decisions.md HT2, HT3), checked against bytes written here
+// field by field from their struct text (RFC 9420 varints, the draft's FanoutMessage layout).
+import { describe, expect, it } from 'vitest';
+import { MimiError } from '../../src/errors.js';
+import {
+  decodeHistoryRequest,
+  decodeHistoryResponse,
+  decodeSequencedNotify,
+  encodeHistoryRequest,
+  encodeHistoryResponse,
+  encodeSequencedNotify,
+} from '../../src/http/index.js';
+import { decodeFanoutMessages } from '../../src/protocol/index.js';
+import { BOB, appMessage, commitMessage, vectorHex } from './support.js';
+
+const enc = new TextEncoder();
+const u64 = (n: bigint) => Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(8 * (7 - i))) & 0xffn));
+const opaque = (b: ArrayLike<number>) => {
+  const n = b.length;
+  const len = n < 64 ? [n] : [0x40 | (n >> 8), n & 0xff];
+  return [...len, ...Array.from(b)];
+};
+const hex = (b: ArrayLike<number>) => Buffer.from(Uint8Array.from(b)).toString('hex');
+
+function code(f: () => unknown): string {
+  try {
+    f();
+    return 'ok';
+  } catch (e) {
+    if (e instanceof MimiError) return e.code;
+    throw e;
+  }
+}
+
+describe('SequencedNotify', () => {
+  const app = appMessage(4, 'hi');
+  const commit = commitMessage(4, BOB);
+  const events = [
+    { seq: 7, hubTime: 1_700_000_000_000, kind: 'message' as const, sender: BOB, message: app },
+    { seq: 8, hubTime: 1_700_000_000_005, kind: 'commit' as const, sender: BOB, message: commit },
+  ];
+  // SequencedFanoutMessage = uint64 sequence, IdentifierUri sender, FanoutMessage (uint64 timestamp,
+  // MLSMessage, then `optional Frank` (absent: 0) for an application message or `MLSMessage externalProposals<V>` (empty: 0) for a commit)
+  const first = [...u64(7n), ...opaque(enc.encode(BOB)), ...u64(1_700_000_000_000n), ...app, 0];
+  const second = [...u64(8n), ...opaque(enc.encode(BOB)), ...u64(1_700_000_000_005n), ...commit, 0];
+  const expected = [...opaque(enc.encode('a.example r 7-8')), ...opaque([...first, ...second])];
+
+  it('encodes field by field as its struct says, and decodes back', () => {
+    const body = encodeSequencedNotify({ txn: 'a.example r 7-8', events });
+    expect(hex(body)).toBe(hex(expected));
+    const back = decodeSequencedNotify(body);
+    expect(back.txn).toBe('a.example r 7-8');
+    expect(back.events).toEqual(events);
+  });
+
+  it('carries the draft FanoutMessage unchanged after the sequence number and sender', () => {
+    const fanout = first.slice(8 + 1 + BOB.length);
+    const [m] = decodeFanoutMessages(Uint8Array.from(fanout));
+    expect(m).toMatchObject({ kind: 'application', timestamp: 1_700_000_000_000n });
+    expect(hex(m!.message.bytes)).toBe(hex(app));
+  });
+
+  it('refuses an empty list, trailing bytes, numbers beyond 2^53, and fanouts no delivery event can hold', () => {
+    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), 0])))).toBe('protocol/empty-list');
+    expect(code(() => decodeSequencedNotify(Uint8Array.from([...expected, 0])))).toBe('protocol/trailing-bytes');
+    const huge = [...u64(1n << 60n), ...first.slice(8)];
+    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), ...opaque(huge)])))).toBe('delivery/bad-request');
+    // a proposal FanoutMessage from the protocol vectors (the draft's fanout-proposal body)
+    const proposal = Array.from(vectorHex('fanout-proposal'));
+    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), ...opaque([...u64(1n), ...opaque(enc.encode(BOB)), ...proposal])])))).toBe('delivery/bad-request');
+    // an application message with a frank (fanout-application carries one)
+    const franked = Array.from(vectorHex('fanout-application'));
+    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), ...opaque([...u64(1n), ...opaque(enc.encode(BOB)), ...franked])])))).toBe('delivery/bad-request');
+    // an event whose bytes are no MLSMessage cannot be encoded
+    expect(code(() => encodeSequencedNotify({ txn: 't', events: [{ ...events[0]!, message: new Uint8Array([9, 9]) }] }))).toMatch(/^protocol\//);
+  });
+});
+
+describe('HistoryRequest / HistoryResponse', () => {
+  it('HistoryRequest is uint64 after, uint32 limit', () => {
+    expect(hex(encodeHistoryRequest(5, 300))).toBe(hex([...u64(5n), 0, 0, 1, 44]));
+    expect(decodeHistoryRequest(Uint8Array.from([...u64(5n), 0, 0, 1, 44]))).toEqual({ after: 5, limit: 300 });
+    expect(code(() => decodeHistoryRequest(Uint8Array.from([...u64(5n), 0, 0])))).toBe('protocol/truncated');
+    expect(code(() => decodeHistoryRequest(new Uint8Array(100)))).toBe('protocol/body-too-large');
+  });
+
+  it('HistoryResponse is uint64 firstAvailable, bool complete, SequencedFanoutMessage messages<V>', () => {
+    expect(hex(encodeHistoryResponse({ events: [], complete: true, firstAvailable: 1 }))).toBe(hex([...u64(1n), 1, 0]));
+    const e = { seq: 3, hubTime: 9, kind: 'message' as const, sender: BOB, message: appMessage(0, 'x') };
+    const body = encodeHistoryResponse({ events: [e], complete: false, firstAvailable: 2 });
+    const item = [...u64(3n), ...opaque(enc.encode(BOB)), ...u64(9n), ...e.message, 0];
+    expect(hex(body)).toBe(hex([...u64(2n), 0, ...opaque(item)]));
+    expect(decodeHistoryResponse(body)).toEqual({ events: [e], complete: false, firstAvailable: 2 });
+    expect(code(() => decodeHistoryResponse(Uint8Array.from([...u64(2n), 2, 0])))).toBe('protocol/bad-enum');
+  });
+});
