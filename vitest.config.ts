@@ -8,8 +8,9 @@ export default defineConfig({
     // Lets tests (and the README snippets they run) import the package by its public names.
     alias: [
       { find: /^mimi-kit$/, replacement: `${src}index.ts` },
-      { find: /^mimi-kit\/delivery\/sqlite$/, replacement: `${src}delivery/store/sqlite.ts` },
-      { find: /^mimi-kit\/(content|fallback|room|mls|vectors|cbor|delivery|protocol)$/, replacement: `${src}$1/index.ts` },
+      { find: /^mimi-kit\/delivery\/(sqlite|postgres)$/, replacement: `${src}delivery/store/$1.ts` },
+      { find: /^mimi-kit\/mls\/node-crypto$/, replacement: `${src}mls/nodeCrypto.ts` },
+      { find: /^mimi-kit\/(content|fallback|room|mls|vectors|cbor|delivery|protocol|http|http\/node|provider)$/, replacement: `${src}$1/index.ts` },
     ],
   },
   test: {

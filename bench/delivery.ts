@@ -4,6 +4,7 @@
  * process (bench/delivery-worker.ts) keeps 64 submits in flight over 16 rooms for 3 s, with fanout running.
  * Both stores are durable as shipped (SQLite `synchronous = FULL`; PostgreSQL `fsync`, `synchronous_commit` on).
  * The embedded one-process run is the baseline; the target is PostgreSQL (one process) ≥ 50 % of its rate.
+ * Each configuration runs twice, interleaved; the better run of each is the row.
  * PostgreSQL: `MIMI_PG_URL`, else a throw-away cluster like the tests' (test/delivery/pg-server.ts), else
  * those rows are skipped with a message. On a 2-core machine the database, the load and the hubs share the
  * cores: the two-process figures carry no scaling target (docs/postgres.md says how the design scales).
@@ -26,6 +27,7 @@ const CONCURRENCY = 64;
 const DURATION_MS = 3000;
 const WARMUP_MS = 500;
 const GROUP = 'submit through the hub';
+const ROUNDS = 2;
 
 interface WorkerResult {
   count: number;
@@ -98,22 +100,48 @@ export async function run(): Promise<void> {
   let server: PgServer | undefined;
   if (process.env.MIMI_PG_URL || findInitdb()) server = await startPostgres();
   else console.warn('SKIPPED the PostgreSQL rows of the delivery bench: no server; set MIMI_PG_URL or install Debian\'s postgresql package.');
-  const rows: Measurement[] = [];
+  // The host is shared: every configuration runs ROUNDS times, interleaved with the others, and the best run
+  // of each is reported (all runs are in the JSON), so a burst of someone else's load does not decide a row.
+  const runs = new Map<string, { results: WorkerResult[]; perSec: number }[]>();
+  const names: string[] = [];
+  let n = 0;
+  const once = async (name: string, processes: number, setup: () => Promise<Record<string, string>>) => {
+    if (!names.includes(name)) names.push(name);
+    const results = await runWorkers(processes, await setup());
+    const list = runs.get(name) ?? [];
+    list.push({ results, perSec: results.reduce((a, r) => a + r.count, 0) / (DURATION_MS / 1000) });
+    runs.set(name, list);
+  };
   try {
-    for (const processes of [1, 2]) {
-      const file = join(dir, `embedded-${processes}.sqlite`);
-      await prepare(openSqliteStore({ file }));
-      rows.push(row(`embedded (SQLite), ${processes} process${processes > 1 ? 'es' : ''}`, await runWorkers(processes, { MIMI_SQLITE_FILE: file }), processes === 1));
-      if (server) {
-        const schema = await server.freshSchema();
-        await prepare(await openPostgresStore({ connectionString: server.url, schema }));
-        rows.push(row(`postgres, ${processes} process${processes > 1 ? 'es' : ''}`, await runWorkers(processes, { MIMI_PG_URL: server.url, MIMI_PG_SCHEMA: schema }), false));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const processes of [1, 2]) {
+        const plural = processes > 1 ? 'es' : '';
+        await once(`embedded (SQLite), ${processes} process${plural}`, processes, async () => {
+          const file = join(dir, `embedded-${n++}.sqlite`);
+          await prepare(openSqliteStore({ file }));
+          return { MIMI_SQLITE_FILE: file };
+        });
+        if (server) {
+          const url = server.url;
+          const schema = await server.freshSchema();
+          await once(`postgres, ${processes} process${plural}`, processes, async () => {
+            await prepare(await openPostgresStore({ connectionString: url, schema }));
+            return { MIMI_PG_URL: url, MIMI_PG_SCHEMA: schema };
+          });
+        }
       }
     }
   } finally {
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  const rows = names.map((name, i) => {
+    const list = runs.get(name)!;
+    const best = list.reduce((a, b) => (b.perSec > a.perSec ? b : a));
+    const m = row(name, best.results, i === 0);
+    m.extra!.runsMessagesPerSec = list.map((r) => Math.round(r.perSec)).join(' ');
+    return m;
+  });
   const base = rows.find((r) => r.baseline)!;
   const pg1 = rows.find((r) => r.name === 'postgres, 1 process');
   if (pg1) {
@@ -121,7 +149,9 @@ export async function run(): Promise<void> {
     pg1.targetMet = pg1.opsPerSec >= 0.5 * base.opsPerSec;
   }
   report('delivery', rows);
-  for (const r of rows) console.log(`  ${r.name}: ${r.extra!.messagesPerSec} messages/s, submit latency p50 ${r.extra!.p50LatencyMs} ms, p99 ${r.extra!.p99LatencyMs} ms`);
+  for (const r of rows) {
+    console.log(`  ${r.name}: ${r.extra!.messagesPerSec} messages/s (runs: ${r.extra!.runsMessagesPerSec}), submit latency p50 ${r.extra!.p50LatencyMs} ms, p99 ${r.extra!.p99LatencyMs} ms`);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await run();

@@ -25,11 +25,13 @@ import { decodeCbor, encodeCbor } from 'mimi-kit/cbor';
 import { Protocol, parseDirectory, type MimiDirectory } from 'mimi-kit/protocol';
 import { Hub, Follower, MemoryStore, type DeliveryStore } from 'mimi-kit/delivery';
 import { SqliteStore } from 'mimi-kit/delivery/sqlite';
+import { PostgresStore } from 'mimi-kit/delivery/postgres';
+import { createMimiHandler, MimiHttpClient, type MimiHandler } from 'mimi-kit/http';
 
 // Every area is handled: adding an area without handling it here is a compile error.
 function areaLabel(area: keyof typeof ERROR_CODES_BY_AREA): string {
   switch (area) {
-    case 'cbor': case 'tls': case 'content': case 'fallback': case 'room': case 'mls': case 'vectors': case 'cli': case 'protocol': case 'delivery': return area;
+    case 'cbor': case 'tls': case 'content': case 'fallback': case 'room': case 'mls': case 'vectors': case 'cli': case 'protocol': case 'delivery': case 'http': case 'provider': return area;
     default: { const unhandled: never = area; return unhandled; }
   }
 }
@@ -54,7 +56,18 @@ encodeCbor(1);
 const asRoom = (r: Awaited<ReturnType<typeof createRoom>>): MimiRoom => r;
 const store: DeliveryStore = new MemoryStore();
 const dir: ((x: unknown) => MimiDirectory) = parseDirectory;
-void [Protocol, Hub, Follower, SqliteStore, store, dir, areaLabel, refusal, mlsCode, cborCode, id, text, code, asRoom, createClientIdentity, parseVectorFile];
+const handlerType: ((h: MimiHandler) => MimiHandler) = (h) => h;
+void [PostgresStore, createMimiHandler, MimiHttpClient, handlerType, Protocol, Hub, Follower, SqliteStore, store, dir, areaLabel, refusal, mlsCode, cborCode, id, text, code, asRoom, createClientIdentity, parseVectorFile];
+`;
+// A Node server's consumer: the Node-only subpaths (node:https, pino, prom-client) need @types/node, which
+// such a consumer has; it is installed into the consumer at the version this repository builds with.
+const NODE_CONSUMER_TS = `
+import { startMimiServer, createDemoCa, type MimiServer } from 'mimi-kit/http/node';
+import { Provider, parseProviderConfig, type ProviderConfig } from 'mimi-kit/provider';
+import { openSqliteStore } from 'mimi-kit/delivery/sqlite';
+const configType = (c: ProviderConfig): ProviderConfig => c;
+const serverType = (s: MimiServer): MimiServer => s;
+void [startMimiServer, createDemoCa, Provider, parseProviderConfig, openSqliteStore, configType, serverType];
 `;
 const RESOLUTIONS = [
   { moduleResolution: 'node16', module: 'node16' },
@@ -101,17 +114,21 @@ try {
   console.log(`no install scripts; ${maps} source/declaration maps, every source they name is in the package`);
 
   writeFileSync(join(consumer, 'consumer.ts'), CONSUMER_TS);
-  for (const r of RESOLUTIONS) {
-    const config = join(consumer, `tsconfig.${r.moduleResolution}.json`);
-    const compilerOptions = { ...r, target: 'es2022', lib: ['es2022', 'dom'], types: [], strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false, noEmit: true };
-    writeFileSync(config, JSON.stringify({ compilerOptions, files: ['consumer.ts'] }));
-    try {
-      run('node', [tsc, '-p', config], consumer);
-    } catch (e) {
-      process.stderr.write(e.stdout ?? '');
-      throw new Error(`the strict TypeScript consumer does not compile with moduleResolution ${r.moduleResolution}`);
+  writeFileSync(join(consumer, 'node-consumer.ts'), NODE_CONSUMER_TS);
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `@types/node@${pkg.devDependencies['@types/node']}`], consumer);
+  for (const [file, types, label] of [['consumer.ts', [], 'portable subpaths, no @types/node'], ['node-consumer.ts', ['node'], 'Node-only subpaths, with @types/node']]) {
+    for (const r of RESOLUTIONS) {
+      const config = join(consumer, `tsconfig.${file}.${r.moduleResolution}.json`);
+      const compilerOptions = { ...r, target: 'es2022', lib: ['es2022', 'dom'], types, strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, skipLibCheck: false, noEmit: true };
+      writeFileSync(config, JSON.stringify({ compilerOptions, files: [file] }));
+      try {
+        run('node', [tsc, '-p', config], consumer);
+      } catch (e) {
+        process.stderr.write(e.stdout ?? '');
+        throw new Error(`the strict TypeScript consumer ${file} does not compile with moduleResolution ${r.moduleResolution}`);
+      }
+      console.log(`strict TypeScript consumer compiles: ${label} (moduleResolution ${r.moduleResolution}, skipLibCheck false)`);
     }
-    console.log(`strict TypeScript consumer compiles (moduleResolution ${r.moduleResolution}, skipLibCheck false)`);
   }
   const ver = run('npx', ['mimi', 'vectors', 'verify', join(consumer, 'node_modules/mimi-kit/spec-vectors')], consumer);
   console.log(`installed tarball: npx mimi vectors verify -> ${ver.trim().split('\n').pop()}`);

@@ -113,6 +113,8 @@ export class Fanout {
   private readonly targets = new Map<string, Target>();
   /** Rooms whose lease this process holds, and until when. */
   private readonly leases = new Map<string, number>();
+  /** Rooms whose lease another process holds, and when to look at it again. */
+  private readonly foreign = new Map<string, number>();
   private readonly rooms = new Map<string, RoomView>();
   /** Acknowledged cursors not yet written, by `roomId \u0000 follower`. */
   private readonly dirty = new Map<string, number>();
@@ -133,7 +135,22 @@ export class Fanout {
       // and the due events of every room at once (DL13).
       const heads = await tx.lastSeqs();
       const mine: string[] = [];
-      for (const roomId of await tx.keys(Namespace.room)) if (await this.holdLease(tx, roomId, now, took)) mine.push(roomId);
+      const renew: string[] = [];
+      for (const roomId of await tx.keys(Namespace.room)) {
+        const held = this.leases.get(roomId);
+        if (held !== undefined && held > now) {
+          // Still ours: renewed at half time, all in one statement (nobody may take an unexpired lease).
+          if (held - now <= this.o.leaseMs / 2) renew.push(roomId);
+          mine.push(roomId);
+        } else if ((this.foreign.get(roomId) ?? 0) > now) {
+          continue; // another process's, looked at again later
+        } else if (await this.holdLease(tx, roomId, now, took)) mine.push(roomId);
+      }
+      if (renew.length > 0) {
+        const value = enc.encode(JSON.stringify({ owner: this.o.owner, until: now + this.o.leaseMs }));
+        await tx.putMany(Namespace.lease, renew.map((roomId): [string, Uint8Array] => [roomId, value]));
+        for (const roomId of renew) took.set(roomId, now + this.o.leaseMs);
+      }
       // The record changes only with a commit, which also appends: reread it only when the log grew.
       const stale = mine.filter((roomId) => this.rooms.get(roomId)?.lastSeq !== (heads.get(roomId) ?? 0));
       for (const [roomId, bytes] of await tx.getMany(Namespace.room, stale)) {
@@ -275,14 +292,16 @@ export class Fanout {
    */
   private async holdLease(tx: StoreTransaction, roomId: string, now: number, took: Map<string, number>): Promise<boolean> {
     const held = this.leases.get(roomId);
-    if (held !== undefined && held - now > this.o.leaseMs / 2) return true;
-    // Written only once the transaction commits (`took`), so a rolled-back renewal is never believed.
+    // Written only once the transaction commits (`took`), so a rolled-back taking is never believed.
     const bytes = await tx.getForUpdate(Namespace.lease, roomId);
     const current = bytes === undefined ? undefined : decodeLease(bytes);
     if (current && current.owner !== this.o.owner && current.until > now) {
       if (held !== undefined) this.release(roomId);
+      // Looked at again after a fifth of a lease at most: a lease given up by a graceful stop is taken soon.
+      this.foreign.set(roomId, Math.min(current.until, now + this.o.leaseMs / 5));
       return false;
     }
+    this.foreign.delete(roomId);
     const value = enc.encode(JSON.stringify({ owner: this.o.owner, until: now + this.o.leaseMs }));
     if (bytes === undefined) {
       if (!(await tx.putIfAbsent(Namespace.lease, roomId, value))) return false;

@@ -269,7 +269,8 @@ export class Follower {
       if (this.retentionSeconds >= Number.MAX_SAFE_INTEGER / 1000) return { expired, pruned };
       for (const roomId of await tx.keys(Namespace.followed)) {
         const room = decodeFollowedRoom((await tx.get(Namespace.followed, roomId))!);
-        const through = await lastBefore(tx, roomId, now - this.retentionSeconds * 1000, room.contiguous);
+        // The last event stays (a hub sharing this store stamps times from it).
+        const through = Math.min(await lastBefore(tx, roomId, now - this.retentionSeconds * 1000, room.contiguous), room.contiguous - 1);
         if (through < room.firstSeq) continue;
         pruned += await tx.pruneEvents(roomId, through);
         await tx.put(Namespace.followed, roomId, encodeFollowedRoom({ ...room, firstSeq: through + 1 }));

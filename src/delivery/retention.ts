@@ -20,7 +20,7 @@ export interface RetentionPolicy {
   readonly maxSeconds: number;
   /** Remove events older than this many seconds even if a follower never acknowledged them (a provider gone for good). */
   readonly undeliveredSeconds: number;
-  /** How often {@link Hub.tick} sweeps, ms (0: only explicit {@link Hub.sweep} calls). */
+  /** How often `Hub.tick` sweeps, ms (0: only explicit `Hub.sweep` calls). */
   readonly sweepEveryMs: number;
 }
 
@@ -124,6 +124,9 @@ export async function sweepHub(tx: StoreTransaction, now: number, policy: Retent
   const expired = await tx.tombstoneEvents({ expiredAt: now });
   let pruned = 0;
   for (const roomId of await tx.keys(Namespace.room)) {
+    // A store shared with this provider's own follower (its local clients read through it, DL4) holds one log
+    // that is also the follower's copy: the follower's retention governs it, the hub removes nothing.
+    if ((await tx.get(Namespace.followed, roomId)) !== undefined) continue;
     const room = decodeHubRoom((await tx.get(Namespace.room, roomId))!);
     const last = await tx.lastSeq(roomId);
     if (last <= 1) continue;

@@ -28,6 +28,11 @@ export const EventKind = {
   /** An accepted application message (the `submitMessage` endpoint). */
   message: 'message',
   /**
+   * An accepted standalone proposal (the `update` endpoint's proposal case, draft-ietf-mimi-protocol-06 §5.3),
+   * fanned out so that every member holds it when a later commit cites it by reference (RFC 9420 §12.4).
+   */
+  proposal: 'proposal',
+  /**
    * A tombstone: an event whose content was erased (the sender's erasure, or its `expires` passed). It keeps
    * its `seq` and `hubTime` so the log stays gapless; `sender` is empty and `message` has no bytes (DL12).
    */
@@ -47,7 +52,7 @@ export interface LogEvent {
   readonly hubTime: number;
   /** What was accepted. */
   readonly kind: EventKind;
-  /** The submitting user (SubmitMessageRequest.sendingUri) or the committer. */
+  /** The submitting user (SubmitMessageRequest.sendingUri), the committer or the proposer. */
   readonly sender: string;
   /** The MLSMessage bytes exactly as accepted (FanoutMessage.message). */
   readonly message: Uint8Array;

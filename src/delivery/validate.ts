@@ -37,8 +37,8 @@ export function checkBytes(v: unknown, what: string, limits: DeliveryLimits): Ui
 export function checkEvent(v: unknown, path: string, limits: DeliveryLimits): LogEvent {
   if (typeof v !== 'object' || v === null) throw new MimiError('delivery/bad-request', `${path} is not an event`, { path: [path] });
   const e = v as Record<string, unknown>;
-  if (e.kind !== EventKind.commit && e.kind !== EventKind.message && e.kind !== EventKind.erased) {
-    throw new MimiError('delivery/bad-request', `${path}.kind must be commit, message or erased`, { path: [path, 'kind'] });
+  if (e.kind !== EventKind.commit && e.kind !== EventKind.message && e.kind !== EventKind.proposal && e.kind !== EventKind.erased) {
+    throw new MimiError('delivery/bad-request', `${path}.kind must be commit, message, proposal or erased`, { path: [path, 'kind'] });
   }
   const seq = checkCount(e.seq, `${path}.seq`, 1);
   const hubTime = checkCount(e.hubTime, `${path}.hubTime`, 0);

@@ -39,7 +39,7 @@ import {
 } from '../protocol/index.js';
 import { readBounded } from './body.js';
 import { errorFromResponse } from './problem.js';
-import { MediaType, decodeHistoryResponse, encodeHistoryRequest, encodeSequencedNotify } from './wire.js';
+import { EXPIRES_HEADER, MediaType, decodeHistoryResponse, encodeHistoryRequest, encodeSequencedNotify } from './wire.js';
 
 /**
  * The part of `fetch` the client uses (the platform's `fetch`, undici's, or a wrapper). `maxResponseBytes` is
@@ -154,6 +154,7 @@ export class MimiHttpClient {
    * @param hub - the hub's domain
    * @param roomId - the room
    * @param request - the PrivateMessage and its sender
+   * @param options - `expires`: the message's declared expiry, ms since the UNIX epoch, sent in {@link EXPIRES_HEADER} (HT14)
    * @returns the SubmitMessageResponse (`accepted`, `notAllowed`, `epochTooOld`)
    * @throws {@link MimiError} `http/*`, `delivery/*`, `protocol/*`
    * @example
@@ -161,8 +162,9 @@ export class MimiHttpClient {
    * (await client.submitMessage('a.example', roomId, { appMessage, sendingUri })).statusCode; // 'accepted'
    * ```
    */
-  async submitMessage(hub: string, roomId: string, request: SubmitMessageRequest): Promise<SubmitMessageResponse> {
-    return decodeSubmitMessageResponse(await this.post(hub, 'submitMessage', roomId, encodeSubmitMessageRequest(request)));
+  async submitMessage(hub: string, roomId: string, request: SubmitMessageRequest, options: { readonly expires?: number } = {}): Promise<SubmitMessageResponse> {
+    const extra = options.expires === undefined ? undefined : { [EXPIRES_HEADER]: String(options.expires) };
+    return decodeSubmitMessageResponse(await this.post(hub, 'submitMessage', roomId, encodeSubmitMessageRequest(request), MediaType.body, 200, extra));
   }
 
   /**
@@ -268,13 +270,13 @@ export class MimiHttpClient {
     return this.resolve(domain).replace(/\/+$/, '');
   }
 
-  private async post(domain: string, endpoint: string, param: string, body: Uint8Array, type: string = MediaType.body, expect = 200): Promise<Uint8Array> {
-    const res = await this.send(domain, 'POST', `${this.origin(domain)}/${endpoint}/${encodeURIComponent(param)}`, body, type, endpoint);
+  private async post(domain: string, endpoint: string, param: string, body: Uint8Array, type: string = MediaType.body, expect = 200, extra?: Record<string, string>): Promise<Uint8Array> {
+    const res = await this.send(domain, 'POST', `${this.origin(domain)}/${endpoint}/${encodeURIComponent(param)}`, body, type, endpoint, extra);
     return this.ok(res, expect, endpoint);
   }
 
-  private async send(domain: string, method: string, url: string, body: Uint8Array | undefined, type: string, what: string): Promise<Response> {
-    const headers: Record<string, string> = { from: `mimi@${this.domain}`, accept: `${type}, ${MediaType.problem}` };
+  private async send(domain: string, method: string, url: string, body: Uint8Array | undefined, type: string, what: string, extra?: Record<string, string>): Promise<Response> {
+    const headers: Record<string, string> = { from: `mimi@${this.domain}`, accept: `${type}, ${MediaType.problem}`, ...extra };
     if (body !== undefined) headers['content-type'] = type;
     const limits = { maxResponseBytes: this.maxResponseBytes, timeoutMs: this.timeoutMs };
     try {

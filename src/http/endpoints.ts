@@ -30,7 +30,7 @@ import {
 import { readBounded } from './body.js';
 import { withBytes } from './fast.js';
 import type { MimiHandlerOptions, MimiPeer } from './handler.js';
-import { MediaType, decodeHistoryRequest, decodeSequencedNotify, encodeHistoryResponse } from './wire.js';
+import { EXPIRES_HEADER, MediaType, decodeHistoryRequest, decodeSequencedNotify, encodeHistoryResponse } from './wire.js';
 
 /** @internal The handler's resolved configuration. */
 export interface Context {
@@ -179,8 +179,8 @@ export async function route(ctx: Context, request: Request, peer: MimiPeer, log:
       // A room is hubbed by the provider its id names (draft "Update Room State": mimi://<hub>/r/<room>).
       const roomDomain = domainOf(target);
       if (roomDomain !== undefined && roomDomain !== from) throw forbidden(`${from} is not the hub of ${target}`);
-      const { txn, events } = decodeSequencedNotify(await readBounded(request, ctx.maxBodyBytes, 'the notify body'), { maxBodyBytes: ctx.maxBodyBytes });
-      await follower.notify(from, { hub: from, roomId: target, txn, events });
+      const { txn, events, historySeconds } = decodeSequencedNotify(await readBounded(request, ctx.maxBodyBytes, 'the notify body'), { maxBodyBytes: ctx.maxBodyBytes });
+      await follower.notify(from, { hub: from, roomId: target, txn, events, ...(historySeconds === undefined ? {} : { historySeconds }) });
       log.outcome = 'accepted';
       return new Response(null, { status: 201 });
     }
@@ -196,7 +196,8 @@ export async function route(ctx: Context, request: Request, peer: MimiPeer, log:
       const hub = need(o.hub, endpoint);
       const req = decodeSubmitMessageRequest(await readBounded(request, ctx.maxBodyBytes, 'the submitMessage body'), { maxBodyBytes: ctx.maxBodyBytes });
       sameDomain(req.sendingUri, from, 'sendingUri');
-      const r = await hub.submitMessage(target, { message: req.appMessage.bytes, sendingUri: req.sendingUri });
+      const expires = expiresHeader(request);
+      const r = await hub.submitMessage(target, { message: req.appMessage.bytes, sendingUri: req.sendingUri, ...(expires === undefined ? {} : { expires }) });
       const res: SubmitMessageResponse =
         r.code === 'accepted'
           ? { statusCode: 'accepted', acceptedTimestamp: BigInt(r.acceptedTimestamp) }
@@ -269,6 +270,18 @@ export async function route(ctx: Context, request: Request, peer: MimiPeer, log:
     default:
       throw new MimiError('http/not-implemented', `${endpoint} is not implemented by this provider`);
   }
+}
+
+/**
+ * HT14: the sender's declared expiry of a submitted message (ms since the UNIX epoch, decimal), in the
+ * {@link EXPIRES_HEADER} header: SubmitMessageRequest has no field for it and the hub cannot read the content.
+ */
+function expiresHeader(request: Request): number | undefined {
+  const v = request.headers.get(EXPIRES_HEADER);
+  if (v === null) return undefined;
+  const t = v.trim();
+  if (!/^[0-9]{1,16}$/.test(t) || !Number.isSafeInteger(Number(t))) throw new MimiError('delivery/bad-request', `${EXPIRES_HEADER} must be ms since the UNIX epoch, not ${JSON.stringify(v.slice(0, 40))}`, { path: [EXPIRES_HEADER] });
+  return Number(t);
 }
 
 function verifies(check: () => boolean): boolean {

@@ -29,6 +29,7 @@ export { MimiHttpClient, type MimiHttpClientOptions, type FetchLike } from './cl
 export { httpFollowerTransport, httpHubTransport } from './transports.js';
 export {
   MediaType,
+  EXPIRES_HEADER,
   encodeSequencedNotify,
   decodeSequencedNotify,
   encodeHistoryRequest,

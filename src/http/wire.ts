@@ -1,17 +1,27 @@
 /**
  * The bodies mimi-kit adds to draft-ietf-mimi-protocol-06 for gapless delivery (docs/decisions.md "Delivery"
- * DL1–DL3 and "HTTP" HT2–HT3), in the TLS presentation language like every body of the draft, built on its
- * FanoutMessage codec:
+ * DL1–DL3 and "HTTP" HT2–HT3, HT14–HT15), in the TLS presentation language like every body of the draft, built on
+ * its FanoutMessage codec:
  *
  * ```tls
+ * enum { fanout(1), erased(2), (255) } SequencedEventType;       // HT14
+ *
  * struct {
  *   uint64 sequence;          // DL1: per-room, 1, 2, 3, … without gaps
- *   IdentifierUri sender;     // the submitting user or the committer, as the hub accepted it
- *   FanoutMessage message;    // the draft's struct; its timestamp is the hub acceptance time
+ *   SequencedEventType type;
+ *   select (type) {
+ *     case fanout:
+ *       IdentifierUri sender;     // the submitting user, the committer or the proposer, as the hub accepted it
+ *       optional<uint64> expires; // HT14: the sender's declared expiry, ms since the UNIX epoch (DL11)
+ *       FanoutMessage message;    // the draft's struct; its timestamp is the hub acceptance time
+ *     case erased:
+ *       uint64 timestamp;         // HT14: a tombstone (DL12) keeps only its number and hub time
+ *   };
  * } SequencedFanoutMessage;
  *
  * struct {
  *   opaque transactionId<V>;                 // DL2: the idempotency key of the transaction
+ *   optional<uint64> historySeconds;         // HT14: the room's history window as the hub holds it (DL11)
  *   SequencedFanoutMessage messages<V>;      // consecutive, ascending, at least one
  * } SequencedNotify;                         // POST /notify/{roomId}
  *
@@ -23,9 +33,10 @@
  * } HistoryResponse;
  * ```
  *
- * The delivery layer's events are commits and application messages only, so a SequencedFanoutMessage holds a
- * FanoutMessage of kind `commit` (no stapled external proposals) or `application` (no frank): anything else
- * is refused with `delivery/bad-request`.
+ * The delivery layer's events are commits, standalone proposals (HT15), application messages and tombstones,
+ * so a `fanout` SequencedFanoutMessage holds a FanoutMessage of kind `commit` (no stapled external proposals),
+ * `proposal` (no further proposals: one event per proposal) or `application` (no frank): anything else is
+ * refused with `delivery/bad-request`.
  *
  * @module
  */
@@ -60,15 +71,44 @@ export const MediaType = {
   json: 'application/json',
 } as const;
 
+/** HT14: the SequencedEventType of a SequencedFanoutMessage. */
+const FANOUT = 1;
+const ERASED = 2;
+
+/**
+ * The request header that carries a submitted message's expiry (HT14): ms since the UNIX epoch, decimal.
+ *
+ * @example
+ * ```ts
+ * import { EXPIRES_HEADER } from 'mimi-kit/http';
+ * EXPIRES_HEADER; // 'mimi-kit-expires'
+ * ```
+ */
+export const EXPIRES_HEADER = 'mimi-kit-expires';
+
 function toFanout(e: LogEvent): FanoutMessage {
   const message = parseMlsMessage(e.message);
   const timestamp = BigInt(e.hubTime);
-  return e.kind === 'commit' ? { kind: 'commit', timestamp, message, externalProposals: [] } : { kind: 'application', timestamp, message };
+  switch (e.kind) {
+    case 'commit':
+      return { kind: 'commit', timestamp, message, externalProposals: [] };
+    case 'proposal':
+      return { kind: 'proposal', timestamp, message, moreProposals: [] };
+    default:
+      return { kind: 'application', timestamp, message };
+  }
 }
 
 function writeEvent(w: TlsWriter, e: LogEvent): void {
   w.uint64(BigInt(e.seq));
+  if (e.kind === 'erased') {
+    w.uint8(ERASED);
+    w.uint64(BigInt(e.hubTime));
+    return;
+  }
+  w.uint8(FANOUT);
   writeUri(w, e.sender);
+  w.optional(e.expires, (x, v) => x.uint64(BigInt(v)));
   writeFanoutMessage(w, toFanout(e));
 }
 
@@ -79,23 +119,25 @@ function safe(v: bigint, field: string): number {
 
 function readEvent(r: TlsReader): LogEvent {
   const seq = safe(r.uint64(), 'sequence');
+  const type = r.uint8();
+  if (type === ERASED) return { seq, hubTime: safe(r.uint64(), 'timestamp'), kind: 'erased', sender: '', message: new Uint8Array(0) };
+  if (type !== FANOUT) throw new MimiError('delivery/bad-request', `SequencedEventType ${type} is neither fanout (1) nor erased (2)`, { path: ['type'] });
   const sender = readUri(r);
+  const ex = r.optional((x) => x.uint64());
+  const expires = ex === undefined ? {} : { expires: safe(ex, 'expires') };
   const f = readFanoutMessage(r);
-  if (f.kind === 'commit' && f.externalProposals.length === 0) {
-    return { seq, hubTime: safe(f.timestamp, 'timestamp'), kind: 'commit', sender, message: f.message.bytes };
-  }
-  if (f.kind === 'application' && f.frank === undefined) {
-    return { seq, hubTime: safe(f.timestamp, 'timestamp'), kind: 'message', sender, message: f.message.bytes };
-  }
-  throw new MimiError('delivery/bad-request', `a ${f.kind} fanout${f.kind === 'commit' ? ' with external proposals' : f.kind === 'application' ? ' with a frank' : ''} is not a delivery event`, {
-    path: ['message'],
-  });
+  const base = { seq, hubTime: safe(f.timestamp, 'timestamp'), sender, message: f.message.bytes, ...expires };
+  if (f.kind === 'commit' && f.externalProposals.length === 0) return { ...base, kind: 'commit' };
+  if (f.kind === 'proposal' && f.moreProposals.length === 0) return { ...base, kind: 'proposal' };
+  if (f.kind === 'application' && f.frank === undefined) return { ...base, kind: 'message' };
+  const why = f.kind === 'commit' ? ' with external proposals' : f.kind === 'proposal' ? ' with more proposals' : f.kind === 'application' ? ' with a frank' : '';
+  throw new MimiError('delivery/bad-request', `a ${f.kind} fanout${why} is not a delivery event`, { path: ['message'] });
 }
 
 /**
  * Encodes a `SequencedNotify` body from a fanout transaction.
  *
- * @param request - the transaction (its `hub` and `roomId` travel in the TLS identity and the path)
+ * @param request - the transaction (its `hub` and `roomId` travel in the TLS identity and the path; `historySeconds` in the body, HT14)
  * @returns the body
  * @throws {@link MimiError} `protocol/*` when an event's bytes are not an MLSMessage of its kind
  * @example
@@ -104,10 +146,11 @@ function readEvent(r: TlsReader): LogEvent {
  * const body = encodeSequencedNotify({ hub: 'a.example', roomId, txn: 'a.example r 1-1', events });
  * ```
  */
-export function encodeSequencedNotify(request: Pick<NotifyRequest, 'txn' | 'events'>): Uint8Array {
+export function encodeSequencedNotify(request: Pick<NotifyRequest, 'txn' | 'events' | 'historySeconds'>): Uint8Array {
   const txn = new TextEncoder().encode(request.txn);
   return encodeBody('SequencedNotify', (w) => {
     w.opaque(txn);
+    w.optional(request.historySeconds, (x, v) => x.uint64(BigInt(v)));
     w.vector(request.events, writeEvent);
   });
 }
@@ -117,23 +160,24 @@ export function encodeSequencedNotify(request: Pick<NotifyRequest, 'txn' | 'even
  *
  * @param bytes - the body
  * @param options - decoder limits
- * @returns the transaction id and its events
+ * @returns the transaction id, the room's history window when the hub sent it, and the events
  * @throws {@link MimiError} `protocol/*`, `delivery/bad-request`
  * @example
  * ```ts
  * import { decodeSequencedNotify } from 'mimi-kit/http';
- * const { txn, events } = decodeSequencedNotify(body);
+ * const { txn, events, historySeconds } = decodeSequencedNotify(body);
  * ```
  */
-export function decodeSequencedNotify(bytes: Uint8Array, options?: ProtocolDecodeOptions): { txn: string; events: LogEvent[] } {
+export function decodeSequencedNotify(bytes: Uint8Array, options?: ProtocolDecodeOptions): { txn: string; events: LogEvent[]; historySeconds?: number } {
   return decodeBody(
     bytes,
     'SequencedNotify',
     (r) => {
       const txn = r.string();
+      const h = r.optional((x) => x.uint64());
       const events = r.vector(readEvent);
       if (events.length === 0) throw new MimiError('protocol/empty-list', 'a SequencedNotify carries at least one message');
-      return { txn, events };
+      return { txn, events, ...(h === undefined ? {} : { historySeconds: safe(h, 'historySeconds') }) };
     },
     options,
   );

@@ -16,17 +16,14 @@
  *
  * @module
  */
-import type { CiphersuiteImpl, ClientState, MLSMessage, Proposal, Welcome } from 'ts-mls';
-import { addHistoricalReceiverData, checkCanSendHandshakeMessages, nextEpochContext } from 'ts-mls/clientState.js';
-import { createGroupInfoWithRatchetTree } from 'ts-mls/createCommit.js';
-import { createConfirmationTag, createContentCommitSignature } from 'ts-mls/framedContent.js';
+import type { CiphersuiteImpl, ClientState, MLSMessage, Proposal, PublicMessage, Welcome } from 'ts-mls';
+import { addHistoricalReceiverData, checkCanSendHandshakeMessages } from 'ts-mls/clientState.js';
+import { createGroupInfo } from 'ts-mls/createCommit.js';
+import { createConfirmationTag } from 'ts-mls/framedContent.js';
 import { initializeEpoch } from 'ts-mls/keySchedule.js';
-import { makeKeyPackageRef } from 'ts-mls/keyPackage.js';
-import { protectPublicMessage } from 'ts-mls/messageProtectionPublic.js';
 import { getCommitSecret, pathToPathSecrets } from 'ts-mls/pathSecrets.js';
 import { mergePrivateKeyPaths, toPrivateKeyPath, updateLeafKey } from 'ts-mls/privateKeyPath.js';
-import { createSecretTree } from 'ts-mls/secretTree.js';
-import { treeHashRoot } from 'ts-mls/treeHash.js';
+import { createSecretTreeFast } from './secretTree.js';
 import { isAncestor, leafToNodeIndex, leafWidth, toLeafIndex, toNodeIndex } from 'ts-mls/treemath.js';
 import { createUpdatePath } from 'ts-mls/updatePath.js';
 import { filteredDirectPathAndCopathResolution } from 'ts-mls/ratchetTree.js';
@@ -39,6 +36,8 @@ import type { ProposalOrRef } from 'ts-mls/proposalOrRefType.js';
 import type { GroupContext } from 'ts-mls/groupContext.js';
 import { effectiveProposals, withAppDataUpdates, type ComponentLogic } from './customProposals.js';
 import { applyMemberProposals } from './proposals.js';
+import { encodeRatchetTreeCached, keyPackageRefCached, treeHashRootCached } from './encoding.js';
+import { confirmedTranscriptHash, encodeCommit, protectCommit, signCommit } from './framing.js';
 
 /**
  * RFC 9420 §17.4 "Path Required" column: Y for update, remove, external_init, group_context_extensions;
@@ -62,6 +61,8 @@ export interface MimiCommitResult {
   newState: ClientState;
   welcome: Welcome | undefined;
   commit: MLSMessage;
+  /** `commit` encoded (`encodeMlsMessage(commit)`, computed with the framing: D31) */
+  commitBytes: Uint8Array;
 }
 
 /**
@@ -111,30 +112,39 @@ export async function createMimiCommit(
   );
   const last = pathSecrets.at(-1);
   const commitSecret = last === undefined ? new Uint8Array(cs.kdf.size) : await getCommitSecret(tree, toNodeIndex(last.nodeIndex), last.secret, cs.kdf);
-  // RFC 9420 §6.1: the commit is signed over the *current* GroupContext.
-  const { signature, framedContent } = await createContentCommitSignature(
-    state.groupContext,
-    'mls_public_message',
-    { proposals, path: updatePath },
-    { senderType: 'member', leafIndex: state.privatePath.leafIndex },
-    new Uint8Array(),
-    state.signaturePrivateKey,
-    cs.signature,
-  );
-  const treeHash = await treeHashRoot(tree, cs.hash);
-  const groupContext = await nextEpochContext(provisional, 'mls_public_message', framedContent, signature, treeHash, state.confirmationTag, cs.hash);
+  // RFC 9420 §6.1: the commit is signed over the *current* GroupContext. Decision D31: the FramedContent is
+  // encoded once for the signature, the transcript hash, the membership tag and the wire message.
+  const framedContent = {
+    contentType: 'commit' as const,
+    commit: { proposals, path: updatePath },
+    groupId: state.groupContext.groupId,
+    epoch: state.groupContext.epoch,
+    sender: { senderType: 'member' as const, leafIndex: state.privatePath.leafIndex },
+    authenticatedData: new Uint8Array(),
+  };
+  const encoded = encodeCommit(framedContent, state.groupContext);
+  const signature = await signCommit(encoded, state.signaturePrivateKey, cs);
+  const treeHash = await treeHashRootCached(tree, cs.hash);
+  const groupContext: GroupContext = {
+    ...provisional,
+    epoch: provisional.epoch + 1n,
+    treeHash,
+    confirmedTranscriptHash: await confirmedTranscriptHash(encoded, signature, provisional.confirmedTranscriptHash, state.confirmationTag, cs.hash),
+  };
   const epoch = await initializeEpoch(state.keySchedule.initSecret, commitSecret, groupContext, res.pskSecret, cs.kdf);
   const confirmationTag = await createConfirmationTag(epoch.keySchedule.confirmationKey, groupContext.confirmedTranscriptHash, cs.hash);
-  const publicMessage = await protectPublicMessage(
-    state.keySchedule.membershipKey,
-    state.groupContext,
-    { wireformat: 'mls_public_message', content: framedContent, auth: { contentType: 'commit', signature, confirmationTag } },
-    cs,
-  );
+  const wire = await protectCommit(encoded, signature, confirmationTag, state.keySchedule.membershipKey, state.groupContext, cs.hash);
+  const publicMessage: PublicMessage = {
+    content: framedContent,
+    auth: { contentType: 'commit', signature, confirmationTag },
+    senderType: 'member',
+    membershipTag: wire.membershipTag,
+  };
   let welcome: Welcome | undefined;
   if (addedLeafNodes.length > 0) {
     // RFC 9420 §12.4.3: GroupInfo with the ratchet_tree extension, GroupSecrets per new member.
-    const groupInfo = await createGroupInfoWithRatchetTree(groupContext, confirmationTag, state, tree, [], cs);
+    // Decision D31: the tree is encoded from the leaves' cached encodings (ts-mls's createGroupInfoWithRatchetTree).
+    const groupInfo = await createGroupInfo(groupContext, confirmationTag, state, [{ extensionType: 'ratchet_tree', extensionData: encodeRatchetTreeCached(tree) }], cs);
     const encryptedGroupInfo = await encryptGroupInfo(groupInfo, epoch.welcomeSecret, cs);
     // EncryptWithLabel(init_key, "Welcome", encrypted_group_info, group_secrets) for every joiner
     // (RFC 9420 §12.4.3.1, §5.1.3): the EncryptContext holds the whole tree, so it is encoded once and the
@@ -151,7 +161,7 @@ export async function createMimiCommit(
       const pathSecret = pathSecrets.find((p) => p.nodeIndex === ancestor)?.secret;
       const plaintext = encode(groupSecretsEncoder)({ joinerSecret: epoch.joinerSecret, pathSecret, psks: res.pskIds });
       const egs = await cs.hpke.seal(await cs.hpke.importPublicKey(keyPackage.initKey), plaintext, welcomeContext, noAad);
-      secrets.push({ newMember: await makeKeyPackageRef(keyPackage, cs.hash), encryptedGroupSecrets: { kemOutput: egs.enc, ciphertext: egs.ct } });
+      secrets.push({ newMember: await keyPackageRefCached(keyPackage, cs.hash), encryptedGroupSecrets: { kemOutput: egs.enc, ciphertext: egs.ct } });
     }
     welcome = { cipherSuite: groupContext.cipherSuite, secrets, encryptedGroupInfo };
   }
@@ -159,7 +169,7 @@ export async function createMimiCommit(
   const newState: ClientState = {
     groupContext,
     ratchetTree: tree,
-    secretTree: await createSecretTree(leafWidth(tree.length), epoch.encryptionSecret, cs.kdf),
+    secretTree: await createSecretTreeFast(leafWidth(tree.length), epoch.encryptionSecret, cs.kdf),
     keySchedule: epoch.keySchedule,
     privatePath,
     unappliedProposals: {},
@@ -169,5 +179,5 @@ export async function createMimiCommit(
     groupActiveState: res.selfRemoved ? { kind: 'removedFromGroup' } : { kind: 'active' },
     clientConfig: state.clientConfig,
   };
-  return { newState, welcome, commit: { version: 'mls10', wireformat: 'mls_public_message', publicMessage } };
+  return { newState, welcome, commit: { version: 'mls10', wireformat: 'mls_public_message', publicMessage }, commitBytes: wire.bytes };
 }

@@ -20,7 +20,7 @@ import { CodecError, CryptoVerificationError, UsageError, ValidationError } from
 import { pathToRoot } from 'ts-mls/pathSecrets.js';
 import { mergePrivateKeyPaths, toPrivateKeyPath } from 'ts-mls/privateKeyPath.js';
 import { accumulatePskSecret, emptyPskIndex } from 'ts-mls/pskIndex.js';
-import { createSecretTree } from 'ts-mls/secretTree.js';
+import { createSecretTreeFast } from './secretTree.js';
 import { leafToNodeIndex, leafWidth, toLeafIndex } from 'ts-mls/treemath.js';
 import { firstCommonAncestor } from 'ts-mls/updatePath.js';
 import { zeroOutUint8Array } from 'ts-mls/util/byteArray.js';
@@ -86,7 +86,7 @@ export async function joinFromWelcomeFast(
   if (!(await verifyGroupInfoConfirmationTag(gi, groupSecrets.joinerSecret, pskSecret, cs))) {
     throw new CryptoVerificationError('Could not verify confirmation tag');
   }
-  const secretTree = await createSecretTree(leafWidth(tree.length), encryptionSecret, cs.kdf);
+  const secretTree = await createSecretTreeFast(leafWidth(tree.length), encryptionSecret, cs.kdf);
   zeroOutUint8Array(encryptionSecret);
   zeroOutUint8Array(groupSecrets.joinerSecret);
   return {

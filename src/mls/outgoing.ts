@@ -70,7 +70,7 @@ export async function buildCommit(i: Inner, proposals: readonly Proposal[], newR
   }
   // Do not zero res.consumed: the old state must stay usable until the hub accepts (ts-mls.md §3 #2).
   return {
-    commit: encodeMlsMessage(res.commit),
+    commit: res.commitBytes,
     ...(res.welcome !== undefined ? { welcome: encodeMlsMessage({ version: 'mls10', wireformat: 'mls_welcome', welcome: res.welcome }) } : {}),
     state: res.newState,
     droppedProposals: pending.dropped,

@@ -17,24 +17,24 @@ import type { CiphersuiteImpl, ClientState, IncomingMessageCallback, PublicMessa
 import type { NewStateWithActionTaken } from 'ts-mls/processMessages.js';
 import { processPublicMessage } from 'ts-mls/processMessages.js';
 import { acceptAll } from 'ts-mls/incomingMessageAction.js';
-import { addHistoricalReceiverData, nextEpochContext, throwIfDefined, validateLeafNodeCredentialAndKeyUniqueness, validateLeafNodeUpdateOrCommit } from 'ts-mls/clientState.js';
+import { addHistoricalReceiverData, throwIfDefined, validateLeafNodeCredentialAndKeyUniqueness, validateLeafNodeUpdateOrCommit } from 'ts-mls/clientState.js';
 import { applyUpdatePathSecret } from 'ts-mls/createCommit.js';
 import { deriveSecret } from 'ts-mls/crypto/kdf.js';
 import { verifyConfirmationTag } from 'ts-mls/framedContent.js';
 import { initializeEpoch } from 'ts-mls/keySchedule.js';
-import { unprotectPublicMessage } from 'ts-mls/messageProtectionPublic.js';
 import { CryptoVerificationError, InternalError, ValidationError } from 'ts-mls/mlsError.js';
 import { pathToRoot } from 'ts-mls/pathSecrets.js';
 import { mergePrivateKeyPaths, toPrivateKeyPath } from 'ts-mls/privateKeyPath.js';
 import { emptyPskIndex } from 'ts-mls/pskIndex.js';
-import { createSecretTree } from 'ts-mls/secretTree.js';
-import { treeHashRoot } from 'ts-mls/treeHash.js';
+import { createSecretTreeFast } from './secretTree.js';
 import { leafToNodeIndex, leafWidth, root, toLeafIndex, toNodeIndex } from 'ts-mls/treemath.js';
 import { applyUpdatePath } from 'ts-mls/updatePath.js';
 import { zeroOutUint8Array } from 'ts-mls/util/byteArray.js';
 import { pathRequired } from './commit.js';
 import { effectiveProposals, withAppDataUpdates, type ComponentLogic } from './customProposals.js';
 import { applyMemberProposals } from './proposals.js';
+import { treeHashRootCached } from './encoding.js';
+import { confirmedTranscriptHash, unprotectCommit } from './framing.js';
 
 /**
  * Processes a handshake PublicMessage as ts-mls's `processPublicMessage(state, pm, emptyPskIndex, cs,
@@ -65,12 +65,13 @@ export async function processMimiCommit(
     return processPublicMessage(state, pm, emptyPskIndex, cs, callback);
   }
   if (pm.content.epoch < state.groupContext.epoch) throw new ValidationError('Cannot process message, epoch too old');
-  const content = await unprotectPublicMessage(state.keySchedule.membershipKey, state.groupContext, state.ratchetTree, pm, cs);
-  if (content.content.contentType !== 'commit' || content.content.sender.senderType !== 'member') {
-    throw new InternalError('content type changed while unprotecting');
-  }
+  // Decision D31: ts-mls's unprotectPublicMessage from one encoding of the FramedContent, kept for the transcript hash.
+  const encoded = await unprotectCommit(pm, state.groupContext, state.keySchedule.membershipKey, state.ratchetTree, cs);
+  const content = { content: pm.content, auth: pm.auth };
+  const from = pm.content.sender;
+  if (from.senderType !== 'member') throw new InternalError('not a member commit');
   if (content.content.epoch !== state.groupContext.epoch) throw new ValidationError('Could not validate epoch');
-  const sender = toLeafIndex(content.content.sender.leafIndex);
+  const sender = toLeafIndex(from.leafIndex);
   const commit = content.content.commit;
   const effective = effectiveProposals(state, commit.proposals, sender);
   const result = await applyMemberProposals(state, effective.forTsMls, sender, false, cs);
@@ -105,10 +106,13 @@ export async function processMimiCommit(
   let privatePath = state.privatePath;
   let commitSecret: Uint8Array = new Uint8Array(cs.kdf.size);
   let tree = result.tree;
+  let newTreeHash: Uint8Array | undefined;
   if (commit.path !== undefined) {
     // ts-mls's applyTreeUpdate / updatePrivateKeyPath (member sender), RFC 9420 §12.4.2.
     tree = await applyUpdatePath(result.tree, sender, commit.path, cs.hash);
-    const provisional = { ...groupContext, treeHash: await treeHashRoot(tree, cs.hash), epoch: groupContext.epoch + 1n };
+    // ts-mls hashes the same tree twice (here and for the new GroupContext); once is enough.
+    newTreeHash = await treeHashRootCached(tree, cs.hash);
+    const provisional = { ...groupContext, treeHash: newTreeHash, epoch: groupContext.epoch + 1n };
     const secret = await applyUpdatePathSecret(tree, state.privatePath, sender, provisional, commit.path, added, cs);
     const pathSecrets = await pathToRoot(tree, toNodeIndex(secret.nodeIndex), secret.pathSecret, cs.kdf);
     privatePath = mergePrivateKeyPaths(state.privatePath, await toPrivateKeyPath(pathSecrets, state.privatePath.leafIndex, cs));
@@ -116,14 +120,19 @@ export async function processMimiCommit(
     if (rootSecret === undefined) throw new InternalError('Could not find secret for root');
     commitSecret = await deriveSecret(rootSecret, 'path', cs.kdf);
   }
-  const newTreeHash = await treeHashRoot(tree, cs.hash);
+  newTreeHash ??= await treeHashRootCached(tree, cs.hash);
   if (content.auth.contentType !== 'commit') throw new ValidationError('Received content as commit, but not auth');
-  const updatedGroupContext = await nextEpochContext(groupContext, 'mls_public_message', content.content, content.auth.signature, newTreeHash, state.confirmationTag, cs.hash);
+  const updatedGroupContext = {
+    ...groupContext,
+    epoch: groupContext.epoch + 1n,
+    treeHash: newTreeHash,
+    confirmedTranscriptHash: await confirmedTranscriptHash(encoded, content.auth.signature, groupContext.confirmedTranscriptHash, state.confirmationTag, cs.hash),
+  };
   const epochSecrets = await initializeEpoch(state.keySchedule.initSecret, commitSecret, updatedGroupContext, result.pskSecret, cs.kdf);
   if (!(await verifyConfirmationTag(epochSecrets.keySchedule.confirmationKey, content.auth.confirmationTag, updatedGroupContext.confirmedTranscriptHash, cs.hash))) {
     throw new CryptoVerificationError('Could not verify confirmation tag');
   }
-  const secretTree = await createSecretTree(leafWidth(tree.length), epochSecrets.encryptionSecret, cs.kdf);
+  const secretTree = await createSecretTreeFast(leafWidth(tree.length), epochSecrets.encryptionSecret, cs.kdf);
   const [historicalReceiverData, consumedEpochData] = addHistoricalReceiverData(state);
   zeroOutUint8Array(commitSecret);
   zeroOutUint8Array(epochSecrets.joinerSecret);

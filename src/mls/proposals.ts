@@ -31,7 +31,6 @@ import { extensionsSupportedByCapabilities } from 'ts-mls/extension.js';
 import { decodeExternalSender } from 'ts-mls/externalSender.js';
 import type { GroupContext } from 'ts-mls/groupContext.js';
 import { defaultKeyPackageEqualityConfig } from 'ts-mls/keyPackageEqualityConfig.js';
-import { verifyKeyPackage } from 'ts-mls/keyPackage.js';
 import { verifyLeafNodeSignatureKeyPackage } from 'ts-mls/leafNode.js';
 import type { LifetimeConfig } from 'ts-mls/lifetimeConfig.js';
 import { CodecError, CryptoVerificationError, InternalError, ValidationError, type MlsError } from 'ts-mls/mlsError.js';
@@ -45,6 +44,7 @@ import type { AuthenticationService } from 'ts-mls/authenticationService.js';
 import type { Signature } from 'ts-mls/crypto/signature.js';
 import { bytesToBase64 } from 'ts-mls/util/byteArray.js';
 import { bytesEqual } from '../room/bytes.js';
+import { verifyKeyPackageCached, verifyKeyPackageLeafCached } from './encoding.js';
 
 type Capabilities = LeafNode['capabilities'];
 type RequiredCapabilities = NonNullable<ReturnType<typeof decodeRequiredCapabilities>>[0];
@@ -295,8 +295,9 @@ async function validateKeyPackage(
   if (treeErr !== undefined) return treeErr;
   const leaf = kp.leafNode;
   // Both signatures are started at once (the provider may batch them); the verdicts are read in ts-mls's order.
-  const leafSig = verifyLeafNodeSignatureKeyPackage(leaf as Parameters<typeof verifyLeafNodeSignatureKeyPackage>[0], s);
-  const kpSig = verifyKeyPackage(kp, s);
+  // Decision D31: both TBS structs are slices of the KeyPackage's one encoding (ts-mls encodes each from scratch).
+  const leafSig = leaf.leafNodeSource === 'key_package' ? verifyKeyPackageLeafCached(leaf, s) : verifyLeafNodeSignatureKeyPackage(leaf as Parameters<typeof verifyLeafNodeSignatureKeyPackage>[0], s);
+  const kpSig = verifyKeyPackageCached(kp, s);
   const [leafOk, kpOk] = await Promise.all([leafSig, kpSig]);
   if (!leafOk) return new CryptoVerificationError('Could not verify leaf node signature');
   if ((sentByClient || lifetime.validateLifetimeOnReceive) && leaf.leafNodeSource === 'key_package') {

@@ -405,7 +405,7 @@ export class Provider implements ClientOperations {
    * await provider.submit(roomId, { message, sendingUri: 'mimi://b.example/u/carol' });
    * ```
    */
-  async submit(roomId: string, request: { message: Uint8Array; sendingUri: string }): Promise<LocalSubmitResult> {
+  async submit(roomId: string, request: { message: Uint8Array; sendingUri: string; expires?: number }): Promise<LocalSubmitResult> {
     this.#ownUser(request.sendingUri, 'sender');
     const hub = this.#hubOf(roomId);
     if (hub === this.domain) {
@@ -415,7 +415,7 @@ export class Provider implements ClientOperations {
       if (r.code === 'accepted') return { code: 'accepted', acceptedTimestamp: r.acceptedTimestamp };
       return r.code === 'epochTooOld' ? { code: r.code, currentEpoch: r.currentEpoch } : { code: r.code, description: r.description };
     }
-    const r = await this.#client.submitMessage(hub, roomId, { appMessage: parseMlsMessage(request.message), sendingUri: request.sendingUri });
+    const r = await this.#client.submitMessage(hub, roomId, { appMessage: parseMlsMessage(request.message), sendingUri: request.sendingUri }, request.expires === undefined ? {} : { expires: request.expires });
     if (r.statusCode === 'accepted') return { code: 'accepted', acceptedTimestamp: Number(r.acceptedTimestamp) };
     if (r.statusCode === 'epochTooOld') return { code: 'epochTooOld', currentEpoch: Number(r.currentEpoch) };
     return { code: 'notAllowed', description: 'the hub refused the message' };

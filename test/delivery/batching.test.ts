@@ -101,12 +101,17 @@ describe('fanout leases (DL10)', () => {
     expect(sent.filter((s) => s.by === 'two').map((s) => s.req.events.map((e) => e.seq))).toEqual([[2], [2], [2]]);
   });
 
-  it('a graceful stop hands the lease over at once', async () => {
-    const { sent, one, two } = twoHubs();
+  it('a graceful stop hands the lease over within a fifth of a lease, not a whole one', async () => {
+    const { clock, sent, one, two } = twoHubs();
     await one.createRoom(ROOM, roomSnapshot(threeMemberRoom(), 0));
     await one.tick();
-    await one.stop();
+    await two.tick(); // sees one's lease
+    await one.stop(); // gives it up
     await two.submitMessage(ROOM, { message: fakeMessage(0, 'a'), sendingUri: BOB });
+    clock.t += 199;
+    await two.tick();
+    expect(sent).toEqual([]);
+    clock.t += 1; // 200 ms = 1000 / 5
     await two.tick();
     await settle();
     expect(sent.map((s) => s.by)).toEqual(['two', 'two', 'two']);

@@ -1,4 +1,4 @@
-// Several hub processes serving the same rooms from one PostgreSQL (DL9, DL10): real child processes
+// Several hub processes serving the same rooms from one PostgreSQL (DL9, DL10), and from one SQLite file: real child processes
 // (multi/hub-process.ts) race commits and submits on every room; the lease holder is killed mid-stream. The
 // checks are against the database itself and what every client received:
 //   - each room's log is 1…last with no gap and no number twice; every answered seq holds the answered message;
@@ -7,9 +7,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Follower, Hub, MemoryStore, roomSnapshot, type LogEvent, type NotifyRequest } from '../../src/delivery/index.js';
-import { openPostgresStore, type PostgresStore } from '../../src/delivery/store/postgres.js';
-import pg from 'pg';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Follower, Hub, MemoryStore, Namespace, roomSnapshot, type DeliveryStore, type LogEvent, type NotifyRequest } from '../../src/delivery/index.js';
+import { openPostgresStore } from '../../src/delivery/store/postgres.js';
+import { openSqliteStore } from '../../src/delivery/store/sqlite.js';
 import { bodyOf, testChecker, threeMemberRoom } from './support.js';
 import { postgresAvailable, startPostgres, type PgServer } from './pg-server.js';
 
@@ -25,6 +28,7 @@ interface Result {
   seq?: number;
   epoch?: number;
   body?: string;
+  by?: number;
 }
 
 let server: PgServer;
@@ -37,9 +41,26 @@ async function until(cond: () => boolean | Promise<boolean>, ms: number, what: s
   }
 }
 
-async function run(processes: number, roomCount: number, ops: number): Promise<void> {
+interface Backend {
+  store: DeliveryStore;
+  env: Record<string, string>;
+}
+
+async function postgresBackend(): Promise<Backend> {
   const schema = await server.freshSchema();
-  const store: PostgresStore = await openPostgresStore({ connectionString: server.url, schema });
+  return { store: await openPostgresStore({ connectionString: server.url, schema }), env: { MIMI_PG_URL: server.url, MIMI_PG_SCHEMA: schema } };
+}
+
+async function leaseOwners(store: DeliveryStore): Promise<string[]> {
+  return store.transaction(async (tx) => {
+    const out: string[] = [];
+    for (const k of await tx.keys(Namespace.lease)) out.push((JSON.parse(new TextDecoder().decode((await tx.get(Namespace.lease, k))!)) as { owner: string }).owner);
+    return out;
+  });
+}
+
+async function run(processes: number, roomCount: number, ops: number, backend: Backend, kill = true): Promise<void> {
+  const { store } = backend;
   const rooms = Array.from({ length: roomCount }, (_, i) => `mimi://a.example/r/m${i}`);
   // The parent's hub only creates the rooms and answers history requests (it never ticks).
   const reader = new Hub({ domain: 'a.example', store, clock: Date, checker: testChecker(), transport: { notify: async () => undefined } });
@@ -57,7 +78,7 @@ async function run(processes: number, roomCount: number, ops: number): Promise<v
       execArgv: ['--import', 'tsx'],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: { ...process.env, MIMI_HUB_ID: `p${k}`, MIMI_ROOMS: rooms.join(','), MIMI_OPS: String(ops), MIMI_PG_URL: server.url, MIMI_PG_SCHEMA: schema, MIMI_LEASE_MS: '1000' },
+      env: { ...process.env, MIMI_HUB_ID: `p${k}`, MIMI_ROOMS: rooms.join(','), MIMI_OPS: String(ops), MIMI_LEASE_MS: '1000', ...backend.env },
     });
     child.on('message', (m: { t: string; id?: number; follower?: string; request?: NotifyRequest; error?: string }) => {
       if (m.t === 'notify') {
@@ -65,10 +86,11 @@ async function run(processes: number, roomCount: number, ops: number): Promise<v
           .get(m.follower!)!
           .notify(m.request!.hub, m.request!)
           .then(
-            () => child.connected && child.send({ t: 'notified', id: m.id, ok: true }),
-            (e: unknown) => child.connected && child.send({ t: 'notified', id: m.id, ok: false, error: String(e) }),
+            // a child killed meanwhile: the answer is lost, as it would be on a network
+            () => child.connected && child.send({ t: 'notified', id: m.id, ok: true }, () => undefined),
+            (e: unknown) => child.connected && child.send({ t: 'notified', id: m.id, ok: false, error: String(e) }, () => undefined),
           );
-      } else if (m.t === 'result') results.push(m as unknown as Result);
+      } else if (m.t === 'result') results.push({ ...(m as unknown as Result), by: k });
       else if (m.t === 'done') done.add(k);
       else if (m.t === 'failed') throw new Error(`hub process p${k}: ${String(m.error)}`);
     });
@@ -78,17 +100,19 @@ async function run(processes: number, roomCount: number, ops: number): Promise<v
   await Promise.all(ready);
   for (const c of children) c.send({ t: 'go' });
 
-  // Mid-stream: once a quarter of the work is answered and fanout is running, kill the process holding the most leases.
-  await until(() => results.length >= (processes * roomCount * ops) / 4, 60_000, 'a quarter of the answers');
-  const c = new pg.Client({ connectionString: server.url });
-  c.on('error', () => undefined);
-  await c.connect();
-  const leases = (await c.query(`SELECT convert_from(value, 'UTF8') AS v FROM ${schema}.kv WHERE ns = 'lease'`)).rows.map((r) => JSON.parse(r.v).owner as string);
-  expect(leases.length).toBeGreaterThan(0);
-  const counts = new Map<string, number>();
-  for (const o of leases) counts.set(o, (counts.get(o) ?? 0) + 1);
-  const victim = Number([...counts].sort((a, b) => b[1] - a[1])[0]![0].slice(1));
-  children[victim]!.kill('SIGKILL');
+  // Mid-stream: once every process has answers for its opening commits, a tenth of the work is answered and fanout
+  // is running, kill the process holding the most leases (the others are still working: asserted below).
+  const answeredBy = (k: number) => results.filter((x) => x.by === k).length;
+  await until(() => results.length >= (processes * roomCount * ops) / 10 && children.every((_, k) => answeredBy(k) >= roomCount), 60_000, 'answers from every process');
+  await until(async () => (await leaseOwners(store)).length > 0, 30_000, 'fanout leases to be taken');
+  let victim = -1;
+  if (kill) {
+    const counts = new Map<string, number>();
+    for (const o of await leaseOwners(store)) counts.set(o, (counts.get(o) ?? 0) + 1);
+    victim = Number([...counts].sort((a, b) => b[1] - a[1])[0]![0].slice(1));
+    children[victim]!.kill('SIGKILL');
+    expect(done.size).toBe(0);
+  }
   const survivors = children.map((_, k) => k).filter((k) => k !== victim);
   await until(() => survivors.every((k) => done.has(k)), 120_000, 'the surviving processes to finish');
 
@@ -154,12 +178,12 @@ async function run(processes: number, roomCount: number, ops: number): Promise<v
   }
   // commits really raced (some got wrongEpoch), the victim died with work left, and its leases moved on
   expect(results.filter((x) => x.code === 'wrongEpoch').length).toBeGreaterThan(0);
-  expect(results.filter((x) => x.body?.startsWith(`p${victim}/`)).length).toBeLessThan(roomCount * ops);
-  const owners = (await c.query(`SELECT convert_from(value, 'UTF8') AS v FROM ${schema}.kv WHERE ns = 'lease'`)).rows.map((r) => JSON.parse(r.v).owner as string);
-  expect(owners).not.toContain(`p${victim}`);
+  if (kill) {
+    expect(answeredBy(victim)).toBeLessThan(roomCount * ops);
+    expect(await leaseOwners(store)).not.toContain(`p${victim}`);
+  }
   // the survivors raced too: more than one process had answers accepted
   expect(new Set(results.filter((x) => x.code === 'accepted').map((x) => x.body!.split('/')[0])).size).toBeGreaterThan(1);
-  await c.end();
   await store.close();
 }
 
@@ -172,10 +196,21 @@ describe.skipIf(!available)('several hub processes on one PostgreSQL', () => {
   });
 
   it('two processes: gapless unique sequences, one commit per epoch, the lease holder killed mid-stream, every client gets everything once', async () => {
-    await run(2, 3, 60);
+    await run(2, 3, 60, await postgresBackend());
   });
 
   it('three processes: the same with more contention', async () => {
-    await run(3, 4, 50);
+    await run(3, 4, 50, await postgresBackend());
+  });
+});
+
+describe('two hub processes on one SQLite file', () => {
+  const root = mkdtempSync(join(tmpdir(), 'mimi-multi-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  // No kill here: SQLite's busy handler lets one process run ahead of the other, so "mid-stream" is not
+  // reliably reached; the takeover itself is the same code, tested on PostgreSQL above.
+  it('the same guarantees: BEGIN IMMEDIATE serializes the processes, leases share the fanout', async () => {
+    const file = join(root, 'shared.sqlite');
+    await run(2, 3, 40, { store: openSqliteStore({ file }), env: { MIMI_SQLITE_FILE: file } }, false);
   });
 });

@@ -53,12 +53,26 @@ async function freePort(): Promise<number> {
 
 let counter = 0;
 
-function withSchemas(url: string, stop: () => Promise<void>): PgServer {
+function withSchemas(url: string, stop: () => Promise<void>, dropOnStop = false): PgServer {
+  const made: string[] = [];
   return {
     url,
-    stop,
+    async stop() {
+      if (dropOnStop && made.length > 0) {
+        // A server we did not start: leave it as we found it.
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        try {
+          for (const s of made) await c.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+        } finally {
+          await c.end();
+        }
+      }
+      await stop();
+    },
     async freshSchema() {
       const name = `t${process.pid}_${Date.now().toString(36)}_${counter++}`;
+      made.push(name);
       const c = new pg.Client({ connectionString: url });
       await c.connect();
       try {
@@ -75,7 +89,7 @@ function withSchemas(url: string, stop: () => Promise<void>): PgServer {
  * Starts (or connects to) a server. `fsync: false` is for tests only (the bench keeps the durable default).
  */
 export async function startPostgres(options: { fsync?: boolean } = {}): Promise<PgServer> {
-  if (process.env.MIMI_PG_URL) return withSchemas(process.env.MIMI_PG_URL, async () => undefined);
+  if (process.env.MIMI_PG_URL) return withSchemas(process.env.MIMI_PG_URL, async () => undefined, true);
   const initdb = findInitdb();
   if (!initdb) throw new Error(`no PostgreSQL: ${HOW}`);
   const bin = join(initdb, '..');

@@ -215,4 +215,50 @@ describe('expiry (the content expires, DL11) and scrollback for a new member', (
     await f.sweep();
     expect(await seen()).toEqual(['a.example\u0000t9']); // the repeat of t1 is forgotten again, t9 (seq 4–8 missing) kept
   });
+
+  it('a store shared by the hub and its own follower (DL4): the hub prunes nothing there, its local clients keep their scrollback', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryStore();
+    let local: Follower | undefined;
+    const hub = new Hub({
+      domain: 'a.example',
+      store,
+      clock,
+      checker: testChecker(),
+      transport: { notify: async (to, req) => void (to === 'a.example' ? await local!.notify(req.hub, req) : undefined) },
+      retention: { sweepEveryMs: 0 },
+    });
+    local = new Follower({ domain: 'a.example', store, clock, hubs: { history: async (_h, r) => hub.history(r) } });
+    await hub.createRoom(ROOM, roomSnapshot(threeMemberRoom(), 0));
+    for (let i = 0; i < 3; i++) await hub.submitMessage(ROOM, { message: fakeMessage(0, `m${i}`), sendingUri: BOB });
+    await hub.tick();
+    await settle();
+    clock.t += 8 * 86_400_000; // past every window, even the undelivered one (b and c never acknowledged)
+    expect((await hub.sweep()).pruned).toBe(0);
+    expect((await local.next('alice-phone', ROOM)).events.map((e) => bodyOf(e.message))).toEqual(['m0', 'm1', 'm2']);
+  });
+
+  it('bad input to the new calls is delivery/bad-request (or no-such-room) and changes nothing', async () => {
+    const h = setup(threeMemberRoom());
+    await h.init();
+    const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code?: string }) => e.code);
+    expect(await code(h.hub.sweep(-1))).toBe('delivery/bad-request');
+    expect(await code(h.hub.eraseUser(''))).toBe('delivery/bad-request');
+    expect(await code(h.hub.submitMessage(ROOM, { message: fakeMessage(0, 'x'), sendingUri: BOB, expires: -5 }))).toBe('delivery/bad-request');
+    expect(await code(h.hub.submitMessage(ROOM, { message: fakeMessage(0, 'x'), sendingUri: BOB, expires: 1.5 }))).toBe('delivery/bad-request');
+    const b = h.followers.get('b.example')!;
+    expect(await code(b.join('c', 'mimi://a.example/r/none'))).toBe('delivery/no-such-room');
+    const e = { seq: 1, hubTime: 1, kind: 'message' as const, sender: BOB, message: fakeMessage(0, 'x') };
+    expect(await code(b.notify('a.example', { hub: 'a.example', roomId: ROOM, txn: 't', events: [e], historySeconds: -1 }))).toBe('delivery/bad-request');
+    // a tombstone with content is refused, an honest one accepted
+    const tomb = { seq: 1, hubTime: 1, kind: 'erased' as const, sender: '', message: new Uint8Array(0) };
+    expect(await code(b.notify('a.example', { hub: 'a.example', roomId: ROOM, txn: 't', events: [{ ...tomb, sender: BOB }] }))).toBe('delivery/bad-request');
+    expect(await code(b.notify('a.example', { hub: 'a.example', roomId: ROOM, txn: 't', events: [{ ...tomb, message: new Uint8Array(1) }] }))).toBe('delivery/bad-request');
+    expect(await h.hubStore.transaction((tx) => tx.lastSeq(ROOM))).toBe(0);
+    expect(await b.rooms()).toEqual([]);
+    expect(await code(b.notify('a.example', { hub: 'a.example', roomId: ROOM, txn: 't', events: [tomb] }))).toBe('ok');
+    expect(() => new Hub({ domain: 'a.example', store: new MemoryStore(), clock: h.clock, checker: testChecker(), transport: { notify: async () => undefined }, retention: { loggedSeconds: -1 } })).toThrow(
+      expect.objectContaining({ code: 'delivery/bad-request' }),
+    );
+  });
 });

@@ -220,6 +220,20 @@ export function storeConformance(name: string, factory: StoreFactory): void {
       await s.close();
     });
 
+    it('lockRooms as a transaction\'s first call takes any room id (quotes, backslashes, non-ASCII)', async () => {
+      const s = await factory.open();
+      const ids = ["r'1", 'r\\x00', "'; DROP TABLE kv; --", 'mimi://a.example/r/\u00e9\u{1F600}'];
+      await s.transaction(async (tx) => {
+        for (const [i, id] of ids.entries()) await tx.put(Namespace.room, id, bytes(i));
+        await tx.appendEvents(ids[0]!, [ev(1)]);
+      });
+      const heads = await s.transaction((tx) => tx.lockRooms([...ids, 'absent']));
+      expect(new Map([...heads].map(([k, v]) => [k, [v.record[0], v.lastSeq]]))).toEqual(new Map(ids.map((id, i) => [id, [i, i === 0 ? 1 : 0]])));
+      expect(await s.transaction((tx) => tx.lockRooms([]))).toEqual(new Map());
+      expect(await s.transaction((tx) => tx.keys(Namespace.room))).toHaveLength(4);
+      await s.close();
+    });
+
     it('a closed store refuses work with delivery/store-closed', async () => {
       const s = await factory.open();
       await s.close();

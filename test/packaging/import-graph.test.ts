@@ -29,7 +29,7 @@ function reachable(entry: string): { files: Set<string>; bare: Set<string> } {
 }
 
 describe('entry points load only what they need', () => {
-  for (const entry of ['src/content/index.ts', 'src/fallback/index.ts', 'src/fallback/index.node.ts', 'src/room/index.ts', 'src/delivery/index.ts', 'src/protocol/index.ts', 'src/index.ts']) {
+  for (const entry of ['src/content/index.ts', 'src/fallback/index.ts', 'src/fallback/index.node.ts', 'src/room/index.ts', 'src/delivery/index.ts', 'src/protocol/index.ts', 'src/http/index.ts', 'src/index.ts']) {
     it(`${entry} never loads ts-mls nor a node: module (runs in browsers)`, () => {
       if (!existsSync(entry)) return;
       const { bare } = reachable(entry);

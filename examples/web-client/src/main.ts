@@ -1,22 +1,61 @@
 /**
- * The page: wires the in-page room, the user's client, the message list, the message box and the
- * live region together. Swapping the in-page hub for the HTTP client of the protocol means changing
- * only how `me` gets its transport.
+ * The page: wires the user's client, the message list, the message box and the live region together.
+ * By default the user is a member of a room served by `mimi serve`: the MLS group lives in the page and
+ * travels through the user's own provider (`providerTransport.ts`), reached through the front end that
+ * served the page (`server.ts`). With `?offline` the whole room runs in the page (`inPageHub.ts`, Bob and
+ * Carol simulated). Only how `me` gets its transport differs.
  *
  * @module
  */
 import { MimiError } from 'mimi-kit/content';
-import type { ClientEvent } from './client.js';
+import { ChatClient, type ClientEvent } from './client.js';
 import { announcer } from './announcer.js';
 import { Composer } from './composer.js';
 import { byId, h } from './dom.js';
 import { setUpExampleRoom, type SimulatedParticipant } from './participants.js';
+import { ProviderApi, fromBase64 } from './providerApi.js';
+import { ProviderTransport, type WelcomeHandoff } from './providerTransport.js';
 import { Timeline } from './timeline.js';
+
+/** The room, the user's client, and (offline) the simulated participants. */
+interface Setup {
+  readonly me: ChatClient;
+  readonly others?: readonly [SimulatedParticipant, SimulatedParticipant];
+  readonly where: string;
+}
+
+/** The live room: who the user is comes from the front end that served the page. */
+async function live(): Promise<Setup> {
+  const session = (await (await fetch('/session.json')).json()) as { user: string; client: string; roomId: string; token: string };
+  const api = new ProviderApi({ url: location.origin, token: session.token });
+  const welcome = async (client: string, signal: AbortSignal): Promise<WelcomeHandoff> => {
+    while (!signal.aborted) {
+      const r = await fetch(`/welcome?client=${encodeURIComponent(client)}`, { headers: { authorization: `Bearer ${session.token}` }, signal });
+      if (r.ok) {
+        const o = (await r.json()) as { welcome: string; commit: string };
+        return { welcome: fromBase64(o.welcome), commit: fromBase64(o.commit) };
+      }
+      byId('connection', HTMLParagraphElement).textContent = 'Key package published at your provider; waiting to be added to the room…';
+      await new Promise((ok) => setTimeout(ok, 250));
+    }
+    throw new MimiError('provider/upstream', 'stopped');
+  };
+  const transport = new ProviderTransport({ api, userUri: session.user, clientUri: session.client, welcome });
+  const domain = /^mimi:\/\/([^/]+)\//.exec(session.user)?.[1] ?? '';
+  return { me: new ChatClient(transport, session.roomId), where: `Connected through your provider ${domain}; the room is end-to-end encrypted (MLS) in this page.` };
+}
+
+async function offline(): Promise<Setup> {
+  const { me, others } = await setUpExampleRoom();
+  return { me, others: others as [SimulatedParticipant, SimulatedParticipant], where: 'Offline: the whole room runs in this page.' };
+}
 
 async function main(): Promise<void> {
   const announce = announcer(byId('announcer', HTMLDivElement));
-  const { me, others } = await setUpExampleRoom();
-  const [bob, carol] = others as [SimulatedParticipant, SimulatedParticipant];
+  const setup = new URLSearchParams(location.search).has('offline') ? await offline() : await live();
+  const { me } = setup;
+  const [bob, carol] = setup.others ?? [undefined, undefined];
+  if (setup.others === undefined) byId('offline-tools', HTMLDivElement).remove();
 
   const failed = (e: unknown): void => announce(e instanceof MimiError ? `Not sent: ${e.message} (${e.code})` : 'Not sent.');
   const timeline = new Timeline(byId('timeline', HTMLOListElement), me, {
@@ -33,14 +72,14 @@ async function main(): Promise<void> {
   const composer = new Composer(me, {
     sent: (mode) => {
       announce(mode.kind === 'reply' ? 'Reply sent' : mode.kind === 'edit' ? 'Edit saved' : 'Message sent');
-      if (mode.kind === 'new' && autoAnswer.checked) setTimeout(() => void carol.replyToLatest(), 1200);
+      if (mode.kind === 'new' && carol !== undefined && autoAnswer?.checked === true) setTimeout(() => void carol.replyToLatest(), 1200);
     },
     failed,
     cancelled: (mode) => {
       if (mode.kind !== 'new') timeline.focus(mode.entry.id);
     },
   });
-  const autoAnswer = byId('auto-answer', HTMLInputElement);
+  const autoAnswer = document.getElementById('auto-answer') as HTMLInputElement | null;
 
   const renderParticipants = (): void => {
     const state = me.state;
@@ -76,16 +115,24 @@ async function main(): Promise<void> {
     } else if (e.type === 'rejected') console.warn(`dropped a message from ${e.sender}: ${e.reason}`);
     refresh();
   });
-  await me.start();
+  try {
+    await me.start();
+  } catch (e) {
+    byId('connection', HTMLParagraphElement).textContent = `Could not join the room: ${e instanceof Error ? e.message : String(e)}`;
+    throw e;
+  }
   byId('loading', HTMLParagraphElement).hidden = true;
+  byId('connection', HTMLParagraphElement).textContent = setup.where;
 
-  const sims: Record<string, () => Promise<unknown>> = {
-    'bob-say': () => bob.say(),
-    'carol-reply': () => carol.replyToLatest(),
-    'bob-react': () => bob.reactToLatest(),
-  };
-  for (const button of document.querySelectorAll<HTMLButtonElement>('[data-sim]')) {
-    button.addEventListener('click', () => void sims[button.dataset['sim'] ?? '']?.());
+  if (bob !== undefined && carol !== undefined) {
+    const sims: Record<string, () => Promise<unknown>> = {
+      'bob-say': () => bob.say(),
+      'carol-reply': () => carol.replyToLatest(),
+      'bob-react': () => bob.reactToLatest(),
+    };
+    for (const button of document.querySelectorAll<HTMLButtonElement>('[data-sim]')) {
+      button.addEventListener('click', () => void sims[button.dataset['sim'] ?? '']?.());
+    }
   }
   document.body.dataset['ready'] = 'true';
 }

@@ -186,15 +186,18 @@ export class PostgresStore implements DeliveryStore {
         const client = await this.connect();
         let open = true;
         let broken = false;
+        // BEGIN is sent with the first statement (a round trip saved per transaction: DL13).
+        const state = { begun: false };
         try {
-          await client.query('BEGIN');
-          const value = await fn(this.tx(client, () => open));
-          await client.query('COMMIT');
+          const value = await fn(this.tx(client, () => open, state));
+          if (state.begun) await client.query('COMMIT');
           return value;
         } catch (e) {
-          await client.query('ROLLBACK').catch(() => {
-            broken = true;
-          });
+          if (state.begun) {
+            await client.query('ROLLBACK').catch(() => {
+              broken = true;
+            });
+          }
           const code = (e as { code?: unknown }).code;
           if (typeof code === 'string' && RETRYABLE.has(code) && attempt < 5) continue;
           if (e instanceof MimiError || !isPgError(e)) throw e;
@@ -230,9 +233,13 @@ export class PostgresStore implements DeliveryStore {
     }
   }
 
-  private tx(client: PgTypes.PoolClient, isOpen: () => boolean): StoreTransaction {
+  private tx(client: PgTypes.PoolClient, isOpen: () => boolean, state: { begun: boolean }): StoreTransaction {
     const q = async <R extends PgTypes.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<PgTypes.QueryResult<R>> => {
       if (!isOpen()) throw new MimiError('delivery/store-closed', 'the transaction has ended');
+      if (!state.begun) {
+        state.begun = true;
+        await client.query('BEGIN');
+      }
       // Named statements are parsed once per connection.
       return client.query<R>({ name, text, values });
     };
@@ -395,26 +402,34 @@ export class PostgresStore implements DeliveryStore {
         return r.rows.map((row) => row.room_id).sort(compareUtf16);
       },
       lockRooms: async (roomIds) => {
-        const ids = [...new Set(roomIds)].sort(compareUtf16).map((id) => utf8.encode(id));
+        const sorted = [...new Set(roomIds)].sort(compareUtf16);
         // Two statements: a row locked after waiting is returned as it is now, but rows joined in the same
-        // statement would come from the snapshot taken before the wait; the second statement sees the other
-        // process's committed appends. The kv rows are locked in key order (bytea = UTF-8 order), so two
-        // processes never wait on each other in a cycle.
-        const locked = await q<{ key: Uint8Array; value: Uint8Array }>(
-          'mimi_lock_rooms',
-          "SELECT key, value FROM kv WHERE ns = 'room' AND key = ANY($1::bytea[]) ORDER BY key FOR UPDATE",
-          [ids],
-        );
-        const names = locked.rows.map((row) => fromUtf8.decode(row.key));
-        const heads = await q<{ room_id: string; last_seq: string; hub_time: string | null }>(
-          'mimi_heads',
-          `SELECT r.room_id, r.last_seq, e.hub_time FROM rooms r LEFT JOIN events e ON e.room_id = r.room_id AND e.seq = r.last_seq
-           WHERE r.room_id = ANY($1::text[])`,
-          [names],
-        );
-        const byRoom = new Map(heads.rows.map((row) => [row.room_id, row]));
+        // statement would come from the snapshot taken before the wait; the second statement (a new snapshot in
+        // READ COMMITTED) sees the other process's committed appends. The kv rows are locked in key order
+        // (bytea = UTF-8 order), so two processes never wait on each other in a cycle. At the start of a
+        // transaction BEGIN and both go in one round trip (a simple query, ids as escaped literals: DL13).
+        const lockSql = "SELECT key, value FROM kv WHERE ns = 'room' AND key = ANY(%K) ORDER BY key FOR UPDATE";
+        const headSql = `SELECT r.room_id, r.last_seq, e.hub_time FROM rooms r LEFT JOIN events e ON e.room_id = r.room_id AND e.seq = r.last_seq
+           WHERE r.room_id = ANY(%R)`;
+        type Locked = { key: Uint8Array; value: Uint8Array };
+        type Head = { room_id: string; last_seq: string; hub_time: string | null };
+        let locked: Locked[];
+        let heads: Head[];
+        if (!state.begun && isOpen()) {
+          state.begun = true;
+          const keys = `ARRAY[${sorted.map((id) => `'\\x${hex(utf8.encode(id))}'`).join(',')}]::bytea[]`;
+          const names = `ARRAY[${sorted.map((id) => client.escapeLiteral(id)).join(',')}]::text[]`;
+          const r = (await client.query(`BEGIN; ${lockSql.replace('%K', keys)}; ${headSql.replace('%R', names)}`)) as unknown as PgTypes.QueryResult[];
+          locked = r[1]!.rows as Locked[];
+          heads = r[2]!.rows as Head[];
+        } else {
+          locked = (await q<Locked>('mimi_lock_rooms', lockSql.replace('%K', '$1::bytea[]'), [sorted.map((id) => utf8.encode(id))])).rows;
+          heads = (await q<Head>('mimi_heads', headSql.replace('%R', '$1::text[]'), [locked.map((row) => fromUtf8.decode(row.key))])).rows;
+        }
+        const names = locked.map((row) => fromUtf8.decode(row.key));
+        const byRoom = new Map(heads.map((row) => [row.room_id, row]));
         const out = new Map<string, RoomHead>();
-        locked.rows.forEach((row, i) => {
+        locked.forEach((row, i) => {
           const h = byRoom.get(names[i]!);
           out.set(names[i]!, { record: new Uint8Array(row.value), lastSeq: Number(h?.last_seq ?? 0), lastHubTime: Number(h?.hub_time ?? 0) });
         });
@@ -458,11 +473,17 @@ function toEvent(r: EventRow): LogEvent {
   const seq = Number(r.seq);
   const hubTime = Number(r.hub_time);
   if (r.kind === EventKind.erased) return tombstone(seq, hubTime);
-  if (r.kind !== EventKind.commit && r.kind !== EventKind.message) {
+  if (r.kind !== EventKind.commit && r.kind !== EventKind.message && r.kind !== EventKind.proposal) {
     throw new MimiError('delivery/corrupt-store', `stored event ${seq} has kind ${r.kind}`);
   }
   const e: LogEvent = { seq, hubTime, kind: r.kind, sender: r.sender, message: new Uint8Array(r.message) };
   return r.expires === null ? e : { ...e, expires: Number(r.expires) };
+}
+
+function hex(b: Uint8Array): string {
+  let s = '';
+  for (const x of b) s += x.toString(16).padStart(2, '0');
+  return s;
 }
 
 function isPgError(e: unknown): boolean {

@@ -384,7 +384,7 @@ export class SqliteStore implements DeliveryStore {
 
 function toEvent(r: EventRow): LogEvent {
   if (r.kind === EventKind.erased) return tombstone(r.seq, r.hub_time);
-  if (r.kind !== EventKind.commit && r.kind !== EventKind.message) {
+  if (r.kind !== EventKind.commit && r.kind !== EventKind.message && r.kind !== EventKind.proposal) {
     throw new MimiError('delivery/corrupt-store', `stored event ${r.seq} has kind ${r.kind}`);
   }
   const e: LogEvent = { seq: r.seq, hubTime: r.hub_time, kind: r.kind, sender: r.sender, message: new Uint8Array(r.message) };

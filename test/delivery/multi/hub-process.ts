@@ -13,9 +13,9 @@ const env = process.env;
 const me = env.MIMI_HUB_ID!;
 const rooms = env.MIMI_ROOMS!.split(',');
 const ops = Number(env.MIMI_OPS);
-const store = env.MIMI_PG_URL
-  ? await openPostgresStore({ connectionString: env.MIMI_PG_URL, schema: env.MIMI_PG_SCHEMA! })
-  : openSqliteStore({ file: env.MIMI_SQLITE_FILE! });
+const store = env.MIMI_SQLITE_FILE
+  ? openSqliteStore({ file: env.MIMI_SQLITE_FILE })
+  : await openPostgresStore({ connectionString: env.MIMI_PG_URL!, schema: env.MIMI_PG_SCHEMA! });
 
 const send = (m: unknown): void => void process.send!(m);
 let nextId = 0;

@@ -1,0 +1,255 @@
+/**
+ * The page as a member of a room served by `mimi serve`: a {@link Transport} whose room is an MLS group held
+ * in the page (mimi-kit/mls, the browser crypto provider), reached only through the user's own provider's
+ * local client API (`providerApi.ts`). The provider forwards what the page submits to the room's hub over
+ * MIMI (draft-ietf-mimi-protocol-06 §5.4) and hands back the room's events one by one; the page decrypts
+ * them, processes commits, and acknowledges its cursor.
+ *
+ * Joining: the page publishes a fresh key package at its provider, a member claims it over MIMI and adds the
+ * user, and the Welcome comes from a {@link WelcomeSource}: Welcome routing between providers is not in the
+ * delivery layer yet (the same gap `mimi demo` bridges), so the example's front end hands it over.
+ *
+ * @module
+ */
+import { MimiError, bytesToHex } from 'mimi-kit/content';
+import { createClientIdentity, generateKeyPackage, joinFromWelcome, parseMimiUri, type ClientIdentity, type CommitOutcome, type CredentialVerifier, type MimiRoom } from 'mimi-kit/mls';
+import type { ProviderApi, ProviderEvent } from './providerApi.js';
+import type { DeliveredMessage, JoinResult, Transport, TransportEvent } from './transport.js';
+
+/** What a joiner is given besides its key package: the Welcome and the commit that added it. */
+export interface WelcomeHandoff {
+  readonly welcome: Uint8Array;
+  /** The add commit: the joiner's stream starts after it (events before it are of epochs it has no key for). */
+  readonly commit: Uint8Array;
+}
+
+/** Where a joiner's Welcome comes from. */
+export type WelcomeSource = (clientUri: string, signal: AbortSignal) => Promise<WelcomeHandoff>;
+
+/**
+ * The example's authentication service: a credential is accepted when its client URI is one of the user's
+ * devices at the user's provider (`mimi://p/d/<user>/<device>` for `mimi://p/u/<user>`). The example has no
+ * identity service to ask which signature key a provider issued (RFC 9420 §5.3.1); a real client must.
+ *
+ * @example
+ * ```ts
+ * exampleVerifier({ userUri: 'mimi://a.example/u/alice', clientUri: 'mimi://a.example/d/alice/laptop', signaturePublicKey }); // true
+ * ```
+ */
+export const exampleVerifier: CredentialVerifier = (c) => {
+  const u = parseMimiUri(c.userUri);
+  const d = parseMimiUri(c.clientUri);
+  return u?.kind === 'u' && d?.kind === 'd' && u.provider === d.provider && u.segments.length === 1 && d.segments.length === 2 && d.segments[0] === u.segments[0];
+};
+
+/** Options of {@link ProviderTransport}. */
+export interface ProviderTransportOptions {
+  /** The user's own provider's local API. */
+  readonly api: ProviderApi;
+  readonly userUri: string;
+  readonly clientUri: string;
+  /** Where the Welcome comes from (for {@link ProviderTransport.join}). */
+  readonly welcome?: WelcomeSource;
+  /** The client's identity (default: a fresh one, made with the platform's crypto provider). */
+  readonly identity?: ClientIdentity;
+  /** Pause between polls of an empty event stream (ms, default 250). */
+  readonly pollMs?: number;
+}
+
+/**
+ * A transport over the provider, with the MLS room in the page.
+ *
+ * @example
+ * ```ts
+ * const transport = new ProviderTransport({ api, userUri, clientUri, welcome: fromFrontEnd });
+ * const client = new ChatClient(transport, roomId);
+ * await client.start(); // publishes a key package, waits for the Welcome, joins
+ * ```
+ */
+export class ProviderTransport implements Transport {
+  readonly user: string;
+  readonly #o: ProviderTransportOptions;
+  readonly #listeners = new Set<(e: TransportEvent) => void>();
+  /** Hex of the MLS messages this page submitted: applied when sent, skipped when read back. */
+  readonly #own = new Set<string>();
+  readonly #stop = new AbortController();
+  #room: MimiRoom | undefined;
+  #roomId = '';
+  #cursor = 0;
+  /** One MLS state change at a time: sending and receiving both advance the group's ratchets. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: ProviderTransportOptions) {
+    this.#o = options;
+    this.user = options.userUri;
+  }
+
+  /** The room as this page holds it (after {@link join}). */
+  get room(): MimiRoom | undefined {
+    return this.#room;
+  }
+
+  #serial<T>(f: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(f, f);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Joins: a fresh identity and key package (browser crypto), published at the provider; then the Welcome.
+   * @param roomUri - the room id
+   * @returns the room state; no backlog (messages before the join are of epochs this client has no key for)
+   */
+  async join(roomUri: string): Promise<JoinResult> {
+    this.#roomId = roomUri;
+    if (this.#room === undefined) {
+      const identity = this.#o.identity ?? (await createClientIdentity({ userUri: this.#o.userUri, clientUri: this.#o.clientUri }));
+      const kp = await generateKeyPackage(identity);
+      await this.#o.api.publishKeyPackage(this.#o.userUri, this.#o.clientUri, kp.keyPackage);
+      if (this.#o.welcome === undefined) throw new MimiError('provider/upstream', 'no Welcome source to join with');
+      const handoff = await this.#o.welcome(this.#o.clientUri, this.#stop.signal);
+      this.#room = await joinFromWelcome({ welcome: handoff.welcome, keyPackage: kp, verifier: exampleVerifier });
+      await this.#skipTo(handoff.commit);
+    }
+    void this.#poll();
+    return { state: this.#room.roomState, backlog: [] };
+  }
+
+  /**
+   * Starts from a room this client created (its hub already holds it): {@link join} then only starts polling.
+   * @param room - the creator's room
+   * @example
+   * ```ts
+   * transport.attach(await createRoom({ identity, roomUri, roomState, verifier: exampleVerifier }));
+   * ```
+   */
+  attach(room: MimiRoom): void {
+    this.#room = room;
+  }
+
+  /**
+   * Makes a commit on the current room and submits it to the hub through the provider; applied once accepted.
+   * @param make - builds the commit from the room (e.g. `(r) => r.addClients(keyPackages)`)
+   * @returns the outcome (its `welcome` for joiners)
+   * @throws {@link MimiError} `provider/upstream` when the hub refuses it
+   * @example
+   * ```ts
+   * const { welcome, commit } = await transport.commit((r) => r.addClients(kps));
+   * ```
+   */
+  commit(make: (room: MimiRoom) => Promise<CommitOutcome>): Promise<CommitOutcome> {
+    return this.#serial(async () => {
+      const out = await make(this.#room!);
+      const hex = bytesToHex(out.commit);
+      this.#own.add(hex);
+      const r = await this.#o.api.update(this.#roomId, { commit: out.commit });
+      if (r.code !== 'success') {
+        this.#own.delete(hex);
+        throw new MimiError('provider/upstream', `the hub refused the commit: ${r.code}${r.description ? ` (${r.description})` : ''}`);
+      }
+      this.#room = out.room;
+      if (out.room.roomState !== undefined) setTimeout(() => this.#emit({ type: 'room', state: out.room.roomState }), 0);
+      return out;
+    });
+  }
+
+  /** Encrypts, submits through the provider; resolves with the hub's timestamp once accepted. */
+  send(bytes: Uint8Array): Promise<{ readonly hubTimestamp: number }> {
+    return this.#serial(async () => {
+      const room = this.#room;
+      if (room === undefined) throw new MimiError('provider/upstream', 'join the room before sending');
+      const { message, room: next } = await room.encryptContent(bytes);
+      const hex = bytesToHex(message);
+      this.#own.add(hex);
+      const r = await this.#o.api.submit(this.#roomId, { message, sendingUri: this.user });
+      if (r.code !== 'accepted') {
+        this.#own.delete(hex);
+        throw new MimiError('provider/upstream', `the hub refused the message: ${r.code}${'description' in r ? ` (${r.description})` : ''}`);
+      }
+      this.#room = next;
+      const delivered: DeliveredMessage = { type: 'message', sender: this.user, hubTimestamp: r.acceptedTimestamp, bytes: bytes.slice() };
+      // Delivered after the send resolves, as the others get it.
+      setTimeout(() => this.#emit(delivered), 0);
+      return { hubTimestamp: r.acceptedTimestamp };
+    });
+  }
+
+  onEvent(listener: (event: TransportEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Stops polling. */
+  close(): void {
+    this.#stop.abort();
+  }
+
+  #emit(e: TransportEvent): void {
+    for (const l of this.#listeners) l(e);
+  }
+
+  async #fetch(): Promise<ProviderEvent[]> {
+    try {
+      return (await this.#o.api.next(this.#o.clientUri, this.#roomId, 100)).events.filter((e) => e.seq > this.#cursor);
+    } catch (e) {
+      // The provider may not follow the room yet: the hub's first notify is on the way.
+      if (e instanceof MimiError && e.code === 'delivery/no-such-room') return [];
+      throw e;
+    }
+  }
+
+  async #skipTo(commit: Uint8Array): Promise<void> {
+    const target = bytesToHex(commit);
+    for (;;) {
+      const events = await this.#fetch();
+      for (const e of events) {
+        this.#cursor = e.seq;
+        if (bytesToHex(e.message) === target) {
+          await this.#o.api.ack(this.#o.clientUri, this.#roomId, this.#cursor);
+          return;
+        }
+      }
+      if (events.length > 0) await this.#o.api.ack(this.#o.clientUri, this.#roomId, this.#cursor);
+      else await this.#sleep();
+    }
+  }
+
+  #sleep(): Promise<void> {
+    return new Promise((r) => setTimeout(r, this.#o.pollMs ?? 250));
+  }
+
+  async #poll(): Promise<void> {
+    while (!this.#stop.signal.aborted) {
+      try {
+        const events = await this.#fetch();
+        for (const e of events) await this.#serial(() => this.#process(e));
+        if (events.length > 0) await this.#o.api.ack(this.#o.clientUri, this.#roomId, this.#cursor);
+        else await this.#sleep();
+      } catch (e) {
+        console.warn(`event stream: ${e instanceof Error ? e.message : String(e)}`);
+        await this.#sleep();
+      }
+    }
+  }
+
+  async #process(e: ProviderEvent): Promise<void> {
+    const room = this.#room!;
+    this.#cursor = e.seq;
+    const hex = bytesToHex(e.message);
+    if (e.kind === 'erased' || this.#own.delete(hex)) return;
+    if (e.kind === 'commit') {
+      const r = await room.processHandshake(e.message);
+      this.#room = r.room;
+      if (r.roomStateChanged) this.#emit({ type: 'room', state: r.room.roomState });
+      return;
+    }
+    try {
+      const got = await room.decryptContent(e.message, { hubTimestamp: e.hubTime });
+      this.#room = got.room;
+      // The sender is the one the MLS credential authenticates (draft-ietf-mimi-content §3.7), not the content's claim.
+      this.#emit({ type: 'message', sender: got.senderUserUri, hubTimestamp: got.hubTimestamp, bytes: got.contentBytes });
+    } catch (err) {
+      console.warn(`dropped event ${e.seq}: ${err instanceof MimiError ? err.code : 'undecryptable'}`);
+    }
+  }
+}
