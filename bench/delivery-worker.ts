@@ -14,7 +14,7 @@ const concurrency = Number(env.MIMI_CONCURRENCY);
 const durationMs = Number(env.MIMI_DURATION_MS);
 const warmupMs = Number(env.MIMI_WARMUP_MS);
 const store = env.MIMI_SQLITE_FILE
-  ? openSqliteStore({ file: env.MIMI_SQLITE_FILE })
+  ? openSqliteStore({ file: env.MIMI_SQLITE_FILE, durability: 'full' })
   : await openPostgresStore({ connectionString: env.MIMI_PG_URL!, schema: env.MIMI_PG_SCHEMA! });
 const hub = new Hub({ domain: 'a.example', store, clock: Date, checker: testChecker(), transport: { notify: async () => undefined }, instanceId: env.MIMI_HUB_ID! });
 const timer = setInterval(() => void hub.tick(), 50);

@@ -2,7 +2,8 @@
  * Delivery through the hub (issue 13): messages/s, p50/p99 submit latency and peak memory with the embedded
  * (SQLite) and the PostgreSQL store, in one and in two hub processes on one database, in one run. Each hub
  * process (bench/delivery-worker.ts) keeps 64 submits in flight over 16 rooms for 3 s, with fanout running.
- * Both stores are durable as shipped (SQLite `synchronous = FULL`; PostgreSQL `fsync`, `synchronous_commit` on).
+ * Both stores are durable to a power loss, like for like (SQLite `durability: 'full'`, i.e. `synchronous = FULL`,
+ * not the shipped NORMAL of DL14; PostgreSQL `fsync`, `synchronous_commit` on).
  * The embedded one-process run is the baseline; the target is PostgreSQL (one process) ≥ 50 % of its rate.
  * Each configuration runs twice, interleaved; the better run of each is the row.
  * PostgreSQL: `MIMI_PG_URL`, else a throw-away cluster like the tests' (test/delivery/pg-server.ts), else
@@ -118,7 +119,7 @@ export async function run(): Promise<void> {
         const plural = processes > 1 ? 'es' : '';
         await once(`embedded (SQLite), ${processes} process${plural}`, processes, async () => {
           const file = join(dir, `embedded-${n++}.sqlite`);
-          await prepare(openSqliteStore({ file }));
+          await prepare(openSqliteStore({ file, durability: 'full' }));
           return { MIMI_SQLITE_FILE: file };
         });
         if (server) {

@@ -2,9 +2,10 @@
  * Builds the example client into `examples/web-client/dist/` (esbuild: one minified ESM bundle plus
  * the page and its style sheet) and, unless `--no-serve`, serves it on 127.0.0.1.
  *
- *   npm run example:web                 # build + serve, prints the URL
+ *   npm run example:web                 # build + serve, prints the URL (no provider: the in-page room)
  *   npm run example:web -- --no-serve   # build only
  *   npm run example:web -- --port 8080
+ *   npm run example:web -- --a-api URL --b-api URL --token TOKEN   # against two `mimi serve` (live.ts)
  *
  * @module
  */
@@ -69,6 +70,18 @@ async function cli(argv: readonly string[]): Promise<void> {
   await buildWebClient();
   if (!serve) {
     console.log(`built ${DIST}`);
+    return;
+  }
+  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+  const [aApi, bApi, token] = [flag('--a-api'), flag('--b-api'), flag('--token')];
+  if (aApi !== undefined || bApi !== undefined || token !== undefined) {
+    if (aApi === undefined || bApi === undefined || token === undefined) throw new Error('--a-api, --b-api and --token go together');
+    // live.ts reaches mimi-kit/* through this folder's tsconfig paths, which a plain `tsx` run does not read.
+    const { tsImport } = await import('tsx/esm/api');
+    const live = (await tsImport('./live.ts', { parentURL: import.meta.url, tsconfig: join(here, 'tsconfig.node.json') })) as typeof import('./live.js');
+    const { url, stop } = await live.runLive({ aApi, bApi, token, port, root: DIST });
+    console.log(`mimi-kit example client, Bob at b.example: ${url}  (Ctrl+C stops)`);
+    process.once('SIGINT', () => void stop().then(() => process.exit(0)));
     return;
   }
   // esbuild's server rebuilds on each request, so edits to src/ show on reload; the page and the style

@@ -8,12 +8,12 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { LocalApiClient } from '../../src/provider/client.js';
-import { createClientIdentity, createRoom as createMlsRoom, encodeClientIdentity, inspectKeyPackage, type ClientIdentity } from '../../src/mls/index.js';
-import { basicCredential, encodeKeyMaterialRequest, signKeyMaterialRequest } from '../../src/protocol/index.js';
-import { createRoom, roomStateToJson } from '../../src/room/index.js';
+import { createClientIdentity, createRoom as createMlsRoom, encodeClientIdentity, inspectKeyPackage, type ClientIdentity } from 'mimi-kit/mls';
+import { basicCredential, encodeKeyMaterialRequest, signKeyMaterialRequest } from 'mimi-kit/protocol';
+import { createRoom, roomStateToJson } from 'mimi-kit/room';
 import { ChatClient } from './src/client.js';
 import { ProviderApi } from './src/providerApi.js';
-import { ProviderTransport, exampleVerifier, type WelcomeHandoff } from './src/providerTransport.js';
+import { ProviderTransport, exampleVerifier } from './src/providerTransport.js';
 
 /** The live room and its users. */
 export const LIVE_ROOM = 'mimi://a.example/r/engineering';
@@ -27,13 +27,20 @@ const ORDINARY = 2;
 
 /** Alice and Carol, ready. */
 export interface RemoteRoom {
+  readonly roomId: string;
   readonly alice: ChatClient;
   readonly carol: ChatClient;
   /**
-   * Claims the user's key packages through a.example (over MIMI for a user elsewhere) until one is there,
-   * adds the user's clients, and hands each joiner its Welcome.
+   * Claims the user's key packages through a.example (over MIMI for a user elsewhere) until one is there and
+   * adds the user's clients; the hub routes the commit's Welcome to their provider (HT16).
+   * @returns the client URIs added
    */
-  addUser(user: string, handoff: (clientUri: string, h: WelcomeHandoff) => void, timeoutMs?: number): Promise<void>;
+  addUser(user: string, timeoutMs?: number): Promise<string[]>;
+  /**
+   * Keeps adding the user's new clients (each page load is a new client) until {@link RemoteRoom.close}.
+   * @returns when stopped
+   */
+  watchUser(user: string, onAdded?: (clients: readonly string[]) => void): Promise<void>;
   /** Plays a short history: a message, its edit, a reply, a reaction, a deleted message. */
   playHistory(): Promise<void>;
   /** Alice answers every new message of the given user with a reply (off by default). */
@@ -74,11 +81,12 @@ function seen(client: ChatClient, hex: Promise<string>): Promise<string> {
  * @example
  * ```ts
  * const room = await startRemoteRoom({ url: a.localUrl, token });
- * await room.addUser(BOB, (client, h) => mailbox.set(client, h));
+ * await room.addUser(BOB); // the page at b.example finds the Welcome at its provider
  * await room.playHistory();
  * ```
  */
-export async function startRemoteRoom(options: { url: string; token: string; pollMs?: number }): Promise<RemoteRoom> {
+export async function startRemoteRoom(options: { url: string; token: string; pollMs?: number; roomId?: string }): Promise<RemoteRoom> {
+  const roomId = options.roomId ?? LIVE_ROOM;
   const hubApi = new LocalApiClient({ url: options.url, token: options.token });
   const api = new ProviderApi({ url: options.url, token: options.token });
   const [a, c] = [await device(ALICE, 'laptop'), await device(CAROL, 'laptop')];
@@ -86,26 +94,25 @@ export async function startRemoteRoom(options: { url: string; token: string; pol
     preset: 'cooperative',
     creator: ALICE,
     creatorProfile: { displayName: 'Alice' },
-    roomUri: LIVE_ROOM,
+    roomUri: roomId,
     name: 'Engineering',
     members: [
       { user: CAROL, role: ORDINARY, profile: { displayName: 'Carol' } },
       { user: BOB, role: ORDINARY, profile: { displayName: 'Bob' } },
     ],
   });
-  const created = await createMlsRoom({ identity: a.id, roomUri: LIVE_ROOM, roomState: state, verifier: exampleVerifier });
+  const created = await createMlsRoom({ identity: a.id, roomUri: roomId, roomState: state, verifier: exampleVerifier });
   const group = created.groupView();
-  await hubApi.createRoom({ roomId: LIVE_ROOM, epoch: Number(created.epoch), roomState: roomStateToJson(group.state), members: group.members, extensions: group.extensions });
+  await hubApi.createRoom({ roomId: roomId, epoch: Number(created.epoch), roomState: roomStateToJson(group.state), members: group.members, extensions: group.extensions });
   const pollMs = options.pollMs ?? 50;
   const aliceT = new ProviderTransport({ api, userUri: ALICE, clientUri: a.id.clientUri, identity: a.id, pollMs });
   aliceT.attach(created);
-  const alice = new ChatClient(aliceT, LIVE_ROOM);
+  const alice = new ChatClient(aliceT, roomId);
   await alice.start();
 
-  // Carol joins like the page does, her Welcome handed over in this process.
-  let carolWelcome: ((h: WelcomeHandoff) => void) | undefined;
-  const carolT = new ProviderTransport({ api, userUri: CAROL, clientUri: c.id.clientUri, identity: c.id, pollMs, welcome: () => new Promise((r) => (carolWelcome = r)) });
-  const carol = new ChatClient(carolT, LIVE_ROOM);
+  // Carol joins like the page does: her Welcome is held for her by her provider (a.example, the hub itself).
+  const carolT = new ProviderTransport({ api, userUri: CAROL, clientUri: c.id.clientUri, identity: c.id, pollMs });
+  const carol = new ChatClient(carolT, roomId);
   const carolJoined = carol.start();
   const claim = async (user: string, deadline: number): Promise<Uint8Array[]> => {
     for (;;) {
@@ -117,7 +124,7 @@ export async function startRemoteRoom(options: { url: string; token: string; pol
               {
                 requestingUser: ALICE,
                 targetUser: user,
-                roomId: LIVE_ROOM,
+                roomId: roomId,
                 acceptableCiphersuites: [1],
                 requiredCapabilities: { extensionTypes: [], proposalTypes: [], credentialTypes: [] },
                 requesterSignatureKey: a.id.signaturePublicKey,
@@ -137,14 +144,14 @@ export async function startRemoteRoom(options: { url: string; token: string; pol
       await new Promise((r) => setTimeout(r, 100));
     }
   };
-  const addUser = async (user: string, handoff: (clientUri: string, h: WelcomeHandoff) => void, timeoutMs = 60_000): Promise<void> => {
+  const addUser = async (user: string, timeoutMs = 60_000): Promise<string[]> => {
     const kps = await claim(user, Date.now() + timeoutMs);
-    const clients = await Promise.all(kps.map((kp) => inspectKeyPackage(kp)));
-    const out = await aliceT.commit((r) => r.addClients(kps));
-    for (const k of clients) handoff(k.clientUri, { welcome: out.welcome!, commit: out.commit });
+    const clients = kps.map((kp) => inspectKeyPackage(kp).clientUri);
+    await aliceT.commit((r) => r.addClients(kps)); // with its Welcome, which the hub routes
+    return clients;
   };
   // Carol's key package, published by her transport at a.example, claimed there by Alice.
-  await addUser(CAROL, (_client, h) => carolWelcome?.(h));
+  await addUser(CAROL);
   await carolJoined;
 
   let answering: string | undefined;
@@ -154,10 +161,17 @@ export async function startRemoteRoom(options: { url: string; token: string; pol
     if (e.type === 'message' && e.kind === 'message' && e.sender === answering) void alice.reply(e.id, replies[turn++ % replies.length]!).catch(() => undefined);
   });
 
+  let closed = false;
   return {
+    roomId,
     alice,
     carol,
     addUser,
+    async watchUser(user, onAdded) {
+      while (!closed) {
+        await addUser(user, 1000).then(onAdded, () => undefined);
+      }
+    },
     async playHistory() {
       const plan = await seen(carol, alice.send('Morning! The **planning** meeting moves to 3 pm.'));
       await seen(carol, alice.edit(plan, 'Morning! The **planning** meeting moves to 3:30 pm.'));
@@ -170,6 +184,7 @@ export async function startRemoteRoom(options: { url: string; token: string; pol
       answering = user;
     },
     close() {
+      closed = true;
       aliceT.close();
       carolT.close();
     },

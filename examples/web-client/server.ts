@@ -1,17 +1,15 @@
 /**
  * The example's front end (Node, loopback only): serves the built page, passes `/v1/*` through unchanged to
  * the user's provider's local client API (so the page's `fetch` stays same-origin: its Content-Security-Policy
- * keeps `connect-src 'self'`, and the provider needs no CORS), answers `/session.json` (who the page's user is,
- * the room, and the token), and holds the Welcome mailbox (`GET /welcome?client=…`): Welcome routing between
- * providers is not in the delivery layer yet, so whoever adds the page's user drops the Welcome here.
+ * keeps `connect-src 'self'`, and the provider needs no CORS), and answers `/session.json` (who the page's user
+ * is, the room, and the token). The page's Welcome comes from the provider too (`GET /v1/welcomes`), routed
+ * there by the room's hub.
  *
  * @module
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { toBase64 } from './src/providerApi.js';
-import type { WelcomeHandoff } from './src/providerTransport.js';
 
 /** What the page learns from `/session.json`. */
 export interface Session {
@@ -26,8 +24,6 @@ export interface Session {
 export interface FrontEnd {
   /** `http://127.0.0.1:<port>/` */
   readonly url: string;
-  /** Drops a joiner's Welcome into the mailbox. */
-  offerWelcome(clientUri: string, handoff: WelcomeHandoff): void;
   close(): Promise<void>;
 }
 
@@ -54,19 +50,20 @@ async function body(req: IncomingMessage): Promise<Uint8Array<ArrayBuffer> | und
 /**
  * Starts the front end on 127.0.0.1.
  *
- * @param options - the built page's folder, the provider's local API URL, the session, extra static pages
+ * @param options - the built page's folder, the provider's local API URL, the session (or a function that
+ *   makes one per page load), extra static pages
  *   (path → body), and the port (default any free one)
  * @returns the running server
  * @example
  * ```ts
  * const fe = await startFrontEnd({ root: DIST, providerUrl: b.localUrl, session });
- * room.addUser(BOB, (client, h) => fe.offerWelcome(client, h));
+ * await room.addUser(BOB); // the page polls b.example for its Welcome through /v1/welcomes
  * ```
  */
-export async function startFrontEnd(options: { root: string; providerUrl: string; session: Session; pages?: Readonly<Record<string, string>>; port?: number }): Promise<FrontEnd> {
+export async function startFrontEnd(options: { root: string; providerUrl: string; session: Session | (() => Session); pages?: Readonly<Record<string, string>>; port?: number }): Promise<FrontEnd> {
+  const session = typeof options.session === 'function' ? options.session : () => options.session as Session;
   const base = resolve(options.root);
   const provider = options.providerUrl.replace(/\/+$/, '');
-  const mailbox = new Map<string, WelcomeHandoff>();
   const server: Server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -78,20 +75,15 @@ export async function startFrontEnd(options: { root: string; providerUrl: string
         const headers: Record<string, string> = {};
         for (const h of ['authorization', 'content-type']) if (typeof req.headers[h] === 'string') headers[h] = req.headers[h];
         try {
-          const r = await fetch(`${provider}${path}`, { method: req.method ?? 'GET', headers, ...(req.method === 'POST' ? { body: new Uint8Array(bytes) } : {}) });
+          // Path and query as the page sent them (`GET /v1/welcomes?client=…` carries its argument in the query).
+          const r = await fetch(`${provider}${url.pathname}${url.search}`, { method: req.method ?? 'GET', headers, ...(req.method === 'POST' ? { body: new Uint8Array(bytes) } : {}) });
           return send(r.status, r.headers.get('content-type') ?? 'application/json', new Uint8Array(await r.arrayBuffer()));
         } catch {
           return send(502, 'application/json', JSON.stringify({ error: 'provider/upstream', message: 'the provider did not answer' }));
         }
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain', '');
-      if (path === '/session.json') return send(200, 'application/json', JSON.stringify(options.session));
-      if (path === '/welcome') {
-        if (req.headers.authorization !== `Bearer ${options.session.token}`) return send(401, 'application/json', '{}');
-        const h = mailbox.get(url.searchParams.get('client') ?? '');
-        if (h === undefined) return send(404, 'application/json', '{}');
-        return send(200, 'application/json', JSON.stringify({ welcome: toBase64(h.welcome), commit: toBase64(h.commit) }));
-      }
+      if (path === '/session.json') return send(200, 'application/json', JSON.stringify(session()));
       const page = options.pages?.[path];
       if (page !== undefined) return send(200, TYPES[extname(path)] ?? 'text/plain', page);
       const file = normalize(join(base, path === '/' ? 'index.html' : path));
@@ -107,7 +99,6 @@ export async function startFrontEnd(options: { root: string; providerUrl: string
   if (address === null || typeof address === 'string') throw new Error('front end: no port');
   return {
     url: `http://127.0.0.1:${address.port}/`,
-    offerWelcome: (client, h) => void mailbox.set(client, h),
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

@@ -252,7 +252,7 @@ function listen(child: ChildProcess, domain: string, wire: WireEntry[]): Promise
 }
 
 /**
- * What crossed the wire, one line per (sender, receiver, endpoint, status).
+ * What crossed the wire, one line per (sender, receiver, endpoint, status); Welcomes (HT16) apart from notifies.
  *
  * @param wire - the logged requests
  * @returns the lines
@@ -264,12 +264,14 @@ function listen(child: ChildProcess, domain: string, wire: WireEntry[]): Promise
 export function wireSummary(wire: readonly WireEntry[]): string[] {
   const groups = new Map<string, { e: WireEntry; n: number; bytesIn: number; bytesOut: number; codes: Set<string> }>();
   for (const e of wire) {
-    const k = `${e.from} ${e.to} ${e.endpoint} ${e.status}`;
-    const g = groups.get(k) ?? { e, n: 0, bytesIn: 0, bytesOut: 0, codes: new Set<string>() };
+    // A Welcome goes to the notify path with its own media type (HT16): a row of its own.
+    const welcome = e.endpoint === 'notify' && e.code === 'welcome';
+    const k = `${e.from} ${e.to} ${e.endpoint} ${e.status} ${welcome}`;
+    const g = groups.get(k) ?? { e: welcome ? { ...e, endpoint: 'notify (Welcome)' } : e, n: 0, bytesIn: 0, bytesOut: 0, codes: new Set<string>() };
     g.n++;
     g.bytesIn += e.bytesIn;
     g.bytesOut += e.bytesOut;
-    if (e.code) g.codes.add(e.code);
+    if (e.code && !welcome) g.codes.add(e.code);
     groups.set(k, g);
   }
   const rows = [...groups.values()].sort((x, y) => (x.e.from + x.e.endpoint < y.e.from + y.e.endpoint ? -1 : 1));

@@ -2,8 +2,9 @@
  * The clients of `mimi demo` and how they reach the room: every client lives in the demo process and talks
  * only to its own provider through the provider's local client API ({@link ClientOperations}); where the
  * providers run (two processes over HTTPS, or in this process) is the caller's. Commits and messages go to
- * the room's hub; each client reads its events back in order from its provider, processes them with its own
- * copy of the MLS group, and acknowledges them.
+ * the room's hub, a commit's Welcome with it (the hub routes it to the joiners' providers, where each joiner
+ * takes it), a leave as proposals; each client reads its events (commits, proposals, messages) back in order
+ * from its provider, processes them with its own copy of the MLS group, and acknowledges them.
  *
  * @module
  */
@@ -133,27 +134,53 @@ export class DemoRoom {
   }
 
   /**
-   * Sends a commit (with the new epoch's GroupInfo) to the hub through the committer's provider; once
-   * accepted, every other client reads it back from its own provider and checks it. Joiners get the Welcome
-   * handed by the demo (Welcome routing between providers is not in the delivery layer yet).
+   * Sends a commit (with the new epoch's GroupInfo, and its Welcome when it adds clients) to the hub through
+   * the committer's provider; once accepted, every other client reads it back from its own provider and
+   * checks it. The hub routes the Welcome to the joiners' providers (HT16): each joiner takes it from its own
+   * provider, joins, and is handed the room's events from the one after the commit that added it.
    */
   async commit(from: ClientIdentity, what: string, out: CommitOutcome, joiners: KeyPackageBundle[] = []): Promise<void> {
     const c = this.client(from);
-    const r = await this.provider(c).update(this.roomId, { commit: out.commit, groupInfo: await exportGroupInfo(out.room) });
+    const welcome = joiners.length > 0 ? { welcome: out.welcome! } : {};
+    const r = await this.provider(c).update(this.roomId, { commit: out.commit, groupInfo: await exportGroupInfo(out.room), ...welcome });
     if (r.code !== 'success') throw new MimiError('demo/hub-refused', `the hub refused ${what}: ${r.code} (${'description' in r ? r.description : ''})`);
     c.room = out.room;
     const hex = bytesToHex(out.commit);
     this.#own.set(hex, from.clientUri);
     this.lastHubTime = r.acceptedTimestamp;
     const checkedBy = await this.sync(hex, from);
+    const via = new Set<string>();
     for (const kp of joiners) {
       const j = this.clients.get(kp.clientUri)!;
-      await this.catchUp(j, hex); // its history starts after the commit that added it
-      j.room = await joinFromWelcome({ welcome: out.welcome!, keyPackage: kp, verifier: this.trust.verifier });
+      const held = await this.#welcomeOf(j, hex);
+      j.room = await joinFromWelcome({ welcome: held.welcome, keyPackage: kp, verifier: this.trust.verifier });
+      // Its history starts after the commit that added it: the provider moves its cursor there.
+      j.cursor = await this.provider(j).acceptWelcome(j.id.clientUri, this.roomId);
+      via.add(j.domain);
     }
     const checked = checkedBy === 0 ? 'checked by the hub; no other member yet' : `checked by the hub and by the ${plural(checkedBy, 'other member client')}`;
-    const joined = joiners.length > 0 ? `; ${plural(joiners.length, 'client')} joined by Welcome` : '';
+    const hubDomain = /^mimi:\/\/([^/]+)\//.exec(this.roomId)?.[1];
+    const where = [...via].map((d) => (d === hubDomain ? `${d} (the hub's own)` : `${d} over MIMI`)).join(' and ');
+    const joined = joiners.length > 0 ? `; ${plural(joiners.length, 'client')} joined by the Welcome the hub routed to their provider ${where}` : '';
     this.log(`  commit  ${clientName(from.clientUri, from.userUri)}: ${what} (epoch ${out.room.epoch}, event ${this.#seqOf.get(hex) ?? '?'}, ${checked}${joined})`);
+  }
+
+  /**
+   * Waits for the Welcome of the commit carrying `hex` at the joiner's own provider (an older one, of a commit
+   * that added it before, is not it).
+   */
+  async #welcomeOf(j: DemoClient, hex: string): Promise<{ welcome: Uint8Array; seq: number }> {
+    const deadline = Date.now() + SYNC_TIMEOUT_MS;
+    for (;;) {
+      const w = (await this.provider(j).welcomes(j.id.clientUri)).find((h) => h.roomId === this.roomId);
+      const seq = this.#seqOf.get(hex);
+      if (w !== undefined && (seq === undefined || w.seq >= seq)) {
+        if (seq === undefined) this.#seqOf.set(hex, w.seq);
+        return w;
+      }
+      if (Date.now() > deadline) throw new MimiError('demo/no-recipient', `no Welcome reached ${j.id.clientUri} at ${j.domain} within ${SYNC_TIMEOUT_MS} ms`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   /**
@@ -169,6 +196,28 @@ export class DemoRoom {
     const winner = clientName(first.clientUri, first.userUri);
     this.log(`  refused ${clientName(second.clientUri, second.userUri)}: ${what} in epoch ${outSecond.room.epoch - 1n}, the same as ${winner}'s: the hub answers wrongEpoch (the room is at epoch ${r.currentEpoch}); the client drops it and, having processed ${winner}'s commit, commits again`);
     await this.commit(second, `${what} again`, await make(this.room(second)));
+  }
+
+  /**
+   * A user leaves by proposals (RFC 9420 §12.2: a member cannot commit its own removal): its client sends them
+   * to the hub through its provider, the hub holds them for the epoch and fans them out as `proposal` events,
+   * every other member client processes them, and `committer` commits them by reference.
+   */
+  async leave(from: ClientIdentity, committer: ClientIdentity): Promise<void> {
+    const c = this.client(from);
+    const { proposals, room } = await this.room(from).leave();
+    const r = await this.provider(c).propose(this.roomId, { proposals });
+    if (r.code !== 'success') throw new MimiError('demo/hub-refused', `the hub refused the leave: ${r.code} (${'description' in r ? r.description : ''})`);
+    c.room = room;
+    for (const p of proposals) this.#own.set(bytesToHex(p), from.clientUri);
+    this.lastHubTime = r.acceptedTimestamp;
+    const last = bytesToHex(proposals.at(-1)!);
+    const heldBy = await this.sync(last, from);
+    const first = this.#seqOf.get(bytesToHex(proposals[0]!));
+    const events = first === undefined ? '' : `events ${first}–${this.#seqOf.get(last)}, `;
+    this.log(`  leave   ${clientName(from.clientUri, from.userUri)}: ${NAMES[from.userUri] ?? from.userUri} leaves by ${plural(proposals.length, 'proposal')} sent through ${c.domain} (${events}held by the hub for the epoch and by the ${plural(heldBy, 'other member client')})`);
+    const out = await this.room(committer).commitPending();
+    await this.commit(committer, `commit ${NAMES[from.userUri] ?? from.userUri}'s leave (the ${plural(proposals.length, 'proposal')}, by reference)`, out);
   }
 
   /** Encrypts and submits a message; every other client reads it back from its provider. */
@@ -243,7 +292,8 @@ export class DemoRoom {
   async #process(c: DemoClient, e: LogEvent, hex: string): Promise<void> {
     const room = c.room!;
     if (e.kind === 'erased') return; // a tombstone (retention or erasure) carries nothing to process
-    if (e.kind === 'commit') {
+    if (e.kind === 'commit' || e.kind === 'proposal') {
+      // A proposal (e.g. a leave) is held by every member until a commit cites it (RFC 9420 §12.4).
       if (room.isMember) c.room = (await room.processHandshake(e.message)).room;
       return;
     }

@@ -1,6 +1,6 @@
 /**
  * The room scenario of `mimi demo`, independent of where the providers run: membership changes (each commit
- * checked by the hub and by every other member), every kind of content, moderation, and every client's
+ * checked by the hub and by every other member), every kind of content, moderation, a leave by proposals, and every client's
  * rendered view compared at the end. The caller gives one {@link ClientOperations} per provider domain.
  *
  * @module
@@ -150,13 +150,16 @@ export async function runScenario(options: ScenarioOptions): Promise<boolean> {
   const rude = await hub.send(b2!, 'plain text message', (o) => plainText('this release is garbage', o));
   await hub.send(c2!, "delete of Bob's message (by Carol, a moderator)", (o) => deleteMessage(rude, o));
 
-  say('3. moderation (Carol, on b.example, commits through her provider; b.example forwards to the hub)');
+  say('3. moderation and a leave (Carol, on b.example, commits through her provider; b.example forwards to the hub)');
   await hub.commit(c1!, 'ban Bob (both his clients removed)', await hub.room(c1!).ban(BOB));
   await hub.send(a1!, 'plain text message', (o) => plainText('Bob is banned for now', o));
   await hub.commit(c2!, 'unban Bob', await hub.room(c2!).unban(BOB, ORDINARY));
   kps = await publish(b1, b2);
   await hub.commit(c2!, "re-add Bob's clients (key packages claimed from a.example)", await hub.room(c2!).addClients(await hub.claim(c2!, BOB)), kps);
   await hub.send(b1!, 'plain text message', (o) => plainText('Sorry, everyone.', o));
+  // draft-ietf-mimi-protocol-06 §5.3 proposal bundle: Bob's proposals stay at a.example (his provider is the hub);
+  // Carol, at b.example, holds them from the fanout and commits them through her provider.
+  await hub.leave(b2!, c2!);
 
   if (options.beforeViews) await options.beforeViews();
   const ok = showViews(hub, say);
@@ -198,9 +201,12 @@ function showViews(hub: DemoRoom, say: (line: string) => void): boolean {
   const full = all.findIndex((c) => c.missed.size === 0);
   const agree = all.every((c, i) => texts[i] === views[full]!.filter((e) => !c.missed.has(e.id)).map((e) => e.line).join('\n'));
   const complete = views[full]!.length === entries;
-  const epochs = new Set(all.map((c) => hub.room(c.id).epoch));
+  // Clients that left are not in the room's current epoch: the members are.
+  const members = all.filter((c) => hub.room(c.id).isMember);
+  const epochs = new Set(members.map((c) => hub.room(c.id).epoch));
   const missedBy = all.filter((c) => c.missed.size > 0).length;
+  const left = all.length - members.length;
   say(`5. checks: all ${all.length} client views ${agree ? 'agree' : 'DIFFER'} (${all.length - missedBy} identical; ${missedBy} equal to them without the messages they could not read);`);
-  say(`   ${views[full]!.length} entries ${complete ? '=' : '≠'} ${entries} expected; all ${all.length} clients at epoch ${[...epochs].join(', ')}`);
-  return agree && complete && epochs.size === 1;
+  say(`   ${views[full]!.length} entries ${complete ? '=' : '≠'} ${entries} expected; all ${members.length} member clients at epoch ${[...epochs].join(', ')}${left > 0 ? ` (${plural(left, 'client')} left the room)` : ''}`);
+  return agree && complete && epochs.size === 1 && members.length > 0;
 }

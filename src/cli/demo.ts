@@ -25,8 +25,10 @@ const ROLES = {
   'b.example': "Carol's provider; follows the room",
 } as const;
 
-const CLIENTS_LINE = '  each client talks only to its own provider (its local client API); the providers talk MIMI to each other.';
-const WELCOME_LINE = '  Welcomes go from the committer to the joiners inside this demo: Welcome routing between providers is not built yet.';
+const CLIENTS_LINES = [
+  '  each client talks only to its own provider (its local client API); the providers talk MIMI to each other,',
+  "  and the hub routes each commit's Welcome to the providers of the clients it adds.",
+];
 
 /** Waits until both providers have nothing left to fan out (so that the logs hold every request). */
 async function settle(providers: readonly ClientOperations[]): Promise<void> {
@@ -52,7 +54,7 @@ async function twoProcesses(io: CliIO): Promise<boolean> {
     const clients = Object.fromEntries(pair.providers.map((p) => [p.domain, new LocalApiClient({ url: p.localUrl, token: pair.token })]));
     return await runScenario({
       providers: clients,
-      intro: [CLIENTS_LINE, WELCOME_LINE],
+      intro: CLIENTS_LINES,
       say,
       beforeViews: async () => {
         await settle(Object.values(clients));
@@ -97,7 +99,7 @@ async function inProcess(io: CliIO): Promise<boolean> {
     const providers = Object.fromEntries(started.map((p) => [p.domain, p]));
     return await runScenario({
       providers,
-      intro: [CLIENTS_LINE, WELCOME_LINE],
+      intro: CLIENTS_LINES,
       say,
       beforeViews: async () => {
         await settle(started);

@@ -45,6 +45,11 @@ export type UpdateVerdict =
       readonly committer: string;
       /** The room after the commit; the hub sets the epoch (current + 1, RFC 9420 §12.4). */
       readonly next: Omit<RoomSnapshot, 'epoch'>;
+      /**
+       * The client URIs of the leaves the commit adds (from their credentials): the recipients of its Welcome,
+       * which the hub routes to their providers (HT16). Absent when the checker does not know them.
+       */
+      readonly joiners?: readonly string[];
     }
   | {
       readonly ok: false;
@@ -516,7 +521,10 @@ export class MlsUpdateChecker implements UpdateChecker {
       return { ok: false, code: 'notAllowed', description: 'the update carries no GroupInfo for the new epoch' };
     }
     const state = encodeGroup({ group: v.group, ...(next ? { context: next } : {}) });
-    return { ok: true, committer: v.committer.user, next: { state, members: activeMembers(v.group.state), historySeconds: historySeconds(v.group.state) } };
+    // RFC 9420 §12.4.3.1: the Welcome is for the clients whose leaves the commit adds.
+    const before = new Set(group.members.map((x) => x.client));
+    const joiners = v.group.members.filter((x) => !before.has(x.client)).map((x) => x.client);
+    return { ok: true, committer: v.committer.user, next: { state, members: activeMembers(v.group.state), historySeconds: historySeconds(v.group.state) }, joiners };
   }
 
   /**

@@ -15,6 +15,7 @@ import { MimiError } from '../errors.js';
 import { decodeCursor, decodeHubRoom, encodeCursor, key, type FollowerEntry } from './records.js';
 import { Namespace, type DeliveryStore, type StoreTransaction } from './store/types.js';
 import type { Clock, FollowerTransport, LogEvent } from './types.js';
+import { tombstone } from './validate.js';
 
 /** Retry timing of fanout transactions. */
 export interface RetryPolicy {
@@ -55,7 +56,8 @@ export function backoffDelay(policy: RetryPolicy, attempt: number): number {
 
 interface Batch {
   readonly txn: string;
-  readonly events: readonly LogEvent[];
+  /** Replaced by {@link Fanout.erase} when the hub tombstones one of them before it is acknowledged. */
+  events: readonly LogEvent[];
   readonly last: number;
   attempt: number;
   sending: boolean;
@@ -154,7 +156,7 @@ export class Fanout {
       // The record changes only with a commit, which also appends: reread it only when the log grew.
       const stale = mine.filter((roomId) => this.rooms.get(roomId)?.lastSeq !== (heads.get(roomId) ?? 0));
       for (const [roomId, bytes] of await tx.getMany(Namespace.room, stale)) {
-        const record = decodeHubRoom(bytes);
+        const record = decodeHubRoom(bytes, roomId);
         this.rooms.set(roomId, { lastSeq: heads.get(roomId) ?? 0, followers: record.followers, historySeconds: record.snapshot.historySeconds });
         for (const entry of record.followers) await this.target(roomId, entry, async () => decodeCursor(await tx.get(Namespace.fanout, key(roomId, entry.domain))));
       }
@@ -227,7 +229,7 @@ export class Fanout {
     return this.o.store.transaction(async (tx) => {
       let n = 0;
       for (const roomId of await tx.keys(Namespace.room)) {
-        const record = decodeHubRoom((await tx.get(Namespace.room, roomId))!);
+        const record = decodeHubRoom((await tx.get(Namespace.room, roomId))!, roomId);
         const lastSeq = await tx.lastSeq(roomId);
         for (const entry of record.followers) {
           const acked = Math.max(decodeCursor(await tx.get(Namespace.fanout, key(roomId, entry.domain))), entry.from - 1);
@@ -236,6 +238,22 @@ export class Fanout {
       }
       return n;
     });
+  }
+
+  /**
+   * @internal The hub tombstoned events (erasure DL12, expiry DL11): the unacknowledged transactions holding
+   * them carry tombstones from their next attempt on (HT14), so a follower that was down never receives erased
+   * content. The transaction id stays: a follower that already has the original takes the tombstone as the
+   * same event (DL2 `sameOrErased`) and erases its own copy on its own schedule.
+   * @param erased - which held events are now tombstones
+   */
+  erase(erased: (e: LogEvent) => boolean): void {
+    for (const target of this.targets.values()) {
+      for (const b of target.inflight) {
+        if (b.acked || !b.events.some((e) => e.kind !== 'erased' && erased(e))) continue;
+        b.events = b.events.map((e) => (e.kind !== 'erased' && erased(e) ? tombstone(e.seq, e.hubTime) : e));
+      }
+    }
   }
 
   /** @internal Stops sending (a hub shutting down); in-flight answers are still recorded. */

@@ -9,8 +9,9 @@
 import { MimiError } from '../errors.js';
 import { decodeCursor, decodeFollowedRoom, encodeCursor, encodeFollowedRoom, key, type FollowedRoomRecord } from './records.js';
 import { Namespace, type DeliveryStore, type StoreTransaction } from './store/types.js';
-import { DEFAULT_DELIVERY_LIMITS, type Clock, type DeliveryLimits, type HistoryPage, type HubTransport, type LogEvent, type NotifyRequest } from './types.js';
-import { checkCount, checkEvent, checkId } from './validate.js';
+import { DEFAULT_DELIVERY_LIMITS, type Clock, type DeliveryLimits, type HistoryPage, type HubTransport, type LogEvent, type NotifyRequest, type WelcomeRequest } from './types.js';
+import { checkBytes, checkCount, checkEvent, checkId } from './validate.js';
+import { dropWelcomes, heldWelcomes, holdWelcome, takeWelcome, type HeldWelcome } from './welcome.js';
 import { lastBefore, type ErasureReport, type SweepReport } from './retention.js';
 
 /** Options of a {@link Follower}. */
@@ -129,6 +130,78 @@ export class Follower {
         await tx.put(Namespace.followed, roomId, encodeFollowedRoom(room));
       }
       await this.absorb(tx, roomId, room, events, 0);
+    });
+  }
+
+  /**
+   * Receives a commit's Welcome for joining clients of this provider (HT16) and keeps it for each of them until
+   * it takes it ({@link Follower.acceptWelcome}). A repeat changes nothing.
+   * @param from - the authenticated hub domain
+   * @param request - the Welcome, its commit's number and its recipients
+   * @throws {@link MimiError} `delivery/bad-request`, `delivery/wrong-hub` (the room has another hub)
+   * @example
+   * ```ts
+   * await follower.welcome('a.example', { hub: 'a.example', roomId, seq: 7, hubTime, clients: ['mimi://b.example/d/dave/1'], welcome });
+   * ```
+   */
+  async welcome(from: string, request: WelcomeRequest): Promise<void> {
+    const hub = checkId(from, 'from', this.limits);
+    if (typeof request !== 'object' || request === null) throw new MimiError('delivery/bad-request', 'the request is not an object');
+    if (request.hub !== hub) throw new MimiError('delivery/bad-request', `the request names hub ${String(request.hub)}, not ${hub}`, { path: ['hub'] });
+    const roomId = checkId(request.roomId, 'roomId', this.limits);
+    const seq = checkCount(request.seq, 'seq', 1);
+    const hubTime = checkCount(request.hubTime, 'hubTime', 0);
+    if (!Array.isArray(request.clients) || request.clients.length > this.limits.maxNotifyEvents) {
+      throw new MimiError('delivery/bad-request', `clients must hold at most ${this.limits.maxNotifyEvents} client ids`, { path: ['clients'] });
+    }
+    const clients = request.clients.map((c, i) => checkId(c, `clients[${i}]`, this.limits));
+    const welcome = checkBytes(request.welcome, 'welcome', this.limits);
+    await this.store.transaction(async (tx) => {
+      const held = await tx.get(Namespace.followed, roomId);
+      if (held !== undefined && decodeFollowedRoom(held).hub !== hub) throw new MimiError('delivery/wrong-hub', `${roomId} is hubbed by ${decodeFollowedRoom(held).hub}, not ${hub}`);
+      await holdWelcome(tx, { hub, roomId, seq, hubTime, clients, welcome });
+    });
+  }
+
+  /**
+   * The Welcomes held for a client (HT16): its own, then those the hub sent without naming clients.
+   * @param client - the client's id (its client URI, as the hub names joiners)
+   * @returns the Welcomes, one per room
+   * @throws {@link MimiError} `delivery/bad-request`
+   * @example
+   * ```ts
+   * const [w] = await follower.welcomes('mimi://b.example/d/dave/1'); // then joinFromWelcome({ welcome: w.welcome, … })
+   * ```
+   */
+  async welcomes(client: string): Promise<HeldWelcome[]> {
+    checkId(client, 'client', this.limits);
+    return this.store.transaction((tx) => heldWelcomes(tx, client));
+  }
+
+  /**
+   * Takes a client's Welcome for a room once it has joined with it: the Welcome is removed and the client's
+   * cursor starts after the commit that added it (it is handed the events that follow, none before). A client
+   * already further along keeps its cursor.
+   * @param client - the client's id
+   * @param roomId - the room
+   * @returns the client's cursor
+   * @throws {@link MimiError} `delivery/no-such-room` (no Welcome held), `delivery/bad-request`
+   * @example
+   * ```ts
+   * await follower.acceptWelcome('mimi://b.example/d/dave/1', roomId); // then follower.next(…)
+   * ```
+   */
+  async acceptWelcome(client: string, roomId: string): Promise<number> {
+    checkId(client, 'client', this.limits);
+    checkId(roomId, 'roomId', this.limits);
+    return this.store.transaction(async (tx) => {
+      const seq = await takeWelcome(tx, client, roomId);
+      if (seq === undefined) throw new MimiError('delivery/no-such-room', `no Welcome to ${roomId} is held for ${client}`);
+      const id = key(roomId, client);
+      const cursor = Math.max(decodeCursor(await tx.get(Namespace.client, id)), seq);
+      await tx.put(Namespace.client, id, encodeCursor(cursor));
+      this.handed.delete(id);
+      return cursor;
     });
   }
 
@@ -298,6 +371,7 @@ export class Follower {
       const events = await tx.tombstoneEvents({ sender: user });
       const keyPackages = await tx.removeUser(user);
       const mine = new Set(clients);
+      await dropWelcomes(tx, clients);
       for (const k of await tx.keys(Namespace.client)) {
         if (mine.has(k.slice(k.indexOf('\u0000') + 1))) {
           await tx.delete(Namespace.client, k);
@@ -394,6 +468,10 @@ export class Follower {
       if (outcome === 'conflict') throw new MimiError('delivery/conflict', `event ${e.seq} of ${roomId} differs from the one held`, { details: { seq: e.seq } });
     }
     const last = await tx.lastSeq(roomId);
+    // The usual case: the events (ascending, consecutive, now all held) continue the held run and nothing lies
+    // beyond them, so there is nothing to read back.
+    const end = events[events.length - 1]?.seq;
+    if (end === last && events[0]!.seq === contiguous + 1 && end - events[0]!.seq === events.length - 1) contiguous = last;
     while (contiguous < last) {
       const run = await tx.events(roomId, contiguous, 256);
       let moved = false;

@@ -24,6 +24,7 @@ import {
   type RoomSnapshot,
 } from './types.js';
 import { checkBytes, checkCount, checkId, domainOf } from './validate.js';
+import { WelcomeOutbox, queueWelcomes, welcomeTargets } from './welcome.js';
 
 /** Options of a {@link Hub}. */
 export interface HubOptions {
@@ -64,6 +65,25 @@ export interface UpdateRequest {
   readonly commit: Uint8Array;
   /** The GroupInfo for the new epoch, stored as given and served by {@link Hub.groupInfo}. */
   readonly groupInfo?: Uint8Array;
+  /**
+   * The commit's Welcome as an MLSMessage (RFC 9420 §12.4.3.1): routed to the providers of the joining clients
+   * when the commit is accepted (HT16), when the transport can deliver Welcomes.
+   */
+  readonly welcome?: Uint8Array;
+}
+
+/**
+ * A proposal-only update (draft-ietf-mimi-protocol-06 §5.3 HandshakeBundle, proposal case: `proposalOrCommit`
+ * then `moreProposals`), e.g. the Remove proposals (or SelfRemove) of a member leaving.
+ */
+export interface ProposeRequest {
+  /** The proposals as MLSMessages (PublicMessage), in order; at least one. */
+  readonly proposals: readonly Uint8Array[];
+  /**
+   * When set, every proposer must be a user of this provider domain (the HTTPS layer passes the authenticated
+   * peer: a provider speaks only for its own users, draft "Transport layer").
+   */
+  readonly provider?: string;
 }
 
 /** The answer to an update (draft-ietf-mimi-protocol-06 §5.3 UpdateRoomResponse). */
@@ -102,6 +122,8 @@ interface RoomWork {
   readonly hubTime: number;
   readonly events: NewEvent[];
   changed: boolean;
+  /** Welcomes to queue with the batch (HT16). */
+  readonly welcomes: { readonly seq: number; readonly welcome: Uint8Array; readonly targets: Map<string, string[]> }[];
 }
 
 /** The answer to a submit (draft-ietf-mimi-protocol-06 §5.4 SubmitMessageResponse). */
@@ -131,6 +153,10 @@ export class Hub {
   private readonly checker: UpdateChecker;
   private readonly limits: DeliveryLimits;
   private readonly fanout: Fanout;
+  private readonly welcomes: WelcomeOutbox;
+  private readonly routesWelcomes: boolean;
+  /** Set while a batch queues Welcomes; the outbox is told once the batch's transaction commits. */
+  private queuedWelcomes = false;
   private readonly retention: RetentionPolicy;
   private readonly maxWriteBatch: number;
   private readonly writes: Write[] = [];
@@ -150,6 +176,8 @@ export class Hub {
     this.retention = { ...DEFAULT_RETENTION, ...options.retention };
     for (const k of ['loggedSeconds', 'maxSeconds', 'undeliveredSeconds', 'sweepEveryMs'] as const) checkCount(this.retention[k], `retention.${k}`, 0);
     this.maxWriteBatch = checkCount(options.maxWriteBatch ?? 256, 'maxWriteBatch', 1, 65_536);
+    this.routesWelcomes = typeof options.transport.welcome === 'function';
+    this.welcomes = new WelcomeOutbox(options.store, options.clock, options.transport, { ...DEFAULT_RETRY, ...options.retry });
     this.fanout = new Fanout({
       hub: this.domain,
       store: options.store,
@@ -204,6 +232,7 @@ export class Hub {
     checkId(roomId, 'roomId', this.limits);
     const commit = checkBytes(request.commit, 'commit', this.limits);
     if (request.groupInfo !== undefined) checkBytes(request.groupInfo, 'groupInfo', this.limits);
+    const welcome = request.welcome === undefined ? undefined : checkBytes(request.welcome, 'welcome', this.limits);
     const epoch = this.checker.epochOf(commit);
     return this.write<UpdateResult>(roomId, async (w) => {
       const current = w.record.snapshot;
@@ -222,7 +251,54 @@ export class Hub {
       const groupInfo = request.groupInfo ?? w.record.groupInfo;
       w.record = { snapshot, ...(groupInfo ? { groupInfo } : {}), followers: nextFollowers(w.record.followers, snapshot.members, seq, w.hubTime) };
       w.changed = true;
+      if (welcome !== undefined && this.routesWelcomes) w.welcomes.push({ seq, welcome, targets: welcomeTargets(verdict.joiners, current.members, snapshot.members) });
       return { code: 'success', acceptedTimestamp: w.hubTime, seq };
+    });
+  }
+
+  /**
+   * Handles a proposal-only update (HT15): each proposal must be for the current epoch and accepted by the
+   * checker's `checkProposal` (on the room as the proposals before it left it); then all are held in the room's
+   * snapshot until the epoch ends, so that a commit may cite them by reference (RFC 9420 §12.4), and each is
+   * logged and fanned out as a `proposal` event, so every member holds it before that commit arrives. One
+   * refused proposal refuses the request: nothing is held or logged.
+   * @param roomId - the room
+   * @param request - the proposals
+   * @returns `success` with the sequence number of the last proposal, or the draft's refusal
+   * @throws {@link MimiError} `delivery/no-such-room`, `delivery/bad-request`, or the checker's error for bytes that are no proposal
+   * @example
+   * ```ts
+   * const { proposals } = await room.leave();
+   * (await hub.propose(roomId, { proposals })).code; // 'success'
+   * ```
+   */
+  async propose(roomId: string, request: ProposeRequest): Promise<UpdateResult> {
+    checkId(roomId, 'roomId', this.limits);
+    const proposals = request.proposals.map((p, i) => checkBytes(p, `proposals[${i}]`, this.limits));
+    if (proposals.length === 0) throw new MimiError('delivery/bad-request', 'a proposal update carries at least one proposal', { path: ['proposals'] });
+    checkCount(proposals.length, 'proposals.length', 1, this.limits.maxNotifyEvents);
+    const provider = request.provider === undefined ? undefined : checkId(request.provider, 'provider', this.limits).toLowerCase();
+    const check = this.checker.checkProposal?.bind(this.checker);
+    const epochs = check === undefined ? [] : proposals.map((p) => this.checker.epochOf(p));
+    return this.write<UpdateResult>(roomId, async (w) => {
+      if (check === undefined) return { code: 'notAllowed', description: 'this hub holds no proposals (its checker has no checkProposal)' };
+      const current = w.record.snapshot;
+      const wrong = epochs.find((e) => e !== current.epoch);
+      if (wrong !== undefined) return { code: 'wrongEpoch', currentEpoch: current.epoch, description: `a proposal is for epoch ${wrong}, the room is at ${current.epoch}` };
+      let snapshot = current;
+      const events: NewEvent[] = [];
+      for (const proposal of proposals) {
+        const verdict = await check(snapshot, proposal);
+        if (!verdict.ok) return verdict.code === 'invalidProposal' ? { code: 'invalidProposal', description: verdict.description, invalidProposals: [] } : { code: 'notAllowed', description: verdict.description };
+        if (provider !== undefined && domainOf(verdict.proposer) !== provider) return { code: 'notAllowed', description: `the proposer ${verdict.proposer} is not a user of ${provider}` };
+        snapshot = { ...verdict.next, epoch: current.epoch };
+        events.push({ hubTime: w.hubTime, kind: EventKind.proposal, sender: verdict.proposer, message: proposal });
+      }
+      w.events.push(...events);
+      // Same epoch, same members: the followers do not change (a proposal takes effect only when committed).
+      w.record = { ...w.record, snapshot };
+      w.changed = true;
+      return { code: 'success', acceptedTimestamp: w.hubTime, seq: w.last + w.events.length };
     });
   }
 
@@ -268,7 +344,9 @@ export class Hub {
    */
   async sweep(now: number = this.clock.now()): Promise<SweepReport> {
     checkCount(now, 'now', 0);
-    return this.store.transaction((tx) => sweepHub(tx, now, this.retention));
+    const report = await this.store.transaction((tx) => sweepHub(tx, now, this.retention));
+    if (report.expired > 0) this.fanout.erase((e) => e.expires !== undefined && e.expires <= now);
+    return report;
   }
 
   /**
@@ -287,7 +365,9 @@ export class Hub {
    */
   async eraseUser(userUri: string): Promise<ErasureReport> {
     const user = checkId(userUri, 'userUri', this.limits);
-    return this.store.transaction((tx) => eraseUserAtHub(tx, user));
+    const report = await this.store.transaction((tx) => eraseUserAtHub(tx, user));
+    this.fanout.erase((e) => e.sender === user);
+    return report;
   }
 
   /**
@@ -376,6 +456,7 @@ export class Hub {
       this.nextSweep = now + this.retention.sweepEveryMs;
     }
     await this.fanout.tick();
+    await this.welcomes.tick();
   }
 
   /**
@@ -418,12 +499,19 @@ export class Hub {
     this.writing = true;
     try {
       while (this.writes.length > 0) {
-        // Let the callers just answered send their next request first, so it joins this batch (a few microtask turns).
+        // Let the callers just answered send their next request first, so it joins this batch (a few microtask
+        // turns), and let the requests already waiting in the event loop's I/O queue arrive too (one macrotask
+        // turn): with a synchronous store (SQLite) nothing else would ever join, one transaction per request.
         for (let i = 0; i < 8; i++) await Promise.resolve();
+        await nextTurn();
         const batch = this.writes.splice(0, this.maxWriteBatch);
         let outcomes: Outcome<UpdateResult | SubmitResult>[];
         try {
           outcomes = await this.store.transaction((tx) => this.writeBatch(tx, batch));
+          if (this.queuedWelcomes) {
+            this.queuedWelcomes = false;
+            this.welcomes.noteQueued();
+          }
         } catch (e) {
           for (const w of batch) w.reject(e);
           continue;
@@ -448,9 +536,9 @@ export class Hub {
   private async writeBatch(tx: StoreTransaction, batch: readonly Write[]): Promise<Outcome<UpdateResult | SubmitResult>[]> {
     const rooms = new Map<string, RoomWork>();
     const now = Math.floor(this.clock.now());
-    for (const [roomId, head] of await tx.lockRooms(batch.map((w) => w.roomId))) {
+    for (const [roomId, head] of await tx.lockRooms([...new Set(batch.map((w) => w.roomId))])) {
       // Hub time never goes before the room's last event, even if the clock steps back (DL1).
-      rooms.set(roomId, { record: decodeHubRoom(head.record), last: head.lastSeq, hubTime: Math.max(now, head.lastHubTime), events: [], changed: false });
+      rooms.set(roomId, { record: decodeHubRoom(head.record, roomId), last: head.lastSeq, hubTime: Math.max(now, head.lastHubTime), events: [], changed: false, welcomes: [] });
     }
     const out: Outcome<UpdateResult | SubmitResult>[] = [];
     for (const w of batch) {
@@ -472,6 +560,8 @@ export class Hub {
         throw new MimiError('delivery/corrupt-store', `room ${roomId}: expected sequence ${work.last + 1}, got ${String(firsts.get(roomId))}`);
       }
       if (work.changed) await tx.put(Namespace.room, roomId, encodeHubRoom(work.record));
+      if (work.welcomes.length > 0) this.queuedWelcomes = true;
+      for (const w of work.welcomes) await queueWelcomes(tx, { hub: this.domain, roomId, seq: w.seq, hubTime: work.hubTime, welcome: w.welcome }, w.targets);
     }
     return out;
   }
@@ -479,7 +569,7 @@ export class Hub {
   private async room(tx: StoreTransaction, roomId: string): Promise<HubRoomRecord> {
     const bytes = await tx.get(Namespace.room, roomId);
     if (!bytes) throw new MimiError('delivery/no-such-room', `no room ${roomId}`);
-    return decodeHubRoom(bytes);
+    return decodeHubRoom(bytes, roomId);
   }
 
   /** DL5: the first sequence number `entry` may read (binary search on the ascending hub times). */
@@ -496,6 +586,12 @@ export class Hub {
     }
     return lo;
   }
+}
+
+/** One macrotask turn: `setImmediate` on Node (after pending I/O callbacks), else a zero timeout. */
+function nextTurn(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
 }
 
 function randomId(): string {

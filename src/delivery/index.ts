@@ -24,8 +24,9 @@ export {
   type CommitDecoder,
 } from './checker.js';
 export { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './fanout.js';
-export { Hub, type HubOptions, type UpdateRequest, type UpdateResult, type SubmitRequest, type SubmitResult } from './hub.js';
+export { Hub, type HubOptions, type UpdateRequest, type UpdateResult, type ProposeRequest, type SubmitRequest, type SubmitResult } from './hub.js';
 export { Follower, type FollowerOptions, type ClientBatch } from './follower.js';
+export type { HeldWelcome } from './welcome.js';
 export { DEFAULT_RETENTION, retentionSeconds, type RetentionPolicy, type SweepReport, type ErasureReport } from './retention.js';
 export { KeyMaterialStore, type KeyMaterialClaim, type ClaimedClient } from './keyMaterial.js';
 export { MimiError, type Result } from '../errors.js';

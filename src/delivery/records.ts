@@ -83,8 +83,44 @@ export function encodeHubRoom(r: HubRoomRecord): Uint8Array {
   );
 }
 
-/** @internal */
-export function decodeHubRoom(bytes: Uint8Array): HubRoomRecord {
+/** Decoded room records by room id, with the bytes they were decoded from (bounded, oldest dropped first). */
+const decodedRooms = new Map<string, { readonly bytes: Uint8Array; readonly record: HubRoomRecord }>();
+const MAX_DECODED_ROOMS = 4096;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * @internal Decodes a hub room record. With `roomId`, the last record decoded for that room is reused when the
+ * bytes are the same: every submit batch and fanout tick reads the record, which changes only with a commit,
+ * and decoding it (JSON, hex) costs far more than comparing bytes. Records are immutable, so sharing is safe;
+ * the comparison makes the cache correct whatever store or process wrote the bytes.
+ */
+export function decodeHubRoom(bytes: Uint8Array, roomId?: string): HubRoomRecord {
+  if (roomId === undefined) return decodeHubRoomBytes(bytes);
+  const hit = decodedRooms.get(roomId);
+  if (hit !== undefined && sameBytes(hit.bytes, bytes)) return hit.record;
+  const record = freezeRoom(decodeHubRoomBytes(bytes));
+  decodedRooms.delete(roomId);
+  if (decodedRooms.size >= MAX_DECODED_ROOMS) decodedRooms.delete(decodedRooms.keys().next().value!);
+  decodedRooms.set(roomId, { bytes: Uint8Array.from(bytes), record });
+  return record;
+}
+
+/** A shared record must not be changed by one of its readers. */
+function freezeRoom(r: HubRoomRecord): HubRoomRecord {
+  Object.freeze(r.snapshot.members);
+  Object.freeze(r.snapshot);
+  for (const f of r.followers) Object.freeze(f);
+  Object.freeze(r.followers);
+  return Object.freeze(r);
+}
+
+function decodeHubRoomBytes(bytes: Uint8Array): HubRoomRecord {
   const v = parse(bytes, 'room');
   const { epoch, state, members, historySeconds, groupInfo, followers } = v;
   if (!isCount(epoch) || !isCount(historySeconds) || !Array.isArray(members) || !members.every(isText) || !Array.isArray(followers)) bad('room');

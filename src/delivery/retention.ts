@@ -127,7 +127,7 @@ export async function sweepHub(tx: StoreTransaction, now: number, policy: Retent
     // A store shared with this provider's own follower (its local clients read through it, DL4) holds one log
     // that is also the follower's copy: the follower's retention governs it, the hub removes nothing.
     if ((await tx.get(Namespace.followed, roomId)) !== undefined) continue;
-    const room = decodeHubRoom((await tx.get(Namespace.room, roomId))!);
+    const room = decodeHubRoom((await tx.get(Namespace.room, roomId))!, roomId);
     const last = await tx.lastSeq(roomId);
     if (last <= 1) continue;
     const keepMs = retentionSeconds(room.snapshot, policy) * 1000;
@@ -146,7 +146,7 @@ export async function eraseUserAtHub(tx: StoreTransaction, user: string): Promis
   const needle = JSON.stringify(user).slice(1, -1);
   const retainedIn: string[] = [];
   for (const roomId of await tx.keys(Namespace.room)) {
-    const room = decodeHubRoom((await tx.get(Namespace.room, roomId))!);
+    const room = decodeHubRoom((await tx.get(Namespace.room, roomId))!, roomId);
     if (room.snapshot.members.includes(user) || new TextDecoder().decode(room.snapshot.state).includes(needle)) retainedIn.push(roomId);
   }
   return { events, keyPackages, retainedIn };

@@ -129,6 +129,29 @@ export interface HistoryPage {
   readonly firstAvailable: number;
 }
 
+/**
+ * A commit's Welcome routed to one provider of joining clients (draft-ietf-mimi-protocol-06 §5.6: the hub sends
+ * the Welcome to the providers of the new members; docs/decisions.md HT16). Not part of the room's log: it is
+ * for the joiners only.
+ */
+export interface WelcomeRequest {
+  /** The hub's provider domain. */
+  readonly hub: string;
+  /** The room. */
+  readonly roomId: string;
+  /** Sequence number of the commit that adds the clients: they read the room from the event after it. */
+  readonly seq: number;
+  /** Hub acceptance time of that commit. */
+  readonly hubTime: number;
+  /**
+   * The joining clients at the receiving provider (client URIs from their leaf credentials). Empty when the
+   * hub's checker does not name them: any client of the provider may take it.
+   */
+  readonly clients: readonly string[];
+  /** The Welcome as an MLSMessage (RFC 9420 §12.4.3.1, wire format mls_welcome). */
+  readonly welcome: Uint8Array;
+}
+
 /** How the hub reaches followers (the `notify` endpoint). Resolving means HTTP 201; rejecting, a retry. */
 export interface FollowerTransport {
   /**
@@ -137,6 +160,13 @@ export interface FollowerTransport {
    * @param request - the transaction
    */
   notify(follower: string, request: NotifyRequest): Promise<void>;
+  /**
+   * Delivers a Welcome to a provider of joining clients (HT16); retried like a notify until it resolves.
+   * Optional: a hub whose transport has none does not route Welcomes (the committer hands them out itself).
+   * @param follower - the provider's domain
+   * @param request - the Welcome and its recipients
+   */
+  welcome?(follower: string, request: WelcomeRequest): Promise<void>;
 }
 
 /** How a follower reaches a room's hub for history (fetching what is missing). */

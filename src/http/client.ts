@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { HistoryPage, HistoryRequest, NotifyRequest } from '../delivery/types.js';
+import type { HistoryPage, HistoryRequest, NotifyRequest, WelcomeRequest } from '../delivery/types.js';
 import { MimiError } from '../errors.js';
 import {
   DIRECTORY_PATH,
@@ -39,7 +39,7 @@ import {
 } from '../protocol/index.js';
 import { readBounded } from './body.js';
 import { errorFromResponse } from './problem.js';
-import { EXPIRES_HEADER, MediaType, decodeHistoryResponse, encodeHistoryRequest, encodeSequencedNotify } from './wire.js';
+import { EXPIRES_HEADER, MediaType, decodeHistoryResponse, encodeHistoryRequest, encodeSequencedNotify, encodeSequencedWelcome } from './wire.js';
 
 /**
  * The part of `fetch` the client uses (the platform's `fetch`, undici's, or a wrapper). `maxResponseBytes` is
@@ -179,6 +179,21 @@ export class MimiHttpClient {
    */
   async notify(follower: string, request: NotifyRequest): Promise<void> {
     await this.post(follower, 'notify', request.roomId, encodeSequencedNotify(request), MediaType.sequencedNotify, 201);
+  }
+
+  /**
+   * `POST /notify/{roomId}` to a provider of joining clients: a commit's Welcome as a SequencedWelcome (HT16).
+   * Resolves on 201.
+   * @param follower - the provider's domain
+   * @param request - the Welcome and its recipients
+   * @throws {@link MimiError} `http/*`, `delivery/*`, `protocol/*`
+   * @example
+   * ```ts
+   * await client.welcome('b.example', { hub: 'a.example', roomId, seq: 7, hubTime, clients, welcome });
+   * ```
+   */
+  async welcome(follower: string, request: WelcomeRequest): Promise<void> {
+    await this.post(follower, 'notify', request.roomId, encodeSequencedWelcome(request), MediaType.sequencedWelcome, 201);
   }
 
   /**

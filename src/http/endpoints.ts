@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { UpdateResult } from '../delivery/hub.js';
 import { domainOf } from '../delivery/validate.js';
 import { MimiError } from '../errors.js';
 import {
@@ -30,7 +31,7 @@ import {
 import { readBounded } from './body.js';
 import { withBytes } from './fast.js';
 import type { MimiHandlerOptions, MimiPeer } from './handler.js';
-import { EXPIRES_HEADER, MediaType, decodeHistoryRequest, decodeSequencedNotify, encodeHistoryResponse } from './wire.js';
+import { EXPIRES_HEADER, MediaType, decodeHistoryRequest, decodeSequencedNotify, decodeSequencedWelcome, encodeHistoryResponse } from './wire.js';
 
 /** @internal The handler's resolved configuration. */
 export interface Context {
@@ -175,10 +176,19 @@ export async function route(ctx: Context, request: Request, peer: MimiPeer, log:
   switch (endpoint) {
     case 'notify': {
       const follower = need(o.follower, endpoint);
-      expectType(request, MediaType.sequencedNotify);
+      const welcome = mediaType(request) === MediaType.sequencedWelcome;
+      if (!welcome) expectType(request, MediaType.sequencedNotify);
       // A room is hubbed by the provider its id names (draft "Update Room State": mimi://<hub>/r/<room>).
       const roomDomain = domainOf(target);
       if (roomDomain !== undefined && roomDomain !== from) throw forbidden(`${from} is not the hub of ${target}`);
+      if (welcome) {
+        // HT16: a commit's Welcome for this provider's joining clients.
+        const w = decodeSequencedWelcome(await readBounded(request, ctx.maxBodyBytes, 'the welcome body'), { maxBodyBytes: ctx.maxBodyBytes });
+        for (const c of w.clients) if (domainOf(c) !== ctx.domain) throw new MimiError('http/misdirected', `${c.slice(0, 200)} is not a client of ${ctx.domain}`);
+        await follower.welcome(from, { hub: from, roomId: target, ...w });
+        log.outcome = 'welcome';
+        return new Response(null, { status: 201 });
+      }
       const { txn, events, historySeconds } = decodeSequencedNotify(await readBounded(request, ctx.maxBodyBytes, 'the notify body'), { maxBodyBytes: ctx.maxBodyBytes });
       await follower.notify(from, { hub: from, roomId: target, txn, events, ...(historySeconds === undefined ? {} : { historySeconds }) });
       log.outcome = 'accepted';
@@ -194,9 +204,9 @@ export async function route(ctx: Context, request: Request, peer: MimiPeer, log:
     }
     case 'submitMessage': {
       const hub = need(o.hub, endpoint);
+      const expires = expiresHeader(request);
       const req = decodeSubmitMessageRequest(await readBounded(request, ctx.maxBodyBytes, 'the submitMessage body'), { maxBodyBytes: ctx.maxBodyBytes });
       sameDomain(req.sendingUri, from, 'sendingUri');
-      const expires = expiresHeader(request);
       const r = await hub.submitMessage(target, { message: req.appMessage.bytes, sendingUri: req.sendingUri, ...(expires === undefined ? {} : { expires }) });
       const res: SubmitMessageResponse =
         r.code === 'accepted'
@@ -299,8 +309,23 @@ async function update(ctx: Context, request: Request, roomId: string, from: stri
     log.outcome = res.responseCode;
     return bytes(encodeUpdateRoomResponse(res));
   };
-  // HT6: the hub orders commits; proposals by reference wait for the hub's proposal queue.
-  if (bundle.kind === 'proposal') return answer({ responseCode: 'notAllowed', errorDescription: 'this hub accepts commits only (no proposals by reference yet)' });
+  const respond = (r: UpdateResult): Response => {
+    switch (r.code) {
+      case 'success':
+        return answer({ responseCode: 'success', errorDescription: '', acceptedTimestamp: BigInt(r.acceptedTimestamp) });
+      case 'wrongEpoch':
+        return answer({ responseCode: 'wrongEpoch', errorDescription: r.description, currentEpoch: BigInt(r.currentEpoch) });
+      case 'notAllowed':
+        return answer({ responseCode: 'notAllowed', errorDescription: r.description });
+      default:
+        return answer({ responseCode: 'invalidProposal', errorDescription: r.description, invalidProposals: r.invalidProposals });
+    }
+  };
+  if (bundle.kind === 'proposal') {
+    // HT15: the hub holds the proposals for the epoch and fans them out; each proposer must be the peer's user.
+    const proposals = [bundle.proposalOrCommit, ...bundle.moreProposals].map((m) => m.bytes);
+    return respond(await hub.propose(roomId, { proposals, provider: from }));
+  }
   const commit = bundle.proposalOrCommit.bytes;
   const snapshot = await hub.roomSnapshot(roomId);
   const checker = ctx.options.checker;
@@ -310,17 +335,17 @@ async function update(ctx: Context, request: Request, roomId: string, from: stri
   } else if (!snapshot.members.some((m) => domainOf(m) === from)) {
     return answer({ responseCode: 'notAllowed', errorDescription: `${from} has no active participant in the room` });
   }
-  const r = await hub.update(roomId, { commit, groupInfo: bundle.groupInfoOption.groupInfo });
-  switch (r.code) {
-    case 'success':
-      return answer({ responseCode: 'success', errorDescription: '', acceptedTimestamp: BigInt(r.acceptedTimestamp) });
-    case 'wrongEpoch':
-      return answer({ responseCode: 'wrongEpoch', errorDescription: r.description, currentEpoch: BigInt(r.currentEpoch) });
-    case 'notAllowed':
-      return answer({ responseCode: 'notAllowed', errorDescription: r.description });
-    default:
-      return answer({ responseCode: 'invalidProposal', errorDescription: r.description, invalidProposals: r.invalidProposals });
-  }
+  // The bundle's Welcome is bare (Protocol PR6); the hub keeps and routes it as an MLSMessage (HT16).
+  const welcome = bundle.welcome === undefined ? {} : { welcome: wrapWelcome(bundle.welcome) };
+  return respond(await hub.update(roomId, { commit, groupInfo: bundle.groupInfoOption.groupInfo, ...welcome }));
+}
+
+/** RFC 9420 §6: MLSMessage { version mls10 (1), wire_format mls_welcome (3), Welcome }. */
+function wrapWelcome(bare: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bare.length + 4);
+  out.set([0, 1, 0, 3]);
+  out.set(bare, 4);
+  return out;
 }
 
 function signed(req: KeyMaterialRequest): boolean {

@@ -32,6 +32,8 @@ export {
   EXPIRES_HEADER,
   encodeSequencedNotify,
   decodeSequencedNotify,
+  encodeSequencedWelcome,
+  decodeSequencedWelcome,
   encodeHistoryRequest,
   decodeHistoryRequest,
   encodeHistoryResponse,

@@ -7,12 +7,12 @@
  */
 import type { Follower } from '../delivery/follower.js';
 import type { Hub } from '../delivery/hub.js';
-import type { FollowerTransport, HistoryPage, HistoryRequest, HubTransport, NotifyRequest } from '../delivery/types.js';
+import type { FollowerTransport, HistoryPage, HistoryRequest, HubTransport, NotifyRequest, WelcomeRequest } from '../delivery/types.js';
 import type { MimiHttpClient } from './client.js';
 
 /**
  * The hub's fanout transport: `notify` is `POST /notify/{roomId}` to the follower (resolves on 201, rejects
- * otherwise, so the hub retries: DL3).
+ * otherwise, so the hub retries: DL3); `welcome` the same path with a SequencedWelcome (HT16).
  *
  * @param client - the HTTP client (its domain is the hub's)
  * @param options - `local`: this provider's own follower, reached without HTTP
@@ -28,6 +28,10 @@ export function httpFollowerTransport(client: MimiHttpClient, options: { readonl
     notify(follower: string, request: NotifyRequest): Promise<void> {
       if (options.local && follower === client.domain) return options.local.notify(request.hub, request);
       return client.notify(follower, request);
+    },
+    welcome(follower: string, request: WelcomeRequest): Promise<void> {
+      if (options.local && follower === client.domain) return options.local.welcome(request.hub, request);
+      return client.welcome(follower, request);
     },
   };
 }

@@ -25,6 +25,12 @@
  *   SequencedFanoutMessage messages<V>;      // consecutive, ascending, at least one
  * } SequencedNotify;                         // POST /notify/{roomId}
  *
+ * struct {
+ *   uint64 sequence;                         // HT16: the number of the commit that adds the clients
+ *   IdentifierUri clients<V>;                // the joining clients at the receiving provider (may be empty)
+ *   FanoutMessage message;                   // kind welcome; its timestamp is the commit's hub time
+ * } SequencedWelcome;                        // POST /notify/{roomId}, its own media type
+ *
  * struct { uint64 after; uint32 limit; } HistoryRequest;                    // POST /history/{roomId}
  * struct {
  *   uint64 firstAvailable;
@@ -40,10 +46,10 @@
  *
  * @module
  */
-import type { HistoryPage, LogEvent, NotifyRequest } from '../delivery/types.js';
+import type { HistoryPage, LogEvent, NotifyRequest, WelcomeRequest } from '../delivery/types.js';
 import { MimiError } from '../errors.js';
 import { decodeBody, encodeBody, readUri, writeUri, type ProtocolDecodeOptions } from '../protocol/common.js';
-import { readFanoutMessage, writeFanoutMessage, type FanoutMessage } from '../protocol/fanout.js';
+import { readFanoutMessage, writeFanoutMessage } from '../protocol/fanout.js';
 import { parseMlsMessage } from '../protocol/mlsStructures.js';
 import type { TlsReader, TlsWriter } from '../tls/codec.js';
 
@@ -63,6 +69,8 @@ export const MediaType = {
   body: 'application/octet-stream',
   /** `SequencedNotify` (POST /notify/{roomId}). */
   sequencedNotify: 'application/vnd.mimi-kit.sequenced-notify',
+  /** `SequencedWelcome` (POST /notify/{roomId}: a commit's Welcome for joining clients, HT16). */
+  sequencedWelcome: 'application/vnd.mimi-kit.sequenced-welcome',
   /** `HistoryRequest` / `HistoryResponse` (POST /history/{roomId}). */
   history: 'application/vnd.mimi-kit.history',
   /** Error bodies (RFC 9457 problem details). */
@@ -86,17 +94,30 @@ const ERASED = 2;
  */
 export const EXPIRES_HEADER = 'mimi-kit-expires';
 
-function toFanout(e: LogEvent): FanoutMessage {
-  const message = parseMlsMessage(e.message);
-  const timestamp = BigInt(e.hubTime);
-  switch (e.kind) {
-    case 'commit':
-      return { kind: 'commit', timestamp, message, externalProposals: [] };
-    case 'proposal':
-      return { kind: 'proposal', timestamp, message, moreProposals: [] };
-    default:
-      return { kind: 'application', timestamp, message };
+/** The MLSMessage each event kind holds (draft-ietf-mimi-protocol-06 §5.6 FanoutMessage arms). */
+const SHAPE = {
+  commit: ['mlsPublicMessage', 'commit'],
+  proposal: ['mlsPublicMessage', 'proposal'],
+  message: ['mlsPrivateMessage', 'application'],
+} as const;
+
+/**
+ * Writes the event's FanoutMessage: `uint64 timestamp`, the MLSMessage, then the arm's empty tail (no frank,
+ * no external or further proposals: one 0 octet in each case). The bytes are read once, strictly, to check
+ * they are exactly one MLSMessage of the event's kind (so the body always decodes), then copied as they are:
+ * the general `writeFanoutMessage` would read them twice on the fanout's hot path.
+ */
+function writeFanout(w: TlsWriter, e: LogEvent & { kind: keyof typeof SHAPE }): void {
+  const shape = SHAPE[e.kind] as (typeof SHAPE)[keyof typeof SHAPE] | undefined;
+  if (shape === undefined) throw new MimiError('delivery/bad-request', `a ${String(e.kind)} event has no FanoutMessage`, { path: ['kind'] });
+  const m = parseMlsMessage(e.message);
+  const [wireFormat, contentType] = shape;
+  if (m.wireFormat !== wireFormat || m.contentType !== contentType) {
+    throw new MimiError('protocol/unexpected-content-type', `a ${m.contentType ?? ''} ${m.wireFormat} is not a ${e.kind} event`, { path: ['message'] });
   }
+  w.uint64(BigInt(e.hubTime));
+  w.raw(e.message);
+  w.uint8(0);
 }
 
 function writeEvent(w: TlsWriter, e: LogEvent): void {
@@ -109,7 +130,7 @@ function writeEvent(w: TlsWriter, e: LogEvent): void {
   w.uint8(FANOUT);
   writeUri(w, e.sender);
   w.optional(e.expires, (x, v) => x.uint64(BigInt(v)));
-  writeFanoutMessage(w, toFanout(e));
+  writeFanout(w, e as LogEvent & { kind: keyof typeof SHAPE });
 }
 
 function safe(v: bigint, field: string): number {
@@ -259,6 +280,56 @@ export function decodeHistoryResponse(bytes: Uint8Array, options?: ProtocolDecod
       const firstAvailable = safe(r.uint64(), 'firstAvailable');
       const complete = r.bool();
       return { firstAvailable, complete, events: r.vector(readEvent) };
+    },
+    options,
+  );
+}
+
+/**
+ * Encodes a `SequencedWelcome` body (HT16).
+ *
+ * @param request - the Welcome (its `hub` and `roomId` travel in the TLS identity and the path)
+ * @returns the body
+ * @throws {@link MimiError} `protocol/*` when `welcome` is not an MLSMessage Welcome
+ * @example
+ * ```ts
+ * import { encodeSequencedWelcome } from 'mimi-kit/http';
+ * const body = encodeSequencedWelcome({ seq: 7, hubTime, clients: ['mimi://b.example/d/dave/1'], welcome });
+ * ```
+ */
+export function encodeSequencedWelcome(request: Pick<WelcomeRequest, 'seq' | 'hubTime' | 'clients' | 'welcome'>): Uint8Array {
+  const message = parseMlsMessage(request.welcome);
+  if (message.wireFormat !== 'mlsWelcome') throw new MimiError('protocol/unexpected-wire-format', `a SequencedWelcome carries a Welcome, not ${message.wireFormat}`, { path: ['welcome'] });
+  return encodeBody('SequencedWelcome', (w) => {
+    w.uint64(BigInt(request.seq));
+    w.vector(request.clients, writeUri);
+    writeFanoutMessage(w, { kind: 'welcome', timestamp: BigInt(request.hubTime), message, ratchetTreeOption: { representation: 'outOfBand' } });
+  });
+}
+
+/**
+ * Decodes a `SequencedWelcome` body, strictly.
+ *
+ * @param bytes - the body
+ * @param options - decoder limits
+ * @returns the commit's number and time, the clients named, and the Welcome as an MLSMessage
+ * @throws {@link MimiError} `protocol/*`, `delivery/bad-request` (a FanoutMessage that is no Welcome)
+ * @example
+ * ```ts
+ * import { decodeSequencedWelcome } from 'mimi-kit/http';
+ * const { seq, clients, welcome } = decodeSequencedWelcome(body);
+ * ```
+ */
+export function decodeSequencedWelcome(bytes: Uint8Array, options?: ProtocolDecodeOptions): Pick<WelcomeRequest, 'seq' | 'hubTime' | 'clients' | 'welcome'> {
+  return decodeBody(
+    bytes,
+    'SequencedWelcome',
+    (r) => {
+      const seq = safe(r.uint64(), 'sequence');
+      const clients = r.vector(readUri);
+      const f = readFanoutMessage(r);
+      if (f.kind !== 'welcome') throw new MimiError('delivery/bad-request', `a SequencedWelcome carries a welcome FanoutMessage, not ${f.kind}`, { path: ['message'] });
+      return { seq, hubTime: safe(f.timestamp, 'timestamp'), clients, welcome: f.message.bytes };
     },
     options,
   );

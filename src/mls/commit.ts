@@ -17,15 +17,15 @@
  * @module
  */
 import type { CiphersuiteImpl, ClientState, MLSMessage, Proposal, PublicMessage, Welcome } from 'ts-mls';
-import { addHistoricalReceiverData, checkCanSendHandshakeMessages } from 'ts-mls/clientState.js';
+import { addHistoricalReceiverData, checkCanSendHandshakeMessages, type ApplyProposalsResult } from 'ts-mls/clientState.js';
 import { createGroupInfo } from 'ts-mls/createCommit.js';
 import { createConfirmationTag } from 'ts-mls/framedContent.js';
 import { initializeEpoch } from 'ts-mls/keySchedule.js';
 import { getCommitSecret, pathToPathSecrets } from 'ts-mls/pathSecrets.js';
 import { mergePrivateKeyPaths, toPrivateKeyPath, updateLeafKey } from 'ts-mls/privateKeyPath.js';
 import { createSecretTreeFast } from './secretTree.js';
-import { isAncestor, leafToNodeIndex, leafWidth, toLeafIndex, toNodeIndex } from 'ts-mls/treemath.js';
-import { createUpdatePath } from 'ts-mls/updatePath.js';
+import { createUpdatePathCached } from './updatePath.js';
+import { isAncestor, leafToNodeIndex, leafWidth, toLeafIndex, toNodeIndex, type LeafIndex } from 'ts-mls/treemath.js';
 import { filteredDirectPathAndCopathResolution } from 'ts-mls/ratchetTree.js';
 import { ValidationError } from 'ts-mls/mlsError.js';
 import { encryptGroupInfo } from 'ts-mls/welcome.js';
@@ -93,6 +93,19 @@ export async function createMimiCommit(
   const effective = effectiveProposals(state, proposals, self);
   // Decision D29: ts-mls's applyProposals rebuilt linear (same checks, order and errors).
   const res = await applyMemberProposals(state, effective.forTsMls, self, true, cs);
+  return buildCommit(state, cs, proposals, self, effective, res, appData);
+}
+
+/** RFC 9420 §12.4.1 from the applied proposals on. */
+async function buildCommit(
+  state: ClientState,
+  cs: CiphersuiteImpl,
+  proposals: ProposalOrRef[],
+  self: LeafIndex,
+  effective: ReturnType<typeof effectiveProposals>,
+  res: ApplyProposalsResult,
+  appData: ComponentLogic | undefined,
+): Promise<MimiCommitResult> {
   if (res.additionalResult.kind !== 'memberCommit') throw new Error(`unsupported commit kind ${res.additionalResult.kind}`);
   const { addedLeafNodes, extensions } = res.additionalResult;
   // AppDataUpdates count as proposals: a commit of only AppDataUpdates is not empty and needs no path (D27).
@@ -103,9 +116,10 @@ export async function createMimiCommit(
   // Defect 2 workaround: the provisional GroupContext carries the new extensions (RFC 9420 §12.4.1).
   const provisional: GroupContext = { ...state.groupContext, extensions: newExtensions };
   const exclude = addedLeafNodes.map(([leaf]) => leafToNodeIndex(leaf));
-  const [tree, updatePath, pathSecrets, newPrivateKey] = needsPath
-    ? await createUpdatePath(res.tree, self, provisional, state.signaturePrivateKey, cs, exclude)
-    : [res.tree, undefined, [], undefined];
+  // Decision D32: ts-mls's createUpdatePath with the cached tree hashes (it also returns the new tree hash).
+  const [tree, updatePath, pathSecrets, newPrivateKey, pathTreeHash] = needsPath
+    ? await createUpdatePathCached(res.tree, self, provisional, state.signaturePrivateKey, cs, exclude)
+    : [res.tree, undefined, [], undefined, undefined];
   const privatePath = mergePrivateKeyPaths(
     newPrivateKey !== undefined ? updateLeafKey(state.privatePath, await cs.hpke.exportPrivateKey(newPrivateKey)) : state.privatePath,
     await toPrivateKeyPath(pathToPathSecrets(pathSecrets), state.privatePath.leafIndex, cs),
@@ -124,7 +138,7 @@ export async function createMimiCommit(
   };
   const encoded = encodeCommit(framedContent, state.groupContext);
   const signature = await signCommit(encoded, state.signaturePrivateKey, cs);
-  const treeHash = await treeHashRootCached(tree, cs.hash);
+  const treeHash = pathTreeHash ?? (await treeHashRootCached(tree, cs.hash));
   const groupContext: GroupContext = {
     ...provisional,
     epoch: provisional.epoch + 1n,

@@ -196,7 +196,24 @@ const encodeParent = encode(optionalEncoder(parentNodeEncoder));
  * ```
  * @internal
  */
-export async function treeHashRootCached(tree: RatchetTree, h: Hash): Promise<Uint8Array> {
+export function treeHashRootCached(tree: RatchetTree, h: Hash): Promise<Uint8Array> {
+  return treeHashCached(tree, rootFromNodeWidth(tree.length), h);
+}
+
+/**
+ * ts-mls's `treeHash` of the subtree rooted at `index` (RFC 9420 §7.8) with the leaves' cached encodings.
+ *
+ * @param tree - the ratchet tree
+ * @param index - the subtree's root node
+ * @param h - hash primitives
+ * @returns the subtree's tree hash
+ * @example
+ * ```ts
+ * const siblingHash = await treeHashCached(tree, sibling, cs.hash);
+ * ```
+ * @internal
+ */
+export async function treeHashCached(tree: RatchetTree, index: NodeIndex, h: Hash): Promise<Uint8Array> {
   const hashAt = async (x: NodeIndex): Promise<Uint8Array> => {
     const node = tree[x];
     if (isLeaf(x)) {
@@ -207,12 +224,23 @@ export async function treeHashRootCached(tree: RatchetTree, h: Hash): Promise<Ui
     if (node?.nodeType === 'leaf') throw new InternalError('Somehow found leaf node in parent position');
     const l = await hashAt(left(x));
     const r = await hashAt(right(x));
-    return h.digest(concatBytes([u8(PARENT), encodeParent(node?.parent), vec(l), vec(r)]));
+    return h.digest(concatBytes([u8(PARENT), encodeParent(node?.parent), encodeVarLen(l), encodeVarLen(r)]));
   };
-  return hashAt(rootFromNodeWidth(tree.length));
+  return hashAt(index);
 }
 
-function vec(b: Uint8Array): Uint8Array {
+/**
+ * `opaque data<V>` (RFC 9420 §2.1.2): the minimal variable-length size prefix, then the bytes.
+ *
+ * @param b - the bytes
+ * @returns the encoded vector
+ * @example
+ * ```ts
+ * encodeVarLen(new Uint8Array(64)).length; // 66 (two-byte length)
+ * ```
+ * @internal
+ */
+export function encodeVarLen(b: Uint8Array): Uint8Array {
   const [n, write] = lengthEncoder(b.length);
   const out = new Uint8Array(n + b.length);
   write(0, out.buffer);
@@ -242,10 +270,21 @@ export function encodeRatchetTreeCached(tree: RatchetTree): Uint8Array {
     else if (n.nodeType === 'leaf') parts.push(u8(1), u8(LEAF), leafNodeBytes(n.leaf));
     else parts.push(u8(1), u8(PARENT), encode(parentNodeEncoder)(n.parent));
   }
-  return vec(concatBytes(parts));
+  return encodeVarLen(concatBytes(parts));
 }
 
-function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+/**
+ * Concatenates byte strings into one new buffer.
+ *
+ * @param parts - the byte strings, in order
+ * @returns their concatenation
+ * @example
+ * ```ts
+ * concatBytes([Uint8Array.of(1), Uint8Array.of(2, 3)]); // Uint8Array [1, 2, 3]
+ * ```
+ * @internal
+ */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   let n = 0;
   for (const p of parts) n += p.length;
   const out = new Uint8Array(n);
@@ -257,4 +296,3 @@ function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-export { concatBytes, vec as encodeVarLen };

@@ -6,7 +6,9 @@
  *   `customProposals.ts` (SelfRemove → Remove of its sender), we apply the AppDataUpdates to the extensions
  *   (draft-ietf-mls-extensions §4.7); the transcript hash covers the commit as sent;
  * - `applyProposals` by the linear `applyMemberProposals` of `proposals.ts` (ts-mls's N² Add checks and tree
- *   copies; D29).
+ *   copies; D29);
+ * - the encode-once framing, tree hashes, UpdatePath and secret tree of `framing.ts`, `encoding.ts`,
+ *   `updatePath.ts` and `secretTree.ts` (same bytes as ts-mls's; D31, D32).
  *
  * Otherwise the steps, their order and their errors are ts-mls's. Proposals and non-member senders go to
  * ts-mls's own `processPublicMessage`.
@@ -26,15 +28,15 @@ import { CryptoVerificationError, InternalError, ValidationError } from 'ts-mls/
 import { pathToRoot } from 'ts-mls/pathSecrets.js';
 import { mergePrivateKeyPaths, toPrivateKeyPath } from 'ts-mls/privateKeyPath.js';
 import { emptyPskIndex } from 'ts-mls/pskIndex.js';
-import { createSecretTreeFast } from './secretTree.js';
 import { leafToNodeIndex, leafWidth, root, toLeafIndex, toNodeIndex } from 'ts-mls/treemath.js';
-import { applyUpdatePath } from 'ts-mls/updatePath.js';
 import { zeroOutUint8Array } from 'ts-mls/util/byteArray.js';
 import { pathRequired } from './commit.js';
 import { effectiveProposals, withAppDataUpdates, type ComponentLogic } from './customProposals.js';
 import { applyMemberProposals } from './proposals.js';
 import { treeHashRootCached } from './encoding.js';
 import { confirmedTranscriptHash, unprotectCommit } from './framing.js';
+import { createSecretTreeFast } from './secretTree.js';
+import { applyUpdatePathCached } from './updatePath.js';
 
 /**
  * Processes a handshake PublicMessage as ts-mls's `processPublicMessage(state, pm, emptyPskIndex, cs,
@@ -109,8 +111,9 @@ export async function processMimiCommit(
   let newTreeHash: Uint8Array | undefined;
   if (commit.path !== undefined) {
     // ts-mls's applyTreeUpdate / updatePrivateKeyPath (member sender), RFC 9420 §12.4.2.
-    tree = await applyUpdatePath(result.tree, sender, commit.path, cs.hash);
-    // ts-mls hashes the same tree twice (here and for the new GroupContext); once is enough.
+    // Decision D32: ts-mls's applyUpdatePath with the cached tree hashes.
+    tree = await applyUpdatePathCached(result.tree, sender, commit.path, cs.hash);
+    // ts-mls hashes the same tree twice (here and for the new GroupContext); once is enough (D31).
     newTreeHash = await treeHashRootCached(tree, cs.hash);
     const provisional = { ...groupContext, treeHash: newTreeHash, epoch: groupContext.epoch + 1n };
     const secret = await applyUpdatePathSecret(tree, state.privatePath, sender, provisional, commit.path, added, cs);

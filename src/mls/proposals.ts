@@ -283,6 +283,16 @@ async function validateKeyPackage(
 ): Promise<MlsError | undefined> {
   if (kp.cipherSuite !== gc.cipherSuite) return new ValidationError('Invalid CipherSuite');
   if (kp.version !== gc.version) return new ValidationError('Invalid mls version');
+  const leaf = kp.leafNode;
+  // Both signatures are started now, in the same turn for every Add, so the provider sends them to the thread pool
+  // in one batch (D29, D33); their verdicts are read below in ts-mls's order. Decision D31: both TBS structs are slices of
+  // the KeyPackage's one encoding (ts-mls encodes each from scratch).
+  const both = (async () =>
+    Promise.all([
+      leaf.leafNodeSource === 'key_package' ? verifyKeyPackageLeafCached(leaf, s) : verifyLeafNodeSignatureKeyPackage(leaf as Parameters<typeof verifyLeafNodeSignatureKeyPackage>[0], s),
+      verifyKeyPackageCached(kp, s),
+    ]))();
+  both.catch(() => undefined); // read (and rethrown) below, unless an earlier check fails first
   // ts-mls checks the tree (its key uniqueness, every member supporting the credential type) without the new
   // leaf: the verdict depends on the credential type only, so it is computed once per type.
   const type = String(kp.leafNode.credential.credentialType);
@@ -293,12 +303,7 @@ async function validateKeyPackage(
   }
   const treeErr = await treeCheck;
   if (treeErr !== undefined) return treeErr;
-  const leaf = kp.leafNode;
-  // Both signatures are started at once (the provider may batch them); the verdicts are read in ts-mls's order.
-  // Decision D31: both TBS structs are slices of the KeyPackage's one encoding (ts-mls encodes each from scratch).
-  const leafSig = leaf.leafNodeSource === 'key_package' ? verifyKeyPackageLeafCached(leaf, s) : verifyLeafNodeSignatureKeyPackage(leaf as Parameters<typeof verifyLeafNodeSignatureKeyPackage>[0], s);
-  const kpSig = verifyKeyPackageCached(kp, s);
-  const [leafOk, kpOk] = await Promise.all([leafSig, kpSig]);
+  const [leafOk, kpOk] = await both;
   if (!leafOk) return new CryptoVerificationError('Could not verify leaf node signature');
   if ((sentByClient || lifetime.validateLifetimeOnReceive) && leaf.leafNodeSource === 'key_package') {
     const now = BigInt(Math.floor(Date.now() / 1000));

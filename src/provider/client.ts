@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { MimiError, type MimiErrorCode } from '../errors.js';
 import { isMimiErrorCode } from '../errorCodes/index.js';
-import type { ClientBatch, KeyMaterialClaim } from '../delivery/index.js';
+import type { ClientBatch, HeldWelcome, KeyMaterialClaim } from '../delivery/index.js';
 import { toJson, type ClientOperations, type CreateRoomRequest, type LocalSubmitResult, type LocalUpdateResult, type ProviderStatus } from './localApi.js';
 
 const bytes = z
@@ -17,7 +17,7 @@ const bytes = z
   .transform((s) => new Uint8Array(Buffer.from(s, 'base64')));
 const count = z.number().int().min(0);
 
-const EventSchema = z.object({ seq: count, hubTime: count, kind: z.enum(['commit', 'message', 'erased']), sender: z.string(), message: bytes, expires: count.optional() });
+const EventSchema = z.object({ seq: count, hubTime: count, kind: z.enum(['commit', 'message', 'proposal', 'erased']), sender: z.string(), message: bytes, expires: count.optional() });
 const BatchSchema = z.object({ events: z.array(EventSchema), complete: z.boolean(), firstSeq: count });
 const ClaimSchema = z.object({
   userStatus: z.enum(['success', 'partialSuccess', 'noCompatibleMaterial', 'userUnknown']),
@@ -41,6 +41,8 @@ const SubmitSchema = z.union([
   z.object({ code: z.literal('epochTooOld'), currentEpoch: count }),
 ]);
 const StatusSchema = z.object({ domain: z.string(), backlog: count, settled: z.boolean(), rooms: z.array(z.string()) });
+const WelcomesSchema = z.object({ welcomes: z.array(z.object({ roomId: z.string(), hub: z.string(), seq: count, hubTime: count, welcome: bytes })) });
+const CursorSchema = z.object({ cursor: count });
 const ErrorSchema = z.object({ error: z.string(), message: z.string() });
 
 
@@ -165,8 +167,50 @@ export class LocalApiClient implements ClientOperations {
    * const r = await a.update(roomId, { commit: out.commit });
    * ```
    */
-  async update(roomId: string, request: { commit: Uint8Array; groupInfo?: Uint8Array }): Promise<LocalUpdateResult> {
+  async update(roomId: string, request: { commit: Uint8Array; groupInfo?: Uint8Array; welcome?: Uint8Array }): Promise<LocalUpdateResult> {
     return this.call('/v1/update', UpdateSchema, { roomId, ...request });
+  }
+
+  /**
+   * Submits standalone proposals (a leave) for another member to commit.
+   * @param roomId - the room
+   * @param request - the proposals (PublicMessage MLSMessages), in order
+   * @returns the hub's answer
+   * @example
+   * ```ts
+   * const { proposals } = await room.leave();
+   * await a.propose(roomId, { proposals });
+   * ```
+   */
+  async propose(roomId: string, request: { proposals: readonly Uint8Array[] }): Promise<LocalUpdateResult> {
+    return this.call('/v1/propose', UpdateSchema, { roomId, proposals: [...request.proposals] });
+  }
+
+  /**
+   * The Welcomes held for a client (routed by the rooms' hubs).
+   * @param client - client URI
+   * @returns one per room
+   * @example
+   * ```ts
+   * const [w] = await b.welcomes('mimi://b.example/d/carol/laptop');
+   * ```
+   */
+  async welcomes(client: string): Promise<HeldWelcome[]> {
+    return (await this.call(`/v1/welcomes?client=${encodeURIComponent(client)}`, WelcomesSchema)).welcomes;
+  }
+
+  /**
+   * Takes a client's Welcome once it joined with it.
+   * @param client - client URI
+   * @param roomId - the room
+   * @returns the client's cursor (the adding commit's number)
+   * @example
+   * ```ts
+   * await b.acceptWelcome(client, w.roomId);
+   * ```
+   */
+  async acceptWelcome(client: string, roomId: string): Promise<number> {
+    return (await this.call('/v1/welcomes/accept', CursorSchema, { roomId, client })).cursor;
   }
 
   /**

@@ -10,7 +10,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { MimiError } from '../errors.js';
-import type { ClientBatch, KeyMaterialClaim } from '../delivery/index.js';
+import type { ClientBatch, HeldWelcome, KeyMaterialClaim } from '../delivery/index.js';
 
 /** What the local API asks of its provider. */
 export interface ClientOperations {
@@ -24,8 +24,20 @@ export interface ClientOperations {
   claimKeyPackages(user: string, signedRequest?: Uint8Array): Promise<KeyMaterialClaim>;
   /** Creates a room hubbed here. */
   createRoom(request: CreateRoomRequest): Promise<void>;
-  /** Submits a commit to the room's hub (here or over MIMI). */
-  update(roomId: string, request: { commit: Uint8Array; groupInfo?: Uint8Array }): Promise<LocalUpdateResult>;
+  /**
+   * Submits a commit to the room's hub (here or over MIMI), with the Welcome for the clients it adds: the hub
+   * routes the Welcome to the joiners' providers (docs/decisions.md HT16).
+   */
+  update(roomId: string, request: { commit: Uint8Array; groupInfo?: Uint8Array; welcome?: Uint8Array }): Promise<LocalUpdateResult>;
+  /**
+   * Submits standalone proposals (e.g. `MimiRoom.leave()`) to the room's hub, which holds them for the epoch and
+   * fans them out for another member to commit (draft-ietf-mimi-protocol-06 §5.3; HT15).
+   */
+  propose(roomId: string, request: { proposals: readonly Uint8Array[] }): Promise<LocalUpdateResult>;
+  /** The Welcomes the hubs routed here for one of this provider's clients, one per room (HT16). */
+  welcomes(client: string): Promise<HeldWelcome[]>;
+  /** Takes a client's Welcome once it joined with it; its event cursor starts after the commit that added it. */
+  acceptWelcome(client: string, roomId: string): Promise<number>;
   /** Submits an application message to the room's hub. */
   submit(roomId: string, request: { message: Uint8Array; sendingUri: string }): Promise<LocalSubmitResult>;
   /** The next events of a client, in order. */
@@ -115,7 +127,10 @@ const ROUTES = {
       groupInfo: b64.optional(),
     })
     .strict(),
-  '/v1/update': z.object({ roomId: id, commit: b64, groupInfo: b64.optional() }).strict(),
+  '/v1/update': z.object({ roomId: id, commit: b64, groupInfo: b64.optional(), welcome: b64.optional() }).strict(),
+  // RFC 9420 §12.1: a leave is one Remove per client plus the room's GroupContextExtensions; 1000 is ample.
+  '/v1/propose': z.object({ roomId: id, proposals: z.array(b64).min(1).max(1000) }).strict(),
+  '/v1/welcomes/accept': z.object({ roomId: id, client: id }).strict(),
   '/v1/submit': z.object({ roomId: id, message: b64, sender: id }).strict(),
   '/v1/events': z.object({ roomId: id, client: id, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
   '/v1/ack': z.object({ roomId: id, client: id, seq }).strict(),
@@ -263,6 +278,11 @@ export function createLocalApiHandler(options: LocalApiOptions): (request: Reque
       throw new MimiError('provider/unauthorized', 'the client API needs the configured bearer token');
     }
     if (route === '/v1/status' && request.method === 'GET') return json(200, await ops.status());
+    if (route === '/v1/welcomes' && request.method === 'GET') {
+      const client = id.safeParse(new URL(request.url).searchParams.get('client') ?? undefined);
+      if (!client.success) throw new MimiError('provider/bad-request', 'client: a client URI is required (?client=…)', { path: ['client'] });
+      return json(200, { welcomes: await ops.welcomes(client.data) });
+    }
     if (!(route in ROUTES) || request.method !== 'POST') throw new MimiError('provider/not-found', `no ${request.method} ${route}`);
     const r = route as Route;
     const bytes = await readBounded(request, MAX_LOCAL_BODY);
@@ -284,7 +304,15 @@ export function createLocalApiHandler(options: LocalApiOptions): (request: Reque
       }
       case '/v1/update': {
         const b = parseBody(r, bytes);
-        return json(200, await ops.update(b.roomId, { commit: b.commit, ...(b.groupInfo ? { groupInfo: b.groupInfo } : {}) }));
+        return json(200, await ops.update(b.roomId, { commit: b.commit, ...(b.groupInfo ? { groupInfo: b.groupInfo } : {}), ...(b.welcome ? { welcome: b.welcome } : {}) }));
+      }
+      case '/v1/propose': {
+        const b = parseBody(r, bytes);
+        return json(200, await ops.propose(b.roomId, { proposals: b.proposals }));
+      }
+      case '/v1/welcomes/accept': {
+        const b = parseBody(r, bytes);
+        return json(200, { cursor: await ops.acceptWelcome(b.client, b.roomId) });
       }
       case '/v1/submit': {
         const b = parseBody(r, bytes);

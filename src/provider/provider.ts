@@ -13,7 +13,7 @@ import { Hub } from '../delivery/hub.js';
 import { KeyMaterialStore } from '../delivery/keyMaterial.js';
 import { mlsRoomSnapshot, type UpdateChecker } from '../delivery/checker.js';
 import type { DeliveryStore } from '../delivery/store/types.js';
-import type { ClientBatch, Clock, FollowerTransport, KeyMaterialClaim, NotifyRequest } from '../delivery/index.js';
+import type { ClientBatch, Clock, FollowerTransport, HeldWelcome, KeyMaterialClaim, NotifyRequest } from '../delivery/index.js';
 import { createMimiHandler, httpFollowerTransport, httpHubTransport, MimiHttpClient, type FetchLike, type MimiHandler, type MimiRequestLog } from '../http/index.js';
 import { createMtlsFetch, startMimiServer, type MimiServer, type MtlsFetch } from '../http/node/index.js';
 import { decodeKeyMaterialRequest, parseMlsMessage } from '../protocol/index.js';
@@ -281,6 +281,7 @@ export class Provider implements ClientOperations {
         const last = request.events[request.events.length - 1];
         if (last) this.metrics.fanoutLag.set({ follower }, Math.max(0, this.#clock.now() - last.hubTime) / 1000);
       },
+      ...(base.welcome ? { welcome: base.welcome.bind(base) } : {}),
     };
   }
 
@@ -372,7 +373,7 @@ export class Provider implements ClientOperations {
    * const r = await provider.update(roomId, { commit, groupInfo });
    * ```
    */
-  async update(roomId: string, request: { commit: Uint8Array; groupInfo?: Uint8Array }): Promise<LocalUpdateResult> {
+  async update(roomId: string, request: { commit: Uint8Array; groupInfo?: Uint8Array; welcome?: Uint8Array }): Promise<LocalUpdateResult> {
     const hub = this.#hubOf(roomId);
     if (hub === this.domain) {
       const r = await this.#hub.update(roomId, request);
@@ -383,8 +384,49 @@ export class Provider implements ClientOperations {
     }
     if (request.groupInfo === undefined) throw new MimiError('provider/bad-request', 'a commit for another provider\'s hub needs the GroupInfo of the new epoch (HandshakeBundle)', { path: ['groupInfo'] });
     const r = await this.#client.update(hub, roomId, {
-      bundle: { kind: 'commit', proposalOrCommit: parseMlsMessage(request.commit), groupInfoOption: { representation: 'full', groupInfo: request.groupInfo }, ratchetTreeOption: { representation: 'outOfBand' } },
+      bundle: {
+        kind: 'commit',
+        proposalOrCommit: parseMlsMessage(request.commit),
+        // HandshakeBundle.welcome is a bare Welcome (Protocol PR6): the MLSMessage header goes (HT16).
+        ...(request.welcome === undefined ? {} : { welcome: bareWelcome(request.welcome) }),
+        groupInfoOption: { representation: 'full', groupInfo: request.groupInfo },
+        ratchetTreeOption: { representation: 'outOfBand' },
+      },
     });
+    switch (r.responseCode) {
+      case 'success':
+        return { code: 'success', acceptedTimestamp: Number(r.acceptedTimestamp) };
+      case 'wrongEpoch':
+        return { code: 'wrongEpoch', currentEpoch: Number(r.currentEpoch), description: r.errorDescription };
+      default:
+        return { code: r.responseCode, description: r.errorDescription };
+    }
+  }
+
+  /**
+   * Sends standalone proposals (e.g. a member's `leave()`) to the room's hub: this provider's, or another over
+   * MIMI as a proposal HandshakeBundle (draft-ietf-mimi-protocol-06 §5.3; docs/decisions.md HT15). The hub holds
+   * them for the epoch and fans them out, so another member can commit them by reference.
+   * @param roomId - the room
+   * @param request - the proposals (PublicMessage MLSMessages), in order
+   * @returns the hub's answer
+   * @example
+   * ```ts
+   * const { proposals } = await room.leave();
+   * await provider.propose(roomId, { proposals });
+   * ```
+   */
+  async propose(roomId: string, request: { proposals: readonly Uint8Array[] }): Promise<LocalUpdateResult> {
+    const hub = this.#hubOf(roomId);
+    if (hub === this.domain) {
+      const r = await this.#hub.propose(roomId, { proposals: request.proposals, provider: this.domain });
+      if (r.code === 'success') void this.#tick();
+      if (r.code === 'success') return { code: 'success', acceptedTimestamp: r.acceptedTimestamp };
+      return r.code === 'wrongEpoch' ? { code: r.code, currentEpoch: r.currentEpoch, description: r.description } : { code: r.code, description: r.description };
+    }
+    const [first, ...more] = request.proposals;
+    if (first === undefined) throw new MimiError('provider/bad-request', 'no proposals', { path: ['proposals'] });
+    const r = await this.#client.update(hub, roomId, { bundle: { kind: 'proposal', proposalOrCommit: parseMlsMessage(first), moreProposals: more.map((m) => parseMlsMessage(m)) } });
     switch (r.responseCode) {
       case 'success':
         return { code: 'success', acceptedTimestamp: Number(r.acceptedTimestamp) };
@@ -451,6 +493,33 @@ export class Provider implements ClientOperations {
   }
 
   /**
+   * The Welcomes routed here for a client (Follower.welcomes, HT16).
+   * @param client - client URI
+   * @returns one per room
+   * @example
+   * ```ts
+   * const [w] = await provider.welcomes('mimi://b.example/d/carol/laptop');
+   * ```
+   */
+  welcomes(client: string): Promise<HeldWelcome[]> {
+    return this.#follower.welcomes(client);
+  }
+
+  /**
+   * Takes a client's Welcome once it joined (Follower.acceptWelcome): its cursor starts after the adding commit.
+   * @param client - client URI
+   * @param roomId - the room
+   * @returns the client's cursor
+   * @example
+   * ```ts
+   * await provider.acceptWelcome('mimi://b.example/d/carol/laptop', roomId);
+   * ```
+   */
+  acceptWelcome(client: string, roomId: string): Promise<number> {
+    return this.#follower.acceptWelcome(client, roomId);
+  }
+
+  /**
    * Backlog, gaps and followed rooms.
    * @returns the status
    * @example
@@ -505,3 +574,9 @@ export class Provider implements ClientOperations {
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
+
+/** The Welcome inside an MLSMessage (RFC 9420 §6: version mls10, wire_format mls_welcome). */
+function bareWelcome(message: Uint8Array): Uint8Array {
+  if (parseMlsMessage(message).wireFormat !== 'mlsWelcome') throw new MimiError('provider/bad-request', 'welcome is not an MLSMessage Welcome', { path: ['welcome'] });
+  return message.subarray(4);
+}

@@ -26,12 +26,20 @@ describe('mimi demo', () => {
     const carolCommits = out.filter((l) => /^ {2}commit {2}Carol \(/.test(l)).length;
     const carolRaces = out.filter((l) => /^ {2}refused Carol \(.*wrongEpoch/.test(l)).length;
     const carolMessages = out.filter((l) => /^ {2}\d\d:\d\d Carol \(/.test(l)).length;
-    expect([carolCommits, carolRaces]).toEqual([4, 1]);
+    expect([carolCommits, carolRaces]).toEqual([5, 1]);
     const wire = (from: string, endpoint: string) => new RegExp(`^ {4}${from.replace('.', '\\.')} → \\S+ {2}POST ${endpoint} +(\\d+) × HTTP (\\d+)(.*)$`, 'm').exec(text);
     expect(wire('b.example', 'update')?.slice(1, 3)).toEqual([String(carolCommits + carolRaces), '200']);
     expect(wire('b.example', 'update')?.[3]).toMatch(/wrongEpoch/);
     expect(wire('b.example', 'submitMessage')?.slice(1, 3)).toEqual([String(carolMessages), '200']);
     expect(wire('a.example', 'notify')?.[2]).toBe('201');
+    // The hub routed each Welcome of a commit adding clients of b.example to b.example (HT16): one request per
+    // such commit, on its own row; the Welcomes of a.example's own joiners never cross the wire.
+    const toB = out.filter((l) => /^ {2}commit {2}.*joined by the Welcome the hub routed to their provider b\.example over MIMI\)$/.test(l)).length;
+    const local = out.filter((l) => /^ {2}commit {2}.*joined by the Welcome the hub routed to their provider a\.example \(the hub's own\)\)$/.test(l)).length;
+    expect([toB, local]).toEqual([1, 3]);
+    expect(/^ {4}a\.example → b\.example {2}POST notify \(Welcome\) +(\d+) × HTTP 201 /m.exec(text)?.[1]).toBe(String(toB));
+    expect(text).not.toMatch(/b\.example → a\.example {2}POST notify \(Welcome\)/);
+    expect(text).not.toMatch(/Welcomes go from the committer to the joiners inside this demo/);
     expect(wire('a.example', 'keyMaterial')?.[2]).toBe('200');
     expect(text).toMatch(/provider processes stopped on SIGTERM: a\.example after \d+(\.\d+)? ms, fanout drained; b\.example after/);
 
@@ -72,9 +80,21 @@ describe('mimi demo', () => {
     const checks = out.slice(s5).join(' ');
     expect(checks).toMatch(/all 6 client views agree/);
     expect(checks).toContain(`${entries} entries = ${entries} expected`);
-    // Each accepted commit moves the room one epoch on from 0 (RFC 9420 §12.4).
+    // Each accepted commit moves the room one epoch on from 0 (RFC 9420 §12.4); Bob's 2 clients left, the other
+    // 4 are at the last epoch.
     const commits = out.filter((l) => /^ {2}commit {2}/.test(l)).length;
-    expect(checks).toMatch(new RegExp(`all 6 clients at epoch ${commits}\\b`));
+    expect(checks).toMatch(new RegExp(`all 4 member clients at epoch ${commits} \\(2 clients left the room\\)`));
+
+    // The leave: Bob's proposals (one Remove per client and the room-state change, RFC 9420 §12.1), fanned out as
+    // events of their own, then Carol's commit citing them is the next event and the last commit.
+    const leave = out.findIndex((l) => /^ {2}leave {3}Bob \(/.test(l));
+    expect(leave).toBeGreaterThan(0);
+    const m = /leaves by (\d+) proposals sent through a\.example \(events (\d+)–(\d+), held by the hub for the epoch and by the 5 other member clients\)$/.exec(out[leave]!);
+    expect(m).not.toBeNull();
+    const [n, from, to] = [Number(m![1]), Number(m![2]), Number(m![3])];
+    expect(n).toBe(2 + 1);
+    expect(to - from + 1).toBe(n);
+    expect(out[leave + 1]).toMatch(new RegExp(`^ {2}commit {2}Carol \\(phone\\): commit Bob's leave \\(the ${n} proposals, by reference\\) \\(epoch ${commits}, event ${to + 1},`));
   }, 60_000);
 
   it('--in-process runs the same room with both providers in this process', async () => {

@@ -44,3 +44,28 @@ describe('sqlite store files', () => {
     expect((err as MimiError).code).toBe('delivery/corrupt-store');
   });
 });
+
+describe('durability (DL14)', () => {
+  // SQLite's PRAGMA synchronous values: 1 = NORMAL, 2 = FULL (sqlite.org/pragma.html#pragma_synchronous).
+  const level = (s: SqliteStore): unknown => (s as unknown as { db: { pragma(q: string, o: { simple: true }): unknown } }).db.pragma('synchronous', { simple: true });
+
+  it('is WAL with synchronous NORMAL by default, FULL when asked', async () => {
+    const a = openSqliteStore({ directory: join(root, 'dur-default') });
+    const b = openSqliteStore({ directory: join(root, 'dur-full'), durability: 'full' });
+    expect(level(a)).toBe(1);
+    expect(level(b)).toBe(2);
+    await a.close();
+    await b.close();
+  });
+
+  it('a committed transaction is there for another connection before any checkpoint or close (a process crash loses nothing)', async () => {
+    const directory = join(root, 'dur-crash');
+    const a = openSqliteStore({ directory });
+    await a.transaction((tx) => tx.put('room', 'r', new Uint8Array([7])));
+    // `a` is never closed (as after a crash); a new connection reads the WAL.
+    const b = openSqliteStore({ directory });
+    expect(await b.transaction((tx) => tx.get('room', 'r'))).toEqual(new Uint8Array([7]));
+    await b.close();
+    await a.close();
+  });
+});

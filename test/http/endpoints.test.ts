@@ -160,7 +160,7 @@ describe('HTTPS endpoints between a hub (a.example) and a follower (b.example)',
     // cooperative preset: an ordinary user (bob, role 2) may not ban (room-policy §6)
     const ban = await b.client.update('a.example', ROOM, bundle(commitMessage(2, BOB, [{ type: 'ban', user: ALICE }])));
     expect(ban.responseCode).toBe('notAllowed');
-    // proposals by reference are not taken (HT6)
+    // this hub's checker (the test one) has no checkProposal: it holds no proposals (HT15)
     const proposals = decodeUpdateRequest(vectorHex('update-proposals'));
     expect((await a.client.update('a.example', ROOM, proposals)).responseCode).toBe('notAllowed');
     const gotB: string[] = [];

@@ -4,7 +4,7 @@
 // b.example, each with its own store, server and mutual-TLS client.
 import { readFileSync } from 'node:fs';
 import { createRoom, applyRoomOperation, type RoomOperation, type RoomState } from '../../src/room/index.js';
-import { Follower, Hub, MemoryStore, PolicyUpdateChecker, roomSnapshot, Namespace, type DeliveryStore, type RetryPolicy } from '../../src/delivery/index.js';
+import { Follower, Hub, MemoryStore, PolicyUpdateChecker, roomSnapshot, Namespace, type DeliveryStore, type RetryPolicy, type UpdateChecker } from '../../src/delivery/index.js';
 import { MimiError } from '../../src/errors.js';
 import { createMimiHandler, httpFollowerTransport, httpHubTransport, MimiHttpClient, type FetchLike, type MimiHandlerOptions } from '../../src/http/index.js';
 import { createDemoCa, createMtlsFetch, issueCertificate, startMimiServer, type DemoCa, type IssuedCertificate, type MimiServer, type MtlsFetch } from '../../src/http/node/index.js';
@@ -188,6 +188,8 @@ export async function startProvider(opts: {
   handler?: Partial<MimiHandlerOptions>;
   gapTimeoutMs?: number;
   port?: number;
+  /** The hub's and the handler's checker (default {@link testChecker}). */
+  checker?: UpdateChecker;
 }): Promise<Provider> {
   const { ca, cert } = pki();
   const store = opts.store ?? new MemoryStore();
@@ -203,10 +205,10 @@ export async function startProvider(opts: {
     historyPage: 50,
   });
   if (opts.hub) {
-    hub = new Hub({ domain: opts.domain, store, clock: Date, checker: testChecker(), transport: httpFollowerTransport(client, { local: follower }), retry: FAST_RETRY, batchSize: 16 });
+    hub = new Hub({ domain: opts.domain, store, clock: Date, transport: httpFollowerTransport(client, { local: follower }), retry: FAST_RETRY, batchSize: 16, checker: opts.checker ?? testChecker() });
   }
   const c = cert(opts.domain);
-  const handler = createMimiHandler({ domain: opts.domain, ...(hub ? { hub } : {}), follower, hostAliases: ['127.0.0.1'], checker: testChecker(), ...opts.handler });
+  const handler = createMimiHandler({ domain: opts.domain, ...(hub ? { hub } : {}), follower, hostAliases: ['127.0.0.1'], checker: opts.checker ?? testChecker(), ...opts.handler });
   const server = await startMimiServer({ handler, port: opts.port ?? 0, tls: { cert: c.certPem, key: c.keyPem, ca: ca.certPem } });
   opts.net.set(opts.domain, server);
   return { domain: opts.domain, store, follower, ...(hub ? { hub } : {}), server, client, fetch };

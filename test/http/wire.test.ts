@@ -39,11 +39,13 @@ describe('SequencedNotify', () => {
     { seq: 7, hubTime: 1_700_000_000_000, kind: 'message' as const, sender: BOB, message: app },
     { seq: 8, hubTime: 1_700_000_000_005, kind: 'commit' as const, sender: BOB, message: commit },
   ];
-  // SequencedFanoutMessage = uint64 sequence, IdentifierUri sender, FanoutMessage (uint64 timestamp,
-  // MLSMessage, then `optional Frank` (absent: 0) for an application message or `MLSMessage externalProposals<V>` (empty: 0) for a commit)
-  const first = [...u64(7n), ...opaque(enc.encode(BOB)), ...u64(1_700_000_000_000n), ...app, 0];
-  const second = [...u64(8n), ...opaque(enc.encode(BOB)), ...u64(1_700_000_000_005n), ...commit, 0];
-  const expected = [...opaque(enc.encode('a.example r 7-8')), ...opaque([...first, ...second])];
+  // SequencedFanoutMessage = uint64 sequence, uint8 type fanout (1), IdentifierUri sender, optional<uint64> expires
+  // (absent: 0), FanoutMessage (uint64 timestamp, MLSMessage, then `optional Frank` (absent: 0) for an application
+  // message or `MLSMessage externalProposals<V>` (empty: 0) for a commit). SequencedNotify = opaque transactionId<V>,
+  // optional<uint64> historySeconds (absent: 0), SequencedFanoutMessage messages<V>.
+  const first = [...u64(7n), 1, ...opaque(enc.encode(BOB)), 0, ...u64(1_700_000_000_000n), ...app, 0];
+  const second = [...u64(8n), 1, ...opaque(enc.encode(BOB)), 0, ...u64(1_700_000_000_005n), ...commit, 0];
+  const expected = [...opaque(enc.encode('a.example r 7-8')), 0, ...opaque([...first, ...second])];
 
   it('encodes field by field as its struct says, and decodes back', () => {
     const body = encodeSequencedNotify({ txn: 'a.example r 7-8', events });
@@ -54,23 +56,25 @@ describe('SequencedNotify', () => {
   });
 
   it('carries the draft FanoutMessage unchanged after the sequence number and sender', () => {
-    const fanout = first.slice(8 + 1 + BOB.length);
+    const fanout = first.slice(8 + 1 + 1 + BOB.length + 1);
     const [m] = decodeFanoutMessages(Uint8Array.from(fanout));
     expect(m).toMatchObject({ kind: 'application', timestamp: 1_700_000_000_000n });
     expect(hex(m!.message.bytes)).toBe(hex(app));
   });
 
   it('refuses an empty list, trailing bytes, numbers beyond 2^53, and fanouts no delivery event can hold', () => {
-    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), 0])))).toBe('protocol/empty-list');
+    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), 0, 0])))).toBe('protocol/empty-list');
     expect(code(() => decodeSequencedNotify(Uint8Array.from([...expected, 0])))).toBe('protocol/trailing-bytes');
     const huge = [...u64(1n << 60n), ...first.slice(8)];
-    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), ...opaque(huge)])))).toBe('delivery/bad-request');
-    // a proposal FanoutMessage from the protocol vectors (the draft's fanout-proposal body)
+    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), 0, ...opaque(huge)])))).toBe('delivery/bad-request');
+    // a proposal FanoutMessage with more proposals, from the protocol vectors (the draft's fanout-proposal body)
     const proposal = Array.from(vectorHex('fanout-proposal'));
-    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), ...opaque([...u64(1n), ...opaque(enc.encode(BOB)), ...proposal])])))).toBe('delivery/bad-request');
+    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), 0, ...opaque([...u64(1n), 1, ...opaque(enc.encode(BOB)), 0, ...proposal])])))).toBe('delivery/bad-request');
     // an application message with a frank (fanout-application carries one)
     const franked = Array.from(vectorHex('fanout-application'));
-    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), ...opaque([...u64(1n), ...opaque(enc.encode(BOB)), ...franked])])))).toBe('delivery/bad-request');
+    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), 0, ...opaque([...u64(1n), 1, ...opaque(enc.encode(BOB)), 0, ...franked])])))).toBe('delivery/bad-request');
+    // an unknown SequencedEventType
+    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), 0, ...opaque([...u64(1n), 3, ...u64(5n)])])))).toBe('delivery/bad-request');
     // an event whose bytes are no MLSMessage cannot be encoded
     expect(code(() => encodeSequencedNotify({ txn: 't', events: [{ ...events[0]!, message: new Uint8Array([9, 9]) }] }))).toMatch(/^protocol\//);
   });
@@ -88,9 +92,33 @@ describe('HistoryRequest / HistoryResponse', () => {
     expect(hex(encodeHistoryResponse({ events: [], complete: true, firstAvailable: 1 }))).toBe(hex([...u64(1n), 1, 0]));
     const e = { seq: 3, hubTime: 9, kind: 'message' as const, sender: BOB, message: appMessage(0, 'x') };
     const body = encodeHistoryResponse({ events: [e], complete: false, firstAvailable: 2 });
-    const item = [...u64(3n), ...opaque(enc.encode(BOB)), ...u64(9n), ...e.message, 0];
+    const item = [...u64(3n), 1, ...opaque(enc.encode(BOB)), 0, ...u64(9n), ...e.message, 0];
     expect(hex(body)).toBe(hex([...u64(2n), 0, ...opaque(item)]));
     expect(decodeHistoryResponse(body)).toEqual({ events: [e], complete: false, firstAvailable: 2 });
     expect(code(() => decodeHistoryResponse(Uint8Array.from([...u64(2n), 2, 0])))).toBe('protocol/bad-enum');
+  });
+});
+
+describe('HT14: tombstones, expiry and the history window on the wire', () => {
+  const app = appMessage(2, 'soon gone');
+  it('a tombstone is uint64 sequence, type erased (2), uint64 timestamp, and decodes to an erased event', () => {
+    const t = { seq: 5, hubTime: 1_700_000_000_123, kind: 'erased' as const, sender: '', message: new Uint8Array(0) };
+    const body = encodeSequencedNotify({ txn: 'x', events: [t] });
+    const item = [...u64(5n), 2, ...u64(1_700_000_000_123n)];
+    expect(hex(body)).toBe(hex([...opaque(enc.encode('x')), 0, ...opaque(item)]));
+    expect(decodeSequencedNotify(body).events).toEqual([t]);
+    const page = encodeHistoryResponse({ events: [t], complete: true, firstAvailable: 1 });
+    expect(hex(page)).toBe(hex([...u64(1n), 1, ...opaque(item)]));
+    expect(decodeHistoryResponse(page).events).toEqual([t]);
+  });
+
+  it('expires and historySeconds travel as optional<uint64>', () => {
+    const e = { seq: 1, hubTime: 10, kind: 'message' as const, sender: BOB, message: app, expires: 1_700_000_999_000 };
+    const body = encodeSequencedNotify({ txn: 'y', events: [e], historySeconds: 3600 });
+    const item = [...u64(1n), 1, ...opaque(enc.encode(BOB)), 1, ...u64(1_700_000_999_000n), ...u64(10n), ...app, 0];
+    expect(hex(body)).toBe(hex([...opaque(enc.encode('y')), 1, ...u64(3600n), ...opaque(item)]));
+    expect(decodeSequencedNotify(body)).toEqual({ txn: 'y', events: [e], historySeconds: 3600 });
+    // a presence octet other than 0 or 1 is refused
+    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque(enc.encode('y')), 2, ...u64(3600n), ...opaque(item)])))).toMatch(/^protocol\//);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The encode-once commit path (docs/decisions.md (MLS adapter) D31, D32): src/mls/encoding.ts, framing.ts and
+ * The encode-once commit path (docs/decisions.md (MLS adapter) D31–D33): src/mls/encoding.ts, framing.ts and
  * secretTree.ts against ts-mls 1.6.4's own encoders and functions (the independent implementation), byte for
  * byte, and whole commits exchanged with plain ts-mls running its default (noble) crypto provider: a commit built
  * by the optimised path is processed by ts-mls's `processPublicMessage` and its Welcome joined by ts-mls's
@@ -31,14 +31,16 @@ import {
   type PublicMessage,
 } from 'ts-mls';
 import { encode } from 'ts-mls/codec/tlsEncoder.js';
-import { encodeFramedContent, type FramedContent } from 'ts-mls/framedContent.js';
+import { createContentCommitSignature, encodeFramedContent, type FramedContent } from 'ts-mls/framedContent.js';
 import { encodeKeyPackage, encodeKeyPackageTBS, makeKeyPackageRef, verifyKeyPackage } from 'ts-mls/keyPackage.js';
 import { protectPublicMessage } from 'ts-mls/messageProtectionPublic.js';
 import { encodeLeafNode, encodeLeafNodeTBS, verifyLeafNodeSignatureKeyPackage } from 'ts-mls/leafNode.js';
 import type { ProposalOrRef } from 'ts-mls/proposalOrRefType.js';
-import { ratchetTreeEncoder } from 'ts-mls/ratchetTree.js';
+import { ratchetTreeEncoder, type RatchetTree } from 'ts-mls/ratchetTree.js';
 import { createSecretTree, secretTreeEncoder } from 'ts-mls/secretTree.js';
 import { treeHashRoot } from 'ts-mls/treeHash.js';
+import { toLeafIndex } from 'ts-mls/treemath.js';
+import { applyUpdatePath, type UpdatePath } from 'ts-mls/updatePath.js';
 import { createMimiCommit } from '../../src/mls/commit.js';
 import {
   encodeCommitContent,
@@ -51,7 +53,9 @@ import {
   verifyKeyPackageLeafCached,
 } from '../../src/mls/encoding.js';
 import { processMimiCommit } from '../../src/mls/processCommit.js';
+import { applyMemberProposals } from '../../src/mls/proposals.js';
 import { createSecretTreeFast } from '../../src/mls/secretTree.js';
+import { applyUpdatePathCached } from '../../src/mls/updatePath.js';
 import { mimiSuite } from '../../src/mls/suite.js';
 
 const enc = new TextEncoder();
@@ -181,6 +185,92 @@ describe('encode-once (decision D31): byte for byte as ts-mls', () => {
       const r = await createMimiCommit(alice, cs, ps, []);
       expect(hex(r.commitBytes)).toBe(hex(encodeMlsMessage(r.commit)));
     }
+  });
+});
+
+describe('error order on a received commit (decision D33)', () => {
+  it('a bad key package in a received commit whose confirmation tag is also wrong: ts-mls’s key-package error, state unchanged', async () => {
+    const cs = await mimiSuite();
+    const { alice, bob } = await group(cs, 6);
+    const joiners = await Promise.all(Array.from({ length: 20 }, (_, i) => member(cs, `d${i}`)));
+    const r = await createMimiCommit(alice, cs, [{ proposalType: 'remove', remove: { removed: 4 } }, ...joiners.map(add)], []);
+    const pm = pub(r.commit);
+    if (pm.content.contentType !== 'commit' || pm.auth.contentType !== 'commit') throw new Error('not a commit');
+    // the last joiner's key-package signature flipped (the last Add: ts-mls leaves no unhandled rejection then),
+    // the commit re-signed and re-tagged by alice (ts-mls's own functions): the transcript changes, so the (old)
+    // confirmation tag no longer verifies either
+    const last = pm.content.commit.proposals.length - 1;
+    const proposals = pm.content.commit.proposals.map((p, i): ProposalOrRef =>
+      i === last && p.proposalOrRefType === 'proposal' && p.proposal.proposalType === 'add'
+        ? { proposalOrRefType: 'proposal', proposal: { proposalType: 'add', add: { keyPackage: { ...p.proposal.add.keyPackage, signature: p.proposal.add.keyPackage.signature.map((b, k) => (k === 3 ? b ^ 4 : b)) } } } }
+        : p,
+    );
+    const { signature, framedContent } = await createContentCommitSignature(alice.groupContext, 'mls_public_message', { proposals, path: pm.content.commit.path }, pm.content.sender, pm.content.authenticatedData, alice.signaturePrivateKey, cs.signature);
+    const forged = await protectPublicMessage(alice.keySchedule.membershipKey, alice.groupContext, { wireformat: 'mls_public_message', content: framedContent, auth: { contentType: 'commit', signature, confirmationTag: pm.auth.confirmationTag } }, cs);
+    const before = hex(encodeGroupState(bob));
+    await expect(processPublicMessage(bob, forged, emptyPskIndex, cs)).rejects.toThrow('Invalid keypackage signature');
+    await expect(processMimiCommit(bob, forged, cs)).rejects.toThrow('Invalid keypackage signature');
+    // with the key package intact, the wrong confirmation tag is what both report
+    const { signature: s2, framedContent: f2 } = await createContentCommitSignature(alice.groupContext, 'mls_public_message', { proposals: pm.content.commit.proposals, path: pm.content.commit.path }, pm.content.sender, Uint8Array.of(1), alice.signaturePrivateKey, cs.signature);
+    const forged2 = await protectPublicMessage(alice.keySchedule.membershipKey, alice.groupContext, { wireformat: 'mls_public_message', content: f2, auth: { contentType: 'commit', signature: s2, confirmationTag: pm.auth.confirmationTag } }, cs);
+    await expect(processPublicMessage(bob, forged2, emptyPskIndex, cs)).rejects.toThrow('Could not verify confirmation tag');
+    await expect(processMimiCommit(bob, forged2, cs)).rejects.toThrow('Could not verify confirmation tag');
+    expect(hex(encodeGroupState(bob))).toBe(before);
+    // and the commit as sent is processed to the committer's epoch
+    expect(hex((await processMimiCommit(bob, pm, cs)).newState.keySchedule.epochAuthenticator)).toBe(hex(r.newState.keySchedule.epochAuthenticator));
+  });
+});
+
+describe('UpdatePath with cached tree hashes (decision D32)', () => {
+  it('applyUpdatePathCached gives ts-mls applyUpdatePath’s tree, and its errors on tampered paths', async () => {
+    const cs = await mimiSuite();
+    const { alice, bob } = await group(cs, 9);
+    const joiners = await Promise.all(Array.from({ length: 6 }, (_, i) => member(cs, `u${i}`)));
+    // Adds first (unmerged leaves on parents), then a Remove with a path over them
+    const a = await createMimiCommit(alice, cs, joiners.map(add), []);
+    const bob2 = (await processMimiCommit(bob, pub(a.commit), cs)).newState;
+    const r = await createMimiCommit(a.newState, cs, [{ proposalType: 'remove', remove: { removed: 7 } }], []);
+    const c = commitContent(r.commit);
+    const path = c.commit.path!;
+    const before = await applyMemberProposals(bob2, c.commit.proposals, 0, false, cs);
+    const sender = toLeafIndex(0);
+    const outcome = async (f: () => Promise<RatchetTree>): Promise<string> => {
+      try {
+        return hex(encode(ratchetTreeEncoder)(await f()));
+      } catch (e) {
+        return `${(e as Error).constructor.name}: ${(e as Error).message}`;
+      }
+    };
+    const flip = (b: Uint8Array): Uint8Array => b.map((x, i) => (i === 0 ? x ^ 1 : x));
+    const committerLeaf = bob2.ratchetTree[0];
+    const existingParent = bob2.ratchetTree.find((x) => x?.nodeType === 'parent');
+    if (committerLeaf?.nodeType !== 'leaf' || existingParent?.nodeType !== 'parent') throw new Error('unexpected tree');
+    const leafKey = committerLeaf.leaf.hpkePublicKey;
+    const parentKey = existingParent.parent.hpkePublicKey;
+    const variants: UpdatePath[] = [
+      path,
+      { ...path, nodes: path.nodes.slice(1) },
+      { ...path, nodes: path.nodes.map((n, i) => (i === 1 ? { ...n, hpkePublicKey: flip(n.hpkePublicKey) } : n)) },
+      { ...path, leafNode: { ...path.leafNode, parentHash: flip(path.leafNode.parentHash) } },
+      { ...path, leafNode: { ...path.leafNode, hpkePublicKey: leafKey } },
+      { ...path, nodes: path.nodes.map((n, i) => (i === 0 ? { ...n, hpkePublicKey: parentKey } : n)) },
+    ];
+    const results: string[] = [];
+    for (const v of variants) {
+      const ours = await outcome(() => applyUpdatePathCached(before.tree, sender, v, cs.hash));
+      const theirs = await outcome(() => applyUpdatePath(before.tree, sender, v, cs.hash));
+      expect(ours).toBe(theirs);
+      results.push(ours.startsWith('ValidationError') ? ours : 'tree');
+    }
+    expect(results[0]).toBe('tree');
+    expect(new Set(results.slice(1))).toEqual(
+      new Set([
+        'ValidationError: Invalid length of UpdatePath',
+        'ValidationError: Parent hash did not match the UpdatePath',
+        "ValidationError: Public key in the LeafNode is the same as the committer's current leaf node",
+        'ValidationError: Public keys in the UpdatePath may not appear in a node of the new ratchet tree',
+      ]),
+    );
   });
 });
 

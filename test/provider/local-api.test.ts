@@ -31,6 +31,19 @@ function fake(): { ops: ClientOperations; calls: unknown[][] } {
       return { events: [{ seq: 1, hubTime: 5, kind: 'message', sender: 'mimi://a.example/u/alice', message: new Uint8Array([9, 8]) }], complete: true, firstSeq: 1 };
     },
     ack: async (...a) => void calls.push(['ack', ...a]),
+    propose: async (roomId, r) => {
+      calls.push(['propose', roomId, r]);
+      return { code: 'success', acceptedTimestamp: 1700000000001 };
+    },
+    welcomes: async (client) => {
+      calls.push(['welcomes', client]);
+      return [{ roomId: 'mimi://a.example/r/x', hub: 'a.example', seq: 4, hubTime: 7, welcome: new Uint8Array([0, 1, 0, 3, 250]) }];
+    },
+    acceptWelcome: async (client, roomId) => {
+      calls.push(['acceptWelcome', client, roomId]);
+      if (roomId === 'mimi://a.example/r/none') throw new MimiError('delivery/no-such-room', 'no Welcome held');
+      return 4;
+    },
     status: async () => ({ domain: 'a.example', backlog: 0, settled: true, rooms: [] }),
   };
   return { ops, calls };
@@ -66,6 +79,46 @@ describe('the local client API', () => {
       ['next', 'mimi://a.example/d/alice/1', 'mimi://a.example/r/x', 10],
       ['ack', 'mimi://a.example/d/alice/1', 'mimi://a.example/r/x', 1],
     ]);
+  });
+
+  it('round-trips the Welcome and proposal routes: welcome on update, GET welcomes, accept, propose', async () => {
+    const { client, calls, handler } = setup();
+    const room = 'mimi://a.example/r/x';
+    await client.update(room, { commit: new Uint8Array([1]), groupInfo: new Uint8Array([2]), welcome: new Uint8Array([0, 1, 0, 3]) });
+    const carol = 'mimi://b.example/d/carol/1';
+    expect(await client.welcomes(carol)).toEqual([{ roomId: room, hub: 'a.example', seq: 4, hubTime: 7, welcome: new Uint8Array([0, 1, 0, 3, 250]) }]);
+    expect(await client.acceptWelcome(carol, room)).toBe(4);
+    expect(await client.propose(room, { proposals: [new Uint8Array([5]), new Uint8Array([6, 7])] })).toEqual({ code: 'success', acceptedTimestamp: 1700000000001 });
+    expect(calls).toEqual([
+      ['update', room, { commit: new Uint8Array([1]), groupInfo: new Uint8Array([2]), welcome: new Uint8Array([0, 1, 0, 3]) }],
+      ['welcomes', carol],
+      ['acceptWelcome', carol, room],
+      ['propose', room, { proposals: [new Uint8Array([5]), new Uint8Array([6, 7])] }],
+    ]);
+    // The wire shape, written by hand: bytes as base64 ([0,1,0,3,250] is "AAEAA/o=").
+    const res = await handler(new Request(`http://127.0.0.1/v1/welcomes?client=${encodeURIComponent(carol)}`, { headers: { authorization: `Bearer ${TOKEN}` } }));
+    expect(await res.text()).toBe('{"welcomes":[{"roomId":"mimi://a.example/r/x","hub":"a.example","seq":4,"hubTime":7,"welcome":"AAEAA/o="}]}');
+    await expect(client.acceptWelcome(carol, 'mimi://a.example/r/none')).rejects.toMatchObject({ code: 'delivery/no-such-room' });
+  });
+
+  it('refuses bad Welcome and proposal requests before the provider sees them', async () => {
+    const { handler, calls } = setup();
+    const get = (q: string, token = TOKEN) => handler(new Request(`http://127.0.0.1/v1/welcomes${q}`, { headers: { authorization: `Bearer ${token}` } }));
+    expect((await get('?client=c', 'wrong-token-0123456789')).status).toBe(401);
+    for (const q of ['', '?client=', `?client=${'c'.repeat(2049)}`]) {
+      const res = await get(q);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'provider/bad-request', message: expect.stringMatching(/^client/) });
+    }
+    for (const body of [{ roomId: 'r', proposals: [] }, { roomId: 'r', proposals: ['not base64!'] }, { roomId: 'r' }, { roomId: 'r', proposals: Array(1001).fill('AA==') }]) {
+      expect((await handler(post('/v1/propose', JSON.stringify(body)))).status).toBe(400);
+    }
+    expect((await handler(post('/v1/welcomes/accept', JSON.stringify({ roomId: 'r' })))).status).toBe(400);
+    expect((await handler(post('/v1/update', JSON.stringify({ roomId: 'r', commit: 'AA==', welcome: '%%' })))).status).toBe(400);
+    // POST on the GET route, GET on the POST routes: not found.
+    expect((await handler(post('/v1/welcomes', '{}'))).status).toBe(404);
+    expect((await handler(new Request('http://127.0.0.1/v1/propose', { headers: { authorization: `Bearer ${TOKEN}` } }))).status).toBe(404);
+    expect(calls).toEqual([]);
   });
 
   it('refuses a request without the token, or with another one, before the provider sees it', async () => {

@@ -53,7 +53,7 @@ describe('a provider pair over HTTPS', () => {
     const commits = out.filter((l) => /^ {2}commit {2}/.test(l)).length;
     const messages = out.filter((l) => /^ {2}\d\d:\d\d \w+ \(/.test(l)).length;
     const races = out.filter((l) => /^ {2}refused .*wrongEpoch/.test(l)).length;
-    expect([commits, messages, races]).toEqual([9, 14, 1]);
+    expect([commits, messages, races]).toEqual([10, 14, 1]);
     expect(metrics).toMatch(new RegExp(`^mimi_events_accepted_total\\{kind="commit"\\} ${commits}$`, 'm'));
     expect(metrics).toMatch(new RegExp(`^mimi_events_accepted_total\\{kind="message"\\} ${messages}$`, 'm'));
     expect(metrics).toMatch(new RegExp(`^mimi_events_refused_total\\{code="wrongEpoch"\\} ${races}$`, 'm'));

@@ -13,8 +13,8 @@ import { announcer } from './announcer.js';
 import { Composer } from './composer.js';
 import { byId, h } from './dom.js';
 import { setUpExampleRoom, type SimulatedParticipant } from './participants.js';
-import { ProviderApi, fromBase64 } from './providerApi.js';
-import { ProviderTransport, type WelcomeHandoff } from './providerTransport.js';
+import { ProviderApi } from './providerApi.js';
+import { ProviderTransport } from './providerTransport.js';
 import { Timeline } from './timeline.js';
 
 /** The room, the user's client, and (offline) the simulated participants. */
@@ -26,21 +26,14 @@ interface Setup {
 
 /** The live room: who the user is comes from the front end that served the page. */
 async function live(): Promise<Setup> {
-  const session = (await (await fetch('/session.json')).json()) as { user: string; client: string; roomId: string; token: string };
+  const answer = await fetch('/session.json');
+  // A plain static server (`npm run example:web` without providers) has no session: the in-page room.
+  if (answer.status === 404) return { ...(await offline()), where: 'No provider behind this page: the whole room runs in the page (offline).' };
+  const session = (await answer.json()) as { user: string; client: string; roomId: string; token: string };
   const api = new ProviderApi({ url: location.origin, token: session.token });
-  const welcome = async (client: string, signal: AbortSignal): Promise<WelcomeHandoff> => {
-    while (!signal.aborted) {
-      const r = await fetch(`/welcome?client=${encodeURIComponent(client)}`, { headers: { authorization: `Bearer ${session.token}` }, signal });
-      if (r.ok) {
-        const o = (await r.json()) as { welcome: string; commit: string };
-        return { welcome: fromBase64(o.welcome), commit: fromBase64(o.commit) };
-      }
-      byId('connection', HTMLParagraphElement).textContent = 'Key package published at your provider; waiting to be added to the room…';
-      await new Promise((ok) => setTimeout(ok, 250));
-    }
-    throw new MimiError('provider/upstream', 'stopped');
-  };
-  const transport = new ProviderTransport({ api, userUri: session.user, clientUri: session.client, welcome });
+  // The hub routes the Welcome to this provider once a member adds the user; until then the page says it waits.
+  const onWaiting = () => void (byId('connection', HTMLParagraphElement).textContent = 'Key package published at your provider; waiting to be added to the room…');
+  const transport = new ProviderTransport({ api, userUri: session.user, clientUri: session.client, onWaiting });
   const domain = /^mimi:\/\/([^/]+)\//.exec(session.user)?.[1] ?? '';
   return { me: new ChatClient(transport, session.roomId), where: `Connected through your provider ${domain}; the room is end-to-end encrypted (MLS) in this page.` };
 }
@@ -109,7 +102,7 @@ async function main(): Promise<void> {
     else if (e.type === 'message' && e.sender !== me.user) {
       const who = me.displayName(e.sender);
       const entry = me.conversation.view().entries.find((x) => x.id === e.id);
-      const what = entry === undefined ? '' : `: ${me.conversation.render(entry).text.replace(/\s+/g, ' ').slice(0, 140)}`;
+      const what = entry === undefined ? '' : `: ${me.conversation.render(entry, { displayName: (u) => me.displayName(u) }).text.replace(/\s+/g, ' ').slice(0, 140)}`;
       const lead = { message: `New message from ${who}`, reply: `${who} replied`, reaction: `${who} reacted`, unlike: `${who} removed a reaction`, edit: `${who} edited a message`, delete: `${who} deleted a message` }[e.kind];
       announce(e.kind === 'message' || e.kind === 'reply' ? lead + what : lead);
     } else if (e.type === 'rejected') console.warn(`dropped a message from ${e.sender}: ${e.reason}`);

@@ -1,7 +1,7 @@
 /**
  * The page's client of its provider's local client API (docs/provider.md "The local client API"): JSON
- * over `fetch`, bytes as base64, the bearer token on every request. It speaks the four routes a member
- * needs (`keyPackages`, `update`, `submit`, `events`, `ack`), with the same method names as the
+ * over `fetch`, bytes as base64, the bearer token on every request. It speaks the routes a member needs
+ * (`keyPackages`, `update`, `welcomes`, `welcomes/accept`, `submit`, `events`, `ack`), with the same method names as the
  * library's `LocalApiClient` (src/provider/client.ts), which cannot be bundled for a browser (it encodes
  * with Node's Buffer). Answers are checked field by field before they are trusted.
  *
@@ -15,11 +15,21 @@ export interface ProviderEvent {
   readonly seq: number;
   /** The hub's accepted timestamp, ms since the epoch. */
   readonly hubTime: number;
-  readonly kind: 'commit' | 'message' | 'erased';
+  /** `proposal`: a standalone proposal (e.g. a member's leave) to hold until a commit cites it (RFC 9420 §12.4). */
+  readonly kind: 'commit' | 'message' | 'proposal' | 'erased';
   /** The submitting user (as the hub recorded it). */
   readonly sender: string;
   /** The MLSMessage bytes. */
   readonly message: Uint8Array;
+}
+
+/** A Welcome the room's hub routed to this provider for one of its clients (docs/decisions.md HT16). */
+export interface HeldWelcome {
+  readonly roomId: string;
+  /** Sequence number of the commit that added the client: its stream starts after it. */
+  readonly seq: number;
+  /** The Welcome as an MLSMessage (`joinFromWelcome`). */
+  readonly welcome: Uint8Array;
 }
 
 /** The hub's answer to a message (draft-ietf-mimi-protocol-06 §5.4 SubmitMessageResponse). */
@@ -71,7 +81,7 @@ function event(v: unknown): ProviderEvent {
     throw new MimiError('provider/upstream', 'an event of the wrong shape');
   }
   const kind = e['kind'];
-  if (kind !== 'commit' && kind !== 'message' && kind !== 'erased') throw new MimiError('provider/upstream', 'an event of an unknown kind');
+  if (kind !== 'commit' && kind !== 'message' && kind !== 'proposal' && kind !== 'erased') throw new MimiError('provider/upstream', 'an event of an unknown kind');
   return { seq: e['seq'], hubTime: e['hubTime'], kind, sender: e['sender'], message: fromBase64(e['message']) };
 }
 
@@ -99,15 +109,20 @@ export class ProviderApi {
     this.#timeoutMs = options.timeoutMs ?? 30_000;
   }
 
-  async #call(path: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  /** POSTs `body` as JSON, or GETs `path` when there is none. */
+  async #call(path: string, body?: Record<string, unknown>): Promise<Record<string, unknown>> {
     let response: Response;
     let value: unknown;
     try {
       response = await fetch(`${this.#base}${path}`, {
-        method: 'POST',
         signal: AbortSignal.timeout(this.#timeoutMs),
-        headers: { authorization: `Bearer ${this.#token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body, (_k, v: unknown) => (v instanceof Uint8Array ? toBase64(v) : v)),
+        ...(body === undefined
+          ? { method: 'GET', headers: { authorization: `Bearer ${this.#token}` } }
+          : {
+              method: 'POST',
+              headers: { authorization: `Bearer ${this.#token}`, 'content-type': 'application/json' },
+              body: JSON.stringify(body, (_k, v: unknown) => (v instanceof Uint8Array ? toBase64(v) : v)),
+            }),
       });
       value = await response.json();
     } catch (e) {
@@ -165,10 +180,48 @@ export class ProviderApi {
    * const r = await api.update(roomId, { commit: out.commit });
    * ```
    */
-  async update(roomId: string, request: { commit: Uint8Array; groupInfo?: Uint8Array }): Promise<{ code: string; description?: string }> {
+  async update(roomId: string, request: { commit: Uint8Array; groupInfo?: Uint8Array; welcome?: Uint8Array }): Promise<{ code: string; description?: string }> {
     const o = await this.#call('/v1/update', { roomId, ...request });
     if (typeof o['code'] !== 'string') throw new MimiError('provider/upstream', '/v1/update: an answer of the wrong shape');
     return { code: o['code'], ...(typeof o['description'] === 'string' ? { description: o['description'] } : {}) };
+  }
+
+  /**
+   * The Welcomes the rooms' hubs routed to this provider for a client (empty until one is added).
+   * @param client - client URI
+   * @returns one per room
+   * @example
+   * ```ts
+   * const w = (await api.welcomes(client)).find((h) => h.roomId === roomId);
+   * ```
+   */
+  async welcomes(client: string): Promise<HeldWelcome[]> {
+    const o = await this.#call(`/v1/welcomes?client=${encodeURIComponent(client)}`);
+    const list = o['welcomes'];
+    if (!Array.isArray(list)) throw new MimiError('provider/upstream', '/v1/welcomes: an answer of the wrong shape');
+    return list.map((v: unknown) => {
+      const w = v as Record<string, unknown>;
+      if (typeof w !== 'object' || w === null || typeof w['roomId'] !== 'string' || !isCount(w['seq']) || typeof w['welcome'] !== 'string') {
+        throw new MimiError('provider/upstream', '/v1/welcomes: a Welcome of the wrong shape');
+      }
+      return { roomId: w['roomId'], seq: w['seq'], welcome: fromBase64(w['welcome']) };
+    });
+  }
+
+  /**
+   * Takes the client's Welcome once it joined with it: the provider starts its stream after the adding commit.
+   * @param client - client URI
+   * @param roomId - the room
+   * @returns the client's cursor
+   * @example
+   * ```ts
+   * const cursor = await api.acceptWelcome(client, roomId);
+   * ```
+   */
+  async acceptWelcome(client: string, roomId: string): Promise<number> {
+    const o = await this.#call('/v1/welcomes/accept', { roomId, client });
+    if (!isCount(o['cursor'])) throw new MimiError('provider/upstream', '/v1/welcomes/accept: an answer of the wrong shape');
+    return o['cursor'];
   }
 
   /**

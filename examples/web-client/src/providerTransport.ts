@@ -6,8 +6,9 @@
  * them, processes commits, and acknowledges its cursor.
  *
  * Joining: the page publishes a fresh key package at its provider, a member claims it over MIMI and adds the
- * user, and the Welcome comes from a {@link WelcomeSource}: Welcome routing between providers is not in the
- * delivery layer yet (the same gap `mimi demo` bridges), so the example's front end hands it over.
+ * user with a commit carrying the Welcome; the hub routes the Welcome to the page's provider (docs/decisions.md
+ * HT16), where the page polls for it (`GET /v1/welcomes`), joins, and takes it (`/v1/welcomes/accept`): its
+ * event stream starts after the commit that added it.
  *
  * @module
  */
@@ -15,16 +16,6 @@ import { MimiError, bytesToHex } from 'mimi-kit/content';
 import { createClientIdentity, generateKeyPackage, joinFromWelcome, parseMimiUri, type ClientIdentity, type CommitOutcome, type CredentialVerifier, type MimiRoom } from 'mimi-kit/mls';
 import type { ProviderApi, ProviderEvent } from './providerApi.js';
 import type { DeliveredMessage, JoinResult, Transport, TransportEvent } from './transport.js';
-
-/** What a joiner is given besides its key package: the Welcome and the commit that added it. */
-export interface WelcomeHandoff {
-  readonly welcome: Uint8Array;
-  /** The add commit: the joiner's stream starts after it (events before it are of epochs it has no key for). */
-  readonly commit: Uint8Array;
-}
-
-/** Where a joiner's Welcome comes from. */
-export type WelcomeSource = (clientUri: string, signal: AbortSignal) => Promise<WelcomeHandoff>;
 
 /**
  * The example's authentication service: a credential is accepted when its client URI is one of the user's
@@ -48,8 +39,8 @@ export interface ProviderTransportOptions {
   readonly api: ProviderApi;
   readonly userUri: string;
   readonly clientUri: string;
-  /** Where the Welcome comes from (for {@link ProviderTransport.join}). */
-  readonly welcome?: WelcomeSource;
+  /** Called on each poll that finds no Welcome yet (e.g. to say the page waits to be added). */
+  readonly onWaiting?: () => void;
   /** The client's identity (default: a fresh one, made with the platform's crypto provider). */
   readonly identity?: ClientIdentity;
   /** Pause between polls of an empty event stream (ms, default 250). */
@@ -61,9 +52,9 @@ export interface ProviderTransportOptions {
  *
  * @example
  * ```ts
- * const transport = new ProviderTransport({ api, userUri, clientUri, welcome: fromFrontEnd });
+ * const transport = new ProviderTransport({ api, userUri, clientUri });
  * const client = new ChatClient(transport, roomId);
- * await client.start(); // publishes a key package, waits for the Welcome, joins
+ * await client.start(); // publishes a key package, waits for the Welcome at the provider, joins
  * ```
  */
 export class ProviderTransport implements Transport {
@@ -96,9 +87,14 @@ export class ProviderTransport implements Transport {
   }
 
   /**
-   * Joins: a fresh identity and key package (browser crypto), published at the provider; then the Welcome.
+   * Joins: a fresh identity and key package (browser crypto), published at the provider; then the Welcome,
+   * once the hub has routed it there.
    * @param roomUri - the room id
    * @returns the room state; no backlog (messages before the join are of epochs this client has no key for)
+   * @example
+   * ```ts
+   * const { state } = await transport.join(roomId);
+   * ```
    */
   async join(roomUri: string): Promise<JoinResult> {
     this.#roomId = roomUri;
@@ -106,10 +102,10 @@ export class ProviderTransport implements Transport {
       const identity = this.#o.identity ?? (await createClientIdentity({ userUri: this.#o.userUri, clientUri: this.#o.clientUri }));
       const kp = await generateKeyPackage(identity);
       await this.#o.api.publishKeyPackage(this.#o.userUri, this.#o.clientUri, kp.keyPackage);
-      if (this.#o.welcome === undefined) throw new MimiError('provider/upstream', 'no Welcome source to join with');
-      const handoff = await this.#o.welcome(this.#o.clientUri, this.#stop.signal);
-      this.#room = await joinFromWelcome({ welcome: handoff.welcome, keyPackage: kp, verifier: exampleVerifier });
-      await this.#skipTo(handoff.commit);
+      const held = await this.#welcome(roomUri);
+      this.#room = await joinFromWelcome({ welcome: held.welcome, keyPackage: kp, verifier: exampleVerifier });
+      // Events before the adding commit are of epochs this client has no key for: the provider skips them.
+      this.#cursor = await this.#o.api.acceptWelcome(this.#o.clientUri, roomUri);
     }
     void this.#poll();
     return { state: this.#room.roomState, backlog: [] };
@@ -130,11 +126,11 @@ export class ProviderTransport implements Transport {
   /**
    * Makes a commit on the current room and submits it to the hub through the provider; applied once accepted.
    * @param make - builds the commit from the room (e.g. `(r) => r.addClients(keyPackages)`)
-   * @returns the outcome (its `welcome` for joiners)
+   * @returns the outcome
    * @throws {@link MimiError} `provider/upstream` when the hub refuses it
    * @example
    * ```ts
-   * const { welcome, commit } = await transport.commit((r) => r.addClients(kps));
+   * await transport.commit((r) => r.addClients(kps)); // the hub routes the Welcome to the joiners' providers
    * ```
    */
   commit(make: (room: MimiRoom) => Promise<CommitOutcome>): Promise<CommitOutcome> {
@@ -142,18 +138,28 @@ export class ProviderTransport implements Transport {
       const out = await make(this.#room!);
       const hex = bytesToHex(out.commit);
       this.#own.add(hex);
-      const r = await this.#o.api.update(this.#roomId, { commit: out.commit });
+      // The Welcome goes with the commit: the hub routes it to the joiners' providers (HT16).
+      const r = await this.#o.api.update(this.#roomId, { commit: out.commit, ...(out.welcome === undefined ? {} : { welcome: out.welcome }) });
       if (r.code !== 'success') {
         this.#own.delete(hex);
         throw new MimiError('provider/upstream', `the hub refused the commit: ${r.code}${r.description ? ` (${r.description})` : ''}`);
       }
       this.#room = out.room;
-      if (out.room.roomState !== undefined) setTimeout(() => this.#emit({ type: 'room', state: out.room.roomState }), 0);
+      this.#emit({ type: 'room', state: out.room.roomState });
       return out;
     });
   }
 
-  /** Encrypts, submits through the provider; resolves with the hub's timestamp once accepted. */
+  /**
+   * Encrypts, submits through the provider; resolves with the hub's timestamp once accepted.
+   * @param bytes - encoded MIMI content
+   * @returns the hub's accepted timestamp
+   * @throws {@link MimiError} `provider/upstream` when the hub refuses it (`notAllowed`, `epochTooOld`)
+   * @example
+   * ```ts
+   * await transport.send(encodeContent(markdown('hi', { senderUri, roomUri })));
+   * ```
+   */
   send(bytes: Uint8Array): Promise<{ readonly hubTimestamp: number }> {
     return this.#serial(async () => {
       const room = this.#room;
@@ -168,18 +174,34 @@ export class ProviderTransport implements Transport {
       }
       this.#room = next;
       const delivered: DeliveredMessage = { type: 'message', sender: this.user, hubTimestamp: r.acceptedTimestamp, bytes: bytes.slice() };
-      // Delivered after the send resolves, as the others get it.
-      setTimeout(() => this.#emit(delivered), 0);
+      // Delivered before any event read after it (still inside the one-at-a-time section): an answer to this
+      // message must not reach the conversation before the message itself.
+      this.#emit(delivered);
       return { hubTimestamp: r.acceptedTimestamp };
     });
   }
 
+  /**
+   * Subscribes to deliveries and room changes.
+   * @param listener - called for each
+   * @returns the function that unsubscribes
+   * @example
+   * ```ts
+   * const stop = transport.onEvent((e) => e.type === 'message' && console.log(e.sender));
+   * ```
+   */
   onEvent(listener: (event: TransportEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  /** Stops polling. */
+  /**
+   * Stops polling (the provider keeps the cursor acknowledged so far).
+   * @example
+   * ```ts
+   * transport.close();
+   * ```
+   */
   close(): void {
     this.#stop.abort();
   }
@@ -198,20 +220,15 @@ export class ProviderTransport implements Transport {
     }
   }
 
-  async #skipTo(commit: Uint8Array): Promise<void> {
-    const target = bytesToHex(commit);
-    for (;;) {
-      const events = await this.#fetch();
-      for (const e of events) {
-        this.#cursor = e.seq;
-        if (bytesToHex(e.message) === target) {
-          await this.#o.api.ack(this.#o.clientUri, this.#roomId, this.#cursor);
-          return;
-        }
-      }
-      if (events.length > 0) await this.#o.api.ack(this.#o.clientUri, this.#roomId, this.#cursor);
-      else await this.#sleep();
+  /** Polls the provider until the hub's Welcome for this client and room is there. */
+  async #welcome(roomUri: string): Promise<{ welcome: Uint8Array }> {
+    while (!this.#stop.signal.aborted) {
+      const held = (await this.#o.api.welcomes(this.#o.clientUri)).find((w) => w.roomId === roomUri);
+      if (held !== undefined) return held;
+      this.#o.onWaiting?.();
+      await this.#sleep();
     }
+    throw new MimiError('provider/upstream', 'stopped before a Welcome arrived');
   }
 
   #sleep(): Promise<void> {
@@ -237,7 +254,8 @@ export class ProviderTransport implements Transport {
     this.#cursor = e.seq;
     const hex = bytesToHex(e.message);
     if (e.kind === 'erased' || this.#own.delete(hex)) return;
-    if (e.kind === 'commit') {
+    if (e.kind === 'commit' || e.kind === 'proposal') {
+      // A proposal (a member's leave) is held until a commit cites it (RFC 9420 §12.4); a commit applies.
       const r = await room.processHandshake(e.message);
       this.#room = r.room;
       if (r.roomStateChanged) this.#emit({ type: 'room', state: r.room.roomState });

@@ -98,8 +98,12 @@ export class Timeline {
       if (cursor === li) cursor = cursor.nextSibling;
       else this.#list.insertBefore(li, cursor);
     }
+    const grew = ids.some((id) => !this.#order.includes(id));
     this.#order = ids;
-    if (this.#active === undefined || !this.#items.has(this.#active)) this.#setActive(ids[ids.length - 1]);
+    // A new message moves the list's Tab stop to the latest one, unless focus is in the list (the reader's
+    // place is kept): entering the list from outside lands on the newest message, as in most chat clients.
+    const inList = this.#list.contains(document.activeElement);
+    if (this.#active === undefined || !this.#items.has(this.#active) || (grew && !inList)) this.#setActive(ids[ids.length - 1]);
     else this.#setActive(this.#active);
     if (atBottom) this.#list.scrollTop = this.#list.scrollHeight;
   }

@@ -1,7 +1,9 @@
 /**
  * The embedded persistent {@link DeliveryStore}: one SQLite file in a data directory, through better-sqlite3
  * (Node only; import it from `mimi-kit/delivery/sqlite` so browser bundles never see it). WAL journal with
- * `synchronous = FULL`: a committed transaction survives a crash of the process and of the machine.
+ * `synchronous = NORMAL` by default (DL14): a committed transaction survives a crash of the process; a power loss
+ * or OS crash may lose the last transactions before a WAL checkpoint, never corrupt the database. Pass
+ * `durability: 'full'` for `synchronous = FULL` (every commit reaches the disk before it returns).
  *
  * Schema version 2 (`PRAGMA user_version`): `kv(ns, key, value)`, `rooms(room_id, last_seq)` (the sequence
  * allocator), `events(room_id, seq, hub_time, kind, sender, message, expires)`, `clients(user, client)`,
@@ -65,6 +67,12 @@ export interface SqliteStoreOptions {
   readonly directory?: string;
   /** Or an explicit file path (`:memory:` for a throw-away database). */
   readonly file?: string;
+  /**
+   * `'process'` (default): WAL with `synchronous = NORMAL`, a commit survives a process crash, not necessarily a
+   * power loss (SQLite's usual setting for WAL). `'full'`: `synchronous = FULL`, a commit survives a power loss
+   * too, at one fsync per transaction (DL14).
+   */
+  readonly durability?: 'process' | 'full';
 }
 
 interface EventRow {
@@ -125,7 +133,7 @@ export class SqliteStore implements DeliveryStore {
     try {
       this.db = new Driver(file, { timeout: 30_000 });
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
+      this.db.pragma(options.durability === 'full' ? 'synchronous = FULL' : 'synchronous = NORMAL');
       this.db.exec('BEGIN IMMEDIATE');
       try {
         const version = this.db.pragma('user_version', { simple: true }) as number;
@@ -160,6 +168,7 @@ export class SqliteStore implements DeliveryStore {
         'INSERT INTO rooms (room_id, last_seq) VALUES (?, ?) ON CONFLICT (room_id) DO UPDATE SET last_seq = last_seq + ? RETURNING last_seq',
       ),
       insertEvent: db.prepare('INSERT INTO events (room_id, seq, hub_time, kind, sender, message, expires) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insertNewEvent: db.prepare('INSERT INTO events (room_id, seq, hub_time, kind, sender, message, expires) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, seq) DO NOTHING'),
       event: db.prepare<[string, number], EventRow>('SELECT seq, hub_time, kind, sender, message, expires FROM events WHERE room_id = ? AND seq = ?'),
       events: db.prepare<[string, number, number], EventRow>(
         'SELECT seq, hub_time, kind, sender, message, expires FROM events WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?',
@@ -336,9 +345,11 @@ export class SqliteStore implements DeliveryStore {
       },
       insertEvent: async (roomId: string, event: LogEvent): Promise<InsertOutcome> => {
         live();
-        const held = q.event.get(roomId, event.seq);
-        if (held) return sameOrErased(toEvent(held), event) ? 'duplicate' : 'conflict';
-        q.insertEvent.run(roomId, event.seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null);
+        // Insert first, compare only when the number is taken: a follower mostly receives what it lacks.
+        if (q.insertNewEvent.run(roomId, event.seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null).changes === 0) {
+          const held = q.event.get(roomId, event.seq)!;
+          return sameOrErased(toEvent(held), event) ? 'duplicate' : 'conflict';
+        }
         q.raise.run({ room: roomId, seq: event.seq });
         return 'inserted';
       },

@@ -48,6 +48,10 @@ export const Namespace = {
   txn: 'txn',
   /** Fanout leases (which hub process fans a room out, until when), by room id (DL10). */
   lease: 'lease',
+  /** Welcomes a hub has yet to route (HT16), by `roomId \u0000 provider \u0000 commit seq`. */
+  welcomeOut: 'welcome-out',
+  /** Welcomes a follower holds for its joining clients (HT16), by `client \u0000 roomId`. */
+  welcome: 'welcome',
 } as const;
 /** A value of {@link Namespace}. */
 export type Namespace = (typeof Namespace)[keyof typeof Namespace];

@@ -205,6 +205,12 @@ export interface DhPrim {
   publicFromPrivate(sk: KemKey): Uint8Array;
   /** DH(sk, pk); must throw if the result is the all-zero value (RFC 9180 §7.1.4). */
   dh(sk: KemKey, pk: KemKey): Uint8Array;
+  /**
+   * Optional: a fresh random key pair for one encapsulation (RFC 9180 §4.1 GenerateKeyPair), as a private key
+   * handle with `pub` (and `native`) filled and `raw` empty: it never leaves `encap`. Faster than importing
+   * random bytes and deriving the public key where the platform generates key objects directly.
+   */
+  ephemeral?(): KemKey;
 }
 
 /**
@@ -270,7 +276,8 @@ export function makeHpke(
     labeledExpand(kemSuite, labeledExtract(kemSuite, empty, 'eae_prk', dh), 'shared_secret', kemContext, dhp.secretLength);
 
   const encap = (pkR: KemKey) => {
-    const skE = priv(dhp.randomPrivate());
+    // RFC 9180 §4.1 Encap: a fresh ephemeral key pair for every encapsulation (a Welcome has one per joiner).
+    const skE = dhp.ephemeral !== undefined ? dhp.ephemeral() : priv(dhp.randomPrivate());
     const enc = publicOf(skE);
     const dh = dhp.dh(skE, pkR);
     return { sharedSecret: extractAndExpand(dh, concat(enc, pkR.raw)), enc };
@@ -309,7 +316,8 @@ export function makeHpke(
       key: labeledExpand(hpkeSuite, secret, 'key', ctx, aead.keyLength),
       // single-shot: sequence number 0, so nonce = base_nonce
       nonce: labeledExpand(hpkeSuite, secret, 'base_nonce', ctx, aead.nonceLength),
-      exporter: labeledExpand(hpkeSuite, secret, 'exp', ctx, h.size),
+      // the exporter secret only when the secret export API asks for it (seal/open never use it)
+      exporter: () => labeledExpand(hpkeSuite, secret, 'exp', ctx, h.size),
     };
   };
   const wrap = <T>(f: () => T): T => {
@@ -343,14 +351,14 @@ export function makeHpke(
       return wrap(() => {
         const { sharedSecret, enc } = encap(pkR);
         const { exporter } = keySchedule(sharedSecret, info);
-        return { enc, secret: labeledExpand(hpkeSuite, exporter, 'sec', exporterContext, length) };
+        return { enc, secret: labeledExpand(hpkeSuite, exporter(), 'sec', exporterContext, length) };
       });
     },
     async importSecret(privateKey, exporterContext, kemOutput, length, info) {
       const skR = asKey(privateKey, 'private');
       return wrap(() => {
         const { exporter } = keySchedule(decap(kemOutput, skR), info);
-        return labeledExpand(hpkeSuite, exporter, 'sec', exporterContext, length);
+        return labeledExpand(hpkeSuite, exporter(), 'sec', exporterContext, length);
       });
     },
     async importPrivateKey(k) {

@@ -176,6 +176,11 @@ function nodeX25519(): DhPrim {
     publicFromPrivate(sk) {
       return unb64u(createPublicKey(privObj(sk)).export({ format: 'jwk' }).x);
     },
+    ephemeral() {
+      // one OpenSSL key generation instead of importing random bytes and deriving the public key (~30% less)
+      const { privateKey, publicKey } = generateKeyPairSync('x25519');
+      return { type: 'private', raw: new Uint8Array(0), native: privateKey, pub: unb64u(publicKey.export({ format: 'jwk' }).x) };
+    },
     dh(sk, pk) {
       // OpenSSL refuses an all-zero X25519 output (RFC 9180 §7.1.4); we check again anyway.
       const z = diffieHellman({ privateKey: privObj(sk), publicKey: pubObj(pk) });
