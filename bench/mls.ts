@@ -101,11 +101,23 @@ async function messages(label: string, make: Make, baseline: boolean): Promise<M
  * time (ts-mls states are immutable, so the same commit/process/join can be repeated).
  */
 async function heavy<T>(group: string, label: string, n: number, fn: () => Promise<T>, reps = 0): Promise<{ m: Measurement; result: T }> {
+  // peak JS heap growth of the single run (RSS growth stays 0 once the heap has grown in earlier groups)
+  let heap0 = 0;
+  let heapPeak = 0;
+  const sample = setInterval(() => {
+    heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
+  }, 2);
   const c0 = process.cpuUsage();
-  const once = await measureOnce(group, label, fn);
+  const once = await measureOnce(group, label, async () => {
+    heap0 = process.memoryUsage().heapUsed;
+    heapPeak = heap0;
+    return fn();
+  });
   const cpu = process.cpuUsage(c0);
+  clearInterval(sample);
+  heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
   // process CPU time of the single run: less sensitive than wall time to other load on the machine
-  once.m.extra = { cpuMsOnce: Math.round((cpu.user + cpu.system) / 1000) };
+  once.m.extra = { cpuMsOnce: Math.round((cpu.user + cpu.system) / 1000), peakHeapGrowthMiB: Number(((heapPeak - heap0) / 2 ** 20).toFixed(1)) };
   if (n > 100 && reps > 0) {
     // `reps` more runs after the one with peak memory: median wall and CPU time over all of them
     const wall = [once.m.medianMs];
@@ -269,10 +281,10 @@ export async function run(): Promise<void> {
   }
   report('mls', ms);
   // Wall time moves with the host's load; process CPU time of the single run much less (issue 11).
-  console.log(`\nsingle runs: wall / process CPU / peak RSS growth / target (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
+  console.log(`\nsingle runs: wall / process CPU / peak RSS and JS heap growth / target (load average ${loadavg().map((l) => l.toFixed(2)).join(' ')})`);
   for (const m of ms) {
     if (m.extra?.cpuMsOnce === undefined || !m.group.includes('1000')) continue;
-    const mem = m.peakMemMiB === undefined ? '' : `${m.peakMemMiB.toFixed(1)} MiB`;
+    const mem = m.peakMemMiB === undefined ? '' : `${m.peakMemMiB.toFixed(1)} MiB RSS, ${m.extra.peakHeapGrowthMiB} MiB heap`;
     const runs = m.extra.wallMsRuns === undefined ? '' : ` (median of ${m.samples}: ${m.extra.wallMsRuns} ms; CPU median ${m.extra.cpuMsMedian} ms)`;
     console.log(`  ${m.group} | ${m.name}: ${m.medianMs.toFixed(0)} ms / CPU ${m.extra.cpuMsOnce} ms / ${mem}${m.target ? ` / ${m.targetMet ? 'met' : 'MISSED'}: ${m.target}` : ''}${runs}`);
   }
