@@ -33,6 +33,7 @@ import { senderEncoder } from 'ts-mls/sender.js';
 import { updatePathEncoder } from 'ts-mls/updatePath.js';
 import { InternalError } from 'ts-mls/mlsError.js';
 import { isLeaf, left, nodeToLeafIndex, right, rootFromNodeWidth, type NodeIndex } from 'ts-mls/treemath.js';
+import { concatBytes } from '../bytes.js';
 
 const kpCache = new WeakMap<KeyPackage, Uint8Array>();
 const leafCache = new WeakMap<LeafNode, Uint8Array>();
@@ -273,26 +274,5 @@ export function encodeRatchetTreeCached(tree: RatchetTree): Uint8Array {
   return encodeVarLen(concatBytes(parts));
 }
 
-/**
- * Concatenates byte strings into one new buffer.
- *
- * @param parts - the byte strings, in order
- * @returns their concatenation
- * @example
- * ```ts
- * concatBytes([Uint8Array.of(1), Uint8Array.of(2, 3)]); // Uint8Array [1, 2, 3]
- * ```
- * @internal
- */
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+export { concatBytes };
 

@@ -10,7 +10,7 @@ import { createGroupInfo } from 'ts-mls/createCommit.js';
 import { encodeGroupInfo } from 'ts-mls/groupInfo.js';
 import type { CryptoProvider } from 'ts-mls';
 import { mimiSuite } from './suite.js';
-import type { MimiRoom } from './index.js';
+import type { MimiRoom } from './mimiRoom.js';
 
 /**
  * Exports the room's GroupInfo for its current epoch, as bare RFC 9420 GroupInfo bytes (not an MLSMessage).

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { concatBytes } from '../../bytes.js';
+
 /** @internal A DER length (X.690 §8.1.3: short form below 128, else long form). */
 function length(n: number): Uint8Array {
   if (n < 0x80) return Uint8Array.of(n);
@@ -15,15 +17,7 @@ function length(n: number): Uint8Array {
 }
 
 /** @internal Concatenates byte arrays. */
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
+export const concat = concatBytes;
 
 /** @internal A TLV with the given tag octet. */
 export function tlv(tag: number, content: Uint8Array): Uint8Array {

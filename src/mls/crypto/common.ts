@@ -10,6 +10,7 @@
  */
 import type { Hash, Hpke, Kdf, PrivateKey, PublicKey } from 'ts-mls';
 import { CryptoError } from 'ts-mls/mlsError.js';
+import { concatBytes } from '../../bytes.js';
 
 /**
  * A small least-recently-used map with a fixed capacity (used for imported key objects).
@@ -76,15 +77,7 @@ export function bytesKey(b: Uint8Array): string {
 
 /** Concatenates byte strings. @internal */
 export function concat(...parts: Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** Big-endian 2-byte integer (RFC 9180 I2OSP(n, 2)). @internal */
