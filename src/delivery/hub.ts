@@ -137,9 +137,10 @@ export type SubmitResult =
  *
  * @example
  * ```ts
- * import { Hub, MemoryStore, PolicyUpdateChecker, roomSnapshot } from 'mimi-kit/delivery';
+ * import { Hub, MemoryStore, MlsUpdateChecker, mlsRoomSnapshot } from 'mimi-kit/delivery';
+ * const checker = new MlsUpdateChecker({ requireGroupInfo: true }); // the members' own commit check (checkRoomCommit)
  * const hub = new Hub({ domain: 'a.example', store: new MemoryStore(), clock: Date, checker, transport });
- * await hub.createRoom('mimi://a.example/r/club', roomSnapshot(room, 0));
+ * await hub.createRoom('mimi://a.example/r/club', mlsRoomSnapshot(aliceRoom.groupView(), 0, groupInfo));
  * const r = await hub.submitMessage('mimi://a.example/r/club', { message, sendingUri: 'mimi://a.example/u/alice' });
  * r.code; // 'accepted'
  * await hub.tick();

@@ -29,7 +29,7 @@ import {
   type UpdateRoomResponse,
 } from '../protocol/index.js';
 import { readBounded } from './body.js';
-import { withBytes } from './fast.js';
+import { bytesResponse } from './fast.js';
 import type { MimiHandlerOptions, MimiPeer } from './handler.js';
 import { EXPIRES_HEADER, MediaType, decodeHistoryRequest, decodeSequencedNotify, decodeSequencedWelcome, encodeHistoryResponse } from './wire.js';
 
@@ -79,7 +79,7 @@ const VARIABLE: Readonly<Record<string, string>> = {
 };
 
 function bytes(body: Uint8Array, contentType: string = MediaType.body, status = 200): Response {
-  return withBytes(new Response(body as Uint8Array<ArrayBuffer>, { status, headers: { 'content-type': contentType } }), body);
+  return bytesResponse(body, status, { 'content-type': contentType });
 }
 
 function forbidden(message: string): MimiError {

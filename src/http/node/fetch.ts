@@ -12,7 +12,7 @@ import { Agent } from 'undici';
 import { createSecureContext } from 'node:tls';
 import { MimiError } from '../../errors.js';
 import type { FetchLike } from '../client.js';
-import { withBytes } from '../fast.js';
+import { bytesResponse } from '../fast.js';
 import { tlsOptions, type MtlsCredentials } from './server.js';
 
 /** Options of {@link createMtlsFetch}. */
@@ -107,7 +107,7 @@ export function createMtlsFetch(options: MtlsFetchOptions): MtlsFetch {
     }
     const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     if (NULL_BODY.has(res.statusCode)) return new Response(null, { status: res.statusCode, headers });
-    return withBytes(new Response(body as Uint8Array<ArrayBuffer>, { status: res.statusCode, headers }), body);
+    return bytesResponse(body, res.statusCode, headers);
   }) as unknown as { -readonly [K in keyof MtlsFetch]: MtlsFetch[K] };
   f.enforcesTimeout = true;
   f.close = async () => {

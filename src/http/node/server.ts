@@ -15,7 +15,7 @@ import { createSecureContext } from 'node:tls';
 import { MimiError } from '../../errors.js';
 import type { MimiHandler, MimiPeer } from '../handler.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../body.js';
-import { bytesOf, withBytes } from '../fast.js';
+import { bytesOf, isFast, liteRequest, withBytes } from '../fast.js';
 
 /** PEM text or DER/PEM bytes. */
 export type PemInput = string | Uint8Array;
@@ -142,13 +142,30 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'tooLarge
   });
 }
 
+const HOP_BY_HOP = /^(connection|keep-alive|transfer-encoding|upgrade)$/i;
+/** Methods `new Request` refuses (Fetch "forbidden method"). */
+const FORBIDDEN_METHOD = /^(connect|trace|track)$/i;
+
+/**
+ * The request for mimi-kit's own handler without a WHATWG `Request`: the same URL and refusals as
+ * {@link toRequest} (a URL that does not parse or carries credentials, a forbidden method throw).
+ */
+function toLiteRequest(req: IncomingMessage, body: Buffer, scheme: string): Request {
+  const url = `${scheme}://${req.headers.host ?? 'invalid'}${req.url ?? '/'}`;
+  const parsed = new URL(url);
+  const method = req.method ?? 'GET';
+  if (parsed.username !== '' || parsed.password !== '' || FORBIDDEN_METHOD.test(method)) throw new TypeError('not a request Fetch accepts');
+  const hasBody = body.length > 0 && method !== 'GET' && method !== 'HEAD';
+  return liteRequest(parsed.href, method, req.rawHeaders, hasBody ? body : undefined);
+}
+
 function toRequest(req: IncomingMessage, body: Buffer | undefined, scheme: string): Request {
   const headers = new Headers();
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const k = raw[i]!;
     // HTTP/1.1 hop-by-hop fields do not reach the handler (and some are refused by Headers).
-    if (/^(connection|keep-alive|transfer-encoding|upgrade)$/i.test(k)) continue;
+    if (HOP_BY_HOP.test(k)) continue;
     headers.append(k, raw[i + 1]!);
   }
   const host = req.headers.host ?? 'invalid';
@@ -166,7 +183,8 @@ async function respond(res: ServerResponse, response: Response, closing: boolean
     if (k !== 'connection') headers[k] = v;
   });
   const known = bytesOf(response);
-  const body = response.body === null ? undefined : known !== undefined ? known : Buffer.from(await response.arrayBuffer());
+  // Known bytes first: reading `body` would build the stream the fast path avoids.
+  const body = known !== undefined ? known : response.body === null ? undefined : Buffer.from(await response.arrayBuffer());
   if (body !== undefined) headers['content-length'] = String(body.length);
   res.writeHead(response.status, headers);
   res.end(body);
@@ -193,6 +211,7 @@ export async function startMimiServer(options: StartMimiServerOptions): Promise<
   const max = options.maxBodyBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   const stats = { connections: 0, requests: 0 };
   let closing = false;
+  const fast = isFast(options.handler);
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     stats.requests++;
     void (async () => {
@@ -201,7 +220,7 @@ export async function startMimiServer(options: StartMimiServerOptions): Promise<
       if (body === 'tooLarge') return tooLarge(res, max);
       let request: Request;
       try {
-        request = toRequest(req, body, plain ? 'http' : 'https');
+        request = fast ? toLiteRequest(req, body, plain ? 'http' : 'https') : toRequest(req, body, plain ? 'http' : 'https');
       } catch {
         res.writeHead(400, { 'content-type': 'application/problem+json' });
         res.end('{"type":"urn:mimi-kit:error:delivery/bad-request","title":"delivery/bad-request","status":400,"detail":"the request line or Host is not a URL","code":"delivery/bad-request"}');
