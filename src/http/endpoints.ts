@@ -8,6 +8,7 @@
 import type { UpdateResult } from '../delivery/hub.js';
 import { domainOf } from '../delivery/validate.js';
 import { MimiError } from '../errors.js';
+import { DIRECTORY_ENDPOINTS } from '../protocol/directory.js';
 import {
   DIRECTORY_PATH,
   decodeAbuseReport,
@@ -50,33 +51,11 @@ export interface RouteLog {
   outcome?: string;
 }
 
-/** The endpoints served under the base path, with the draft's path variable (and mimi-kit's `history`, HT3). */
-const ENDPOINTS = new Set([
-  'keyMaterial',
-  'update',
-  'notify',
-  'submitMessage',
-  'groupInfo',
-  'requestConsent',
-  'updateConsent',
-  'identifierQuery',
-  'reportAbuse',
-  'proxyDownload',
-  'history',
-]);
-
-const VARIABLE: Readonly<Record<string, string>> = {
-  keyMaterial: 'targetUser',
-  update: 'roomId',
-  notify: 'roomId',
-  submitMessage: 'roomId',
-  groupInfo: 'roomId',
-  requestConsent: 'targetUser',
-  updateConsent: 'requesterUser',
-  identifierQuery: 'domain',
-  reportAbuse: 'roomId',
-  history: 'roomId',
-};
+/**
+ * The endpoints served under the base path with their path variable: the draft's directory
+ * (`DIRECTORY_ENDPOINTS`) plus mimi-kit's `history` (HT3).
+ */
+const VARIABLE: Readonly<Record<string, string>> = { ...DIRECTORY_ENDPOINTS, history: 'roomId' };
 
 function bytes(body: Uint8Array, contentType: string = MediaType.body, status = 200): Response {
   return bytesResponse(body, status, { 'content-type': contentType });
@@ -159,7 +138,7 @@ export async function route(ctx: Context, request: Request, peer: MimiPeer, log:
   }
   const path = url.pathname.startsWith(`${ctx.basePath}/`) ? url.pathname.slice(ctx.basePath.length) : undefined;
   const m = path === undefined ? null : /^\/([A-Za-z]+)\/([^/]+)$/.exec(path);
-  if (!m || !ENDPOINTS.has(m[1]!)) throw new MimiError('http/not-found', `no endpoint at ${url.pathname.slice(0, 200)}`);
+  if (!m || !Object.hasOwn(VARIABLE, m[1]!)) throw new MimiError('http/not-found', `no endpoint at ${url.pathname.slice(0, 200)}`);
   const endpoint = m[1]!;
   log.endpoint = endpoint;
   let target: string;

@@ -17,19 +17,12 @@ import { decodeMessage } from './keyPackages.js';
 import { membersOf } from './policy.js';
 import { processMimiCommit } from './processCommit.js';
 import { bytesToBase64, hex, SEEN_LIMIT, type Inner } from './roomInternals.js';
-import type { RoomMember } from './roomTypes.js';
+import type { HandshakeResult } from './roomTypes.js';
 
-/** What processing produced, before it becomes a room value. */
-export interface Processed {
+/** What processing produced, before it becomes a room value: the result with the new state instead of a room. */
+export interface Processed extends Omit<HandshakeResult, 'room'> {
   readonly state: ClientState;
   readonly seen: readonly string[];
-  readonly kind: 'proposal' | 'commit';
-  readonly sender: RoomMember;
-  readonly added: readonly RoomMember[];
-  readonly removed: readonly RoomMember[];
-  readonly roomStateChanged: boolean;
-  readonly selfRemoved: boolean;
-  readonly ownProposalsDropped: number;
 }
 
 // Every check ran before ts-mls (below); ts-mls's own validation still runs inside processMimiCommit.

@@ -16,7 +16,7 @@ import type { DeliveryStore } from '../delivery/store/types.js';
 import type { ClientBatch, Clock, FollowerTransport, HeldWelcome, KeyMaterialClaim, NotifyRequest } from '../delivery/index.js';
 import { createMimiHandler, httpFollowerTransport, httpHubTransport, MimiHttpClient, type FetchLike, type MimiHandler, type MimiRequestLog } from '../http/index.js';
 import { createMtlsFetch, startMimiServer, type MimiServer, type MtlsFetch } from '../http/node/index.js';
-import { decodeKeyMaterialRequest, parseMlsMessage } from '../protocol/index.js';
+import { decodeKeyMaterialRequest, parseMlsMessage, type UpdateRoomResponse } from '../protocol/index.js';
 import { roomStateFromJson } from '../room/index.js';
 import { domainOfUri, readTlsMaterial, type ProviderConfig } from './config.js';
 import { createLocalApiHandler, MAX_LOCAL_BODY, type ClientOperations, type CreateRoomRequest, type LocalSubmitResult, type LocalUpdateResult, type ProviderStatus } from './localApi.js';
@@ -59,6 +59,18 @@ const wrapKeyPackage = (b: Uint8Array) => {
 };
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A remote hub's UpdateRoomResponse (draft-ietf-mimi-protocol-06 §5.3) as the local API's result. */
+function fromRemoteUpdate(r: UpdateRoomResponse): LocalUpdateResult {
+  switch (r.responseCode) {
+    case 'success':
+      return { code: 'success', acceptedTimestamp: Number(r.acceptedTimestamp) };
+    case 'wrongEpoch':
+      return { code: 'wrongEpoch', currentEpoch: Number(r.currentEpoch), description: r.errorDescription };
+    default:
+      return { code: r.responseCode, description: r.errorDescription };
+  }
+}
 
 /**
  * A running provider.
@@ -378,8 +390,10 @@ export class Provider implements ClientOperations {
     if (hub === this.domain) {
       const r = await this.#hub.update(roomId, request);
       this.#count('commit', r.code);
-      if (r.code === 'success') void this.#tick();
-      if (r.code === 'success') return { code: 'success', acceptedTimestamp: r.acceptedTimestamp };
+      if (r.code === 'success') {
+        void this.#tick();
+        return { code: 'success', acceptedTimestamp: r.acceptedTimestamp };
+      }
       return r.code === 'wrongEpoch' ? { code: r.code, currentEpoch: r.currentEpoch, description: r.description } : { code: r.code, description: r.description };
     }
     if (request.groupInfo === undefined) throw new MimiError('provider/bad-request', 'a commit for another provider\'s hub needs the GroupInfo of the new epoch (HandshakeBundle)', { path: ['groupInfo'] });
@@ -393,14 +407,7 @@ export class Provider implements ClientOperations {
         ratchetTreeOption: { representation: 'outOfBand' },
       },
     });
-    switch (r.responseCode) {
-      case 'success':
-        return { code: 'success', acceptedTimestamp: Number(r.acceptedTimestamp) };
-      case 'wrongEpoch':
-        return { code: 'wrongEpoch', currentEpoch: Number(r.currentEpoch), description: r.errorDescription };
-      default:
-        return { code: r.responseCode, description: r.errorDescription };
-    }
+    return fromRemoteUpdate(r);
   }
 
   /**
@@ -427,14 +434,7 @@ export class Provider implements ClientOperations {
     const [first, ...more] = request.proposals;
     if (first === undefined) throw new MimiError('provider/bad-request', 'no proposals', { path: ['proposals'] });
     const r = await this.#client.update(hub, roomId, { bundle: { kind: 'proposal', proposalOrCommit: parseMlsMessage(first), moreProposals: more.map((m) => parseMlsMessage(m)) } });
-    switch (r.responseCode) {
-      case 'success':
-        return { code: 'success', acceptedTimestamp: Number(r.acceptedTimestamp) };
-      case 'wrongEpoch':
-        return { code: 'wrongEpoch', currentEpoch: Number(r.currentEpoch), description: r.errorDescription };
-      default:
-        return { code: r.responseCode, description: r.errorDescription };
-    }
+    return fromRemoteUpdate(r);
   }
 
   /**
