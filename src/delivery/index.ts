@@ -26,7 +26,8 @@ export {
 export { DEFAULT_RETRY, backoffDelay, type RetryPolicy } from './fanout.js';
 export { Hub, type HubOptions, type UpdateRequest, type UpdateResult, type ProposeRequest, type SubmitRequest, type SubmitResult } from './hub.js';
 export { Follower, type FollowerOptions, type ClientBatch } from './follower.js';
+export { checkAbusiveMessages, decodeStoredFrank, encodeStoredFrank, frankSubmitted, privateMessageAad, type FrankDecision, type HubFranking } from './franking.js';
 export type { HeldWelcome } from './welcome.js';
 export { DEFAULT_RETENTION, retentionSeconds, type RetentionPolicy, type SweepReport, type ErasureReport } from './retention.js';
-export { KeyMaterialStore, type KeyMaterialClaim, type ClaimedClient } from './keyMaterial.js';
+export { KeyMaterialStore, type KeyMaterialClaim, type ClaimedClient, type KeyMaterialCriteria } from './keyMaterial.js';
 export { MimiError, type Result } from '../errors.js';

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Frank } from '../protocol/franking.js';
 
 /** The time source, in milliseconds since the UNIX epoch (the draft's `accepted_timestamp` unit). */
 export interface Clock {
@@ -62,6 +63,11 @@ export interface LogEvent {
    * expired event into a tombstone at its next sweep (DL11).
    */
   readonly expires?: number;
+  /**
+   * The hub's frank of an application message whose authenticated_data carried a `frank_aad` item
+   * (draft-ietf-mimi-protocol-06 "Hub processing"; FanoutMessage.frank; HT19). Never on other kinds or tombstones.
+   */
+  readonly frank?: Frank;
 }
 
 /**

@@ -7,6 +7,7 @@
 import { MimiError } from '../errors.js';
 import type { DeliveryLimits, LogEvent } from './types.js';
 import { EventKind } from './types.js';
+import { checkFrankShape, sameFrank } from './franking.js';
 
 /** @internal Throws `delivery/bad-request` unless `v` is a non-empty string within the id bound. */
 export function checkId(v: unknown, what: string, limits: DeliveryLimits): string {
@@ -44,7 +45,7 @@ export function checkEvent(v: unknown, path: string, limits: DeliveryLimits): Lo
   const hubTime = checkCount(e.hubTime, `${path}.hubTime`, 0);
   if (e.kind === EventKind.erased) {
     // DL12: a tombstone carries nothing of its sender.
-    if (e.sender !== '' || !(e.message instanceof Uint8Array) || e.message.length !== 0 || e.expires !== undefined) {
+    if (e.sender !== '' || !(e.message instanceof Uint8Array) || e.message.length !== 0 || e.expires !== undefined || e.frank !== undefined) {
       throw new MimiError('delivery/bad-request', `${path} is a tombstone with content`, { path: [path] });
     }
     return tombstone(seq, hubTime);
@@ -56,7 +57,14 @@ export function checkEvent(v: unknown, path: string, limits: DeliveryLimits): Lo
     sender: checkId(e.sender, `${path}.sender`, limits),
     message: checkBytes(e.message, `${path}.message`, limits),
     ...(e.expires !== undefined ? { expires: checkCount(e.expires, `${path}.expires`, 0) } : {}),
+    ...(e.frank !== undefined ? { frank: frankOf(e.kind, e.frank, path, limits) } : {}),
   };
+}
+
+/** HT19: only an application message carries a frank. */
+function frankOf(kind: string, v: unknown, path: string, limits: DeliveryLimits): NonNullable<LogEvent['frank']> {
+  if (kind !== EventKind.message) throw new MimiError('delivery/bad-request', `${path} is a ${kind} with a frank`, { path: [path, 'frank'] });
+  return checkFrankShape(v, `${path}.frank`, limits.maxMessageBytes);
 }
 
 /** @internal The tombstone of event `seq` (DL12). */
@@ -81,7 +89,7 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** @internal Whether two events are the same event (same stamp, same bytes). */
 export function sameEvent(a: LogEvent, b: LogEvent): boolean {
-  return a.seq === b.seq && a.hubTime === b.hubTime && a.kind === b.kind && a.sender === b.sender && a.expires === b.expires && sameBytes(a.message, b.message);
+  return a.seq === b.seq && a.hubTime === b.hubTime && a.kind === b.kind && a.sender === b.sender && a.expires === b.expires && sameBytes(a.message, b.message) && sameFrank(a.frank, b.frank);
 }
 
 /**

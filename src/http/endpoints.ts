@@ -49,6 +49,8 @@ export interface RouteLog {
   endpoint: string;
   target?: string;
   outcome?: string;
+  /** What an `update` carried: a commit or proposals (metrics count them apart). */
+  eventKind?: 'commit' | 'proposal';
 }
 
 /**
@@ -189,7 +191,7 @@ export async function route(ctx: Context, request: Request, peer: MimiPeer, log:
       const r = await hub.submitMessage(target, { message: req.appMessage.bytes, sendingUri: req.sendingUri, ...(expires === undefined ? {} : { expires }) });
       const res: SubmitMessageResponse =
         r.code === 'accepted'
-          ? { statusCode: 'accepted', acceptedTimestamp: BigInt(r.acceptedTimestamp) }
+          ? { statusCode: 'accepted', acceptedTimestamp: BigInt(r.acceptedTimestamp), ...(r.frank === undefined ? {} : { frank: r.frank }) }
           : r.code === 'epochTooOld'
             ? { statusCode: 'epochTooOld', currentEpoch: BigInt(r.currentEpoch) }
             : { statusCode: 'notAllowed' };
@@ -251,7 +253,8 @@ export async function route(ctx: Context, request: Request, peer: MimiPeer, log:
       const report = need(o.reportAbuse, endpoint, 'http/not-implemented');
       const body = decodeAbuseReport(await readBounded(request, ctx.maxBodyBytes, 'the reportAbuse body'), { maxBodyBytes: ctx.maxBodyBytes });
       if (body.reportingUser !== '') sameDomain(body.reportingUser, from, 'reportingUser');
-      await hub.roomSnapshot(target); // delivery/no-such-room → 404
+      // draft "Report abuse": the hub validates each reported message's frank; a bad one refuses the report (400, HT19).
+      await hub.checkAbuseReport(target, body.messages); // delivery/no-such-room → 404
       await report(target, body, from);
       log.outcome = 'accepted';
       return new Response(null, { status: 201 });
@@ -300,6 +303,7 @@ async function update(ctx: Context, request: Request, roomId: string, from: stri
         return answer({ responseCode: 'invalidProposal', errorDescription: r.description, invalidProposals: r.invalidProposals });
     }
   };
+  log.eventKind = bundle.kind === 'proposal' ? 'proposal' : 'commit';
   if (bundle.kind === 'proposal') {
     // HT15: the hub holds the proposals for the epoch and fans them out; each proposer must be the peer's user.
     const proposals = [bundle.proposalOrCommit, ...bundle.moreProposals].map((m) => m.bytes);
@@ -342,7 +346,8 @@ async function keyMaterial(ctx: Context, request: Request, target: string, from:
     log.outcome = 'userUnknown';
     return bytes(encodeKeyMaterialResponse({ userStatus: 'userUnknown', userUri: req.targetUser, clients: [] }));
   }
-  const claim = await store.claim(req.targetUser);
+  // HT10: per client the oldest KeyPackage of an acceptable suite whose leaf supports requiredCapabilities.
+  const claim = await store.claim(req.targetUser, { acceptableCiphersuites: req.acceptableCiphersuites, requiredCapabilities: req.requiredCapabilities });
   log.outcome = claim.userStatus;
   return bytes(encodeKeyMaterialResponse({ userStatus: claim.userStatus, userUri: claim.userUri, clients: claim.clients }));
 }

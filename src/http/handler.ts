@@ -15,7 +15,7 @@ import type { UpdateChecker } from '../delivery/checker.js';
 import { MimiError } from '../errors.js';
 import type { AbuseReport, ConsentEntry, GroupInfoRequest, GroupInfoResponse, IdentifierRequest, IdentifierResponse } from '../protocol/index.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './body.js';
-import { route, type Context } from './endpoints.js';
+import { route, type Context, type RouteLog } from './endpoints.js';
 import { internalError, problemResponse } from './problem.js';
 import { markFast } from './fast.js';
 
@@ -50,6 +50,8 @@ export interface MimiRequestLog {
   readonly outcome?: string;
   /** Handling time in ms. */
   readonly ms: number;
+  /** For `update`: whether it carried a commit or standalone proposals (HT15). */
+  readonly eventKind?: 'commit' | 'proposal';
 }
 
 /** Options of {@link createMimiHandler}. */
@@ -131,7 +133,7 @@ export function createMimiHandler(options: MimiHandlerOptions): MimiHandler {
   // Only url, method, headers.get and the body bytes are read: the Node server may pass a lighter request.
   return markFast(async (request: Request, peer: MimiPeer): Promise<Response> => {
     const t0 = Date.now();
-    const log: { endpoint: string; target?: string; outcome?: string } = { endpoint: 'unknown' };
+    const log: RouteLog = { endpoint: 'unknown' };
     let response: Response;
     try {
       response = await route(ctx, request, peer, log);
@@ -154,6 +156,7 @@ export function createMimiHandler(options: MimiHandlerOptions): MimiHandler {
       ...(peer.domain === undefined ? {} : { peer: peer.domain }),
       status: response.status,
       ...(log.outcome === undefined ? {} : { outcome: log.outcome }),
+      ...(log.eventKind === undefined ? {} : { eventKind: log.eventKind }),
       ms: Date.now() - t0,
     });
     return response;

@@ -41,8 +41,8 @@
  *
  * The delivery layer's events are commits, standalone proposals (HT15), application messages and tombstones,
  * so a `fanout` SequencedFanoutMessage holds a FanoutMessage of kind `commit` (no stapled external proposals),
- * `proposal` (no further proposals: one event per proposal) or `application` (no frank): anything else is
- * refused with `delivery/bad-request`.
+ * `proposal` (no further proposals: one event per proposal) or `application` (with the hub's `optional Frank`
+ * when it franked the message, HT19): anything else is refused with `delivery/bad-request`.
  *
  * @module
  */
@@ -50,6 +50,7 @@ import type { HistoryPage, LogEvent, NotifyRequest, WelcomeRequest } from '../de
 import { MimiError } from '../errors.js';
 import { decodeBody, encodeBody, readUri, writeUri, type ProtocolDecodeOptions } from '../protocol/common.js';
 import { readFanoutMessage, writeFanoutMessage } from '../protocol/fanout.js';
+import { writeFrank } from '../protocol/franking.js';
 import { parseMlsMessage } from '../protocol/mlsStructures.js';
 import type { TlsReader, TlsWriter } from '../tls/codec.js';
 
@@ -102,8 +103,8 @@ const SHAPE = {
 } as const;
 
 /**
- * Writes the event's FanoutMessage: `uint64 timestamp`, the MLSMessage, then the arm's empty tail (no frank,
- * no external or further proposals: one 0 octet in each case). The bytes are read once, strictly, to check
+ * Writes the event's FanoutMessage: `uint64 timestamp`, the MLSMessage, then the arm's tail: the application
+ * arm's `optional Frank` (HT19), or the empty list of external or further proposals (one 0 octet). The bytes are read once, strictly, to check
  * they are exactly one MLSMessage of the event's kind (so the body always decodes), then copied as they are:
  * the general `writeFanoutMessage` would read them twice on the fanout's hot path.
  */
@@ -115,9 +116,10 @@ function writeFanout(w: TlsWriter, e: LogEvent & { kind: keyof typeof SHAPE }): 
   if (m.wireFormat !== wireFormat || m.contentType !== contentType) {
     throw new MimiError('protocol/unexpected-content-type', `a ${m.contentType ?? ''} ${m.wireFormat} is not a ${e.kind} event`, { path: ['message'] });
   }
+  if (e.frank !== undefined && e.kind !== 'message') throw new MimiError('delivery/bad-request', `a ${e.kind} event carries no frank`, { path: ['frank'] });
   w.uint64(BigInt(e.hubTime));
   w.raw(e.message);
-  w.uint8(0);
+  w.optional(e.frank, writeFrank); // the application arm's optional Frank; for the others the empty proposal list (0)
 }
 
 function writeEvent(w: TlsWriter, e: LogEvent): void {
@@ -150,8 +152,8 @@ function readEvent(r: TlsReader): LogEvent {
   const base = { seq, hubTime: safe(f.timestamp, 'timestamp'), sender, message: f.message.bytes, ...expires };
   if (f.kind === 'commit' && f.externalProposals.length === 0) return { ...base, kind: 'commit' };
   if (f.kind === 'proposal' && f.moreProposals.length === 0) return { ...base, kind: 'proposal' };
-  if (f.kind === 'application' && f.frank === undefined) return { ...base, kind: 'message' };
-  const why = f.kind === 'commit' ? ' with external proposals' : f.kind === 'proposal' ? ' with more proposals' : f.kind === 'application' ? ' with a frank' : '';
+  if (f.kind === 'application') return f.frank === undefined ? { ...base, kind: 'message' } : { ...base, kind: 'message', frank: f.frank };
+  const why = f.kind === 'commit' ? ' with external proposals' : f.kind === 'proposal' ? ' with more proposals' : '';
   throw new MimiError('delivery/bad-request', `a ${f.kind} fanout${why} is not a delivery event`, { path: ['message'] });
 }
 

@@ -107,10 +107,12 @@ export async function decryptApplication(i: Inner, isMember: boolean, bytes: Uin
  * @param user - this client's user
  * @param pendingProposals - how many proposals are pending
  * @param contentBytes - encoded MIMI content
+ * @param authenticatedData - the PrivateMessage's authenticated_data (RFC 9420 §6.3), e.g. a SafeAAD with the
+ *   `frank_aad` item (draft-ietf-mimi-protocol-06 "Client creation and sending"); empty by default
  * @returns the MLSMessage bytes and the new state
  * @throws {@link MimiError} see `MimiRoom.encryptContent`
  */
-export async function encryptApplication(i: Inner, user: string, pendingProposals: number, contentBytes: Uint8Array): Promise<{ state: ClientState; message: Uint8Array }> {
+export async function encryptApplication(i: Inner, user: string, pendingProposals: number, contentBytes: Uint8Array, authenticatedData?: Uint8Array): Promise<{ state: ClientState; message: Uint8Array }> {
   const c = decodeContent(contentBytes, { checks: false });
   if (c.extensions.senderUri !== undefined && c.extensions.senderUri !== user) {
     throw mlsError('mls/sender-mismatch', `content senderUri ${c.extensions.senderUri} is not ${user}`);
@@ -125,7 +127,7 @@ export async function encryptApplication(i: Inner, user: string, pendingProposal
   }
   let res;
   try {
-    res = await createApplicationMessage(i.state, contentBytes, i.cs);
+    res = await createApplicationMessage(i.state, contentBytes, i.cs, authenticatedData);
   } catch (e) {
     throw mapError(e, i.tracker, 'mls/bad-message');
   }

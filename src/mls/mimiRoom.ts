@@ -469,6 +469,9 @@ export class MimiRoom {
    * The returned room replaces this one: this room can no longer encrypt (nonce reuse guard).
    *
    * @param contentBytes - encoded MIMI content (draft-ietf-mimi-content)
+   * @param options - `authenticatedData`: the PrivateMessage's authenticated_data (RFC 9420 §6.3), e.g.
+   *   `encodeSafeAad([{ componentId: FRANK_AAD_COMPONENT_ID, data: encodeFrankAad(frankingTag(salt, contentBytes)) }])`
+   *   for a franked message (draft-ietf-mimi-protocol-06 "Client creation and sending"); empty by default
    * @returns the MLSMessage bytes and the next room
    * @throws {@link MimiError} `mls/sender-mismatch`, `mls/room-mismatch`, `mls/bad-state` (this room already
    *   encrypted, or proposals pending), `mls/not-member`, `content/*`
@@ -477,12 +480,12 @@ export class MimiRoom {
    * const { message, room: next } = await room.encryptContent(encodeContent(c));
    * ```
    */
-  async encryptContent(contentBytes: Uint8Array): Promise<{ message: Uint8Array; room: MimiRoom }> {
+  async encryptContent(contentBytes: Uint8Array, options: { readonly authenticatedData?: Uint8Array } = {}): Promise<{ message: Uint8Array; room: MimiRoom }> {
     this.#requireMember();
     if (this.#i.guard.encrypts !== this.#i.guardSeen) {
       throw mlsError('mls/bad-state', 'another value of this room already encrypted in this epoch; use the room that encryptContent returned');
     }
-    const res = await encryptApplication(this.#i, this.#user(), this.pendingProposals, contentBytes);
+    const res = await encryptApplication(this.#i, this.#user(), this.pendingProposals, contentBytes, options.authenticatedData);
     this.#i.guard.encrypts++;
     const next = new MimiRoom({ ...this.#i, state: res.state, guardSeen: this.#i.guard.encrypts });
     return {

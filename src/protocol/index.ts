@@ -30,6 +30,7 @@ export {
 export {
   decodePublicMessage,
   decodeGroupInfo,
+  decodeKeyPackage,
   type GroupInfoView,
   type GroupContextView,
   type PublicMessageView,
@@ -40,6 +41,7 @@ export {
   type SenderView,
   type MlsExtension,
 } from './mlsFraming.js';
+export { keyPackageFit, DEFAULT_EXTENSION_TYPES, DEFAULT_PROPOSAL_TYPES, type KeyPackageCriteria, type KeyPackageFit } from './keyPackageMatch.js';
 export { framedContentSignatureValid, groupInfoSignatureValid, proposalRef } from './mlsAuth.js';
 export type { AppComponent } from './appDataDictionary.js';
 export { signContent, signWithLabel, verifyWithLabel } from './signWithLabel.js';

@@ -28,6 +28,8 @@ export interface LeafNodeView {
   readonly capabilities: Capabilities;
   /** leaf_node_source: key_package(1), update(2), commit(3). */
   readonly source: 'keyPackage' | 'update' | 'commit';
+  /** RFC 9420 §7.2 Lifetime (seconds since the epoch): only a `keyPackage` leaf carries one. */
+  readonly lifetime?: { readonly notBefore: bigint; readonly notAfter: bigint };
   readonly extensions: readonly MlsExtension[];
   readonly signature: Uint8Array;
 }
@@ -35,8 +37,14 @@ export interface LeafNodeView {
 /** An RFC 9420 §10 KeyPackage, by value. */
 export interface KeyPackageView {
   readonly bytes: Uint8Array;
+  /** ProtocolVersion: always mls10 (1), other versions are refused. */
+  readonly version: number;
   readonly cipherSuite: number;
+  readonly initKey: Uint8Array;
   readonly leafNode: LeafNodeView;
+  /** The KeyPackage's own extensions (not the leaf's). */
+  readonly extensions: readonly MlsExtension[];
+  readonly signature: Uint8Array;
 }
 
 /** An RFC 9420 §12.1 Proposal, by value (types without a field here are kept as bytes). */
@@ -103,9 +111,9 @@ export function readLeafNode(r: TlsReader): LeafNodeView {
   const at = r.offset;
   const s = r.uint8();
   let source: LeafNodeView['source'];
+  let lifetime: LeafNodeView['lifetime'];
   if (s === 1) {
-    r.uint64();
-    r.uint64();
+    lifetime = { notBefore: r.uint64(), notAfter: r.uint64() };
     source = 'keyPackage';
   } else if (s === 2) source = 'update';
   else if (s === 3) {
@@ -114,7 +122,7 @@ export function readLeafNode(r: TlsReader): LeafNodeView {
   } else throw bad('LeafNode', `leaf_node_source ${s}`, at);
   const extensions = readExtensions(r);
   const signature = r.opaque();
-  return { bytes: r.bytesSince(start), encryptionKey, signatureKey, credential, capabilities, source, extensions, signature };
+  return { bytes: r.bytesSince(start), encryptionKey, signatureKey, credential, capabilities, source, ...(lifetime ? { lifetime } : {}), extensions, signature };
 }
 
 function readKeyPackageView(r: TlsReader): KeyPackageView {
@@ -122,11 +130,54 @@ function readKeyPackageView(r: TlsReader): KeyPackageView {
   const at = r.offset;
   if (r.uint16() !== 1) throw bad('KeyPackage', 'protocol version is not mls10', at);
   const cipherSuite = r.uint16();
-  r.opaque(); // init_key
+  const initKey = r.opaque();
   const leafNode = readLeafNode(r);
-  r.opaque(); // extensions
-  r.opaque(); // signature
-  return { bytes: r.bytesSince(start), cipherSuite, leafNode };
+  const extensions = readExtensions(r);
+  const signature = r.opaque();
+  return { bytes: r.bytesSince(start), version: 1, cipherSuite, initKey, leafNode, extensions, signature };
+}
+
+function noDuplicates(list: readonly MlsExtension[], what: string): void {
+  const seen = new Set<number>();
+  for (const e of list) {
+    // RFC 9420 §7.2 / §10: an extensions list MUST NOT contain more than one extension of any type.
+    if (seen.has(e.extensionType)) throw bad(what, `extension type ${e.extensionType} appears twice`, 0);
+    seen.add(e.extensionType);
+  }
+}
+
+/**
+ * Decodes one whole bare RFC 9420 §10 KeyPackage (not wrapped in an MLSMessage, as the MIMI keyMaterial
+ * response carries it), by value. Structure only: the signature is not verified.
+ *
+ * @param bytes - exactly one KeyPackage
+ * @returns version, cipher suite, init key, the leaf node (credential, capabilities, lifetime, extensions),
+ *   the KeyPackage extensions and the signature
+ * @throws {@link MimiError} `protocol/bad-mls-message` (version, leaf_node_source other than key_package
+ *   (§10.1), duplicate extension types), `protocol/unknown-credential-type`, `protocol/truncated`,
+ *   `protocol/trailing-bytes`, `protocol/bad-length`
+ * @example
+ * ```ts
+ * import { decodeKeyPackage } from 'mimi-kit/protocol';
+ * const kp = decodeKeyPackage(keyPackageBytes);
+ * kp.cipherSuite; // 1
+ * kp.leafNode.lifetime?.notAfter; // 1707257600n
+ * ```
+ */
+export function decodeKeyPackage(bytes: Uint8Array): KeyPackageView {
+  return decodeBody(
+    bytes,
+    'KeyPackage',
+    (r) => {
+      const kp = readKeyPackageView(r);
+      // RFC 9420 §10.1: "Verify that the leaf_node.leaf_node_source field is set to key_package."
+      if (kp.leafNode.source !== 'keyPackage') throw bad('KeyPackage', `leaf_node_source is ${kp.leafNode.source}, not key_package`, 0);
+      noDuplicates(kp.extensions, 'KeyPackage');
+      noDuplicates(kp.leafNode.extensions, 'LeafNode');
+      return kp;
+    },
+    { maxBodyBytes: Number.POSITIVE_INFINITY },
+  );
 }
 
 /** Reads an RFC 9420 §12.1 Proposal by value. */

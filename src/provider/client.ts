@@ -17,7 +17,9 @@ const bytes = z
   .transform((s) => new Uint8Array(Buffer.from(s, 'base64')));
 const count = z.number().int().min(0);
 
-const EventSchema = z.object({ seq: count, hubTime: count, kind: z.enum(['commit', 'message', 'proposal', 'erased']), sender: z.string(), message: bytes, expires: count.optional() });
+/** HT19: the hub's frank of a message, bytes base64 like every other. */
+const FrankSchema = z.object({ serverFrank: bytes, frankingSignatureCiphersuite: z.number().int().min(0).max(0xffff), frankingIntegritySignature: bytes });
+const EventSchema = z.object({ seq: count, hubTime: count, kind: z.enum(['commit', 'message', 'proposal', 'erased']), sender: z.string(), message: bytes, expires: count.optional(), frank: FrankSchema.optional() });
 const BatchSchema = z.object({ events: z.array(EventSchema), complete: z.boolean(), firstSeq: count });
 const ClaimSchema = z.object({
   userStatus: z.enum(['success', 'partialSuccess', 'noCompatibleMaterial', 'userUnknown']),
@@ -36,7 +38,7 @@ const UpdateSchema = z.union([
   z.object({ code: z.literal('invalidProposal'), description: z.string() }),
 ]);
 const SubmitSchema = z.union([
-  z.object({ code: z.literal('accepted'), acceptedTimestamp: count }),
+  z.object({ code: z.literal('accepted'), acceptedTimestamp: count, frank: FrankSchema.optional() }),
   z.object({ code: z.literal('notAllowed'), description: z.string() }),
   z.object({ code: z.literal('epochTooOld'), currentEpoch: count }),
 ]);
@@ -224,7 +226,10 @@ export class LocalApiClient implements ClientOperations {
    * ```
    */
   async submit(roomId: string, request: { message: Uint8Array; sendingUri: string }): Promise<LocalSubmitResult> {
-    return this.call('/v1/submit', SubmitSchema, { roomId, message: request.message, sender: request.sendingUri });
+    const r = await this.call('/v1/submit', SubmitSchema, { roomId, message: request.message, sender: request.sendingUri });
+    if (r.code !== 'accepted') return r;
+    const { frank, ...rest } = r;
+    return frank === undefined ? rest : { ...rest, frank };
   }
 
   /**
@@ -240,7 +245,7 @@ export class LocalApiClient implements ClientOperations {
    */
   async next(client: string, roomId: string, limit: number): Promise<ClientBatch> {
     const batch = await this.call('/v1/events', BatchSchema, { roomId, client, limit });
-    return { ...batch, events: batch.events.map(({ expires, ...e }) => (expires === undefined ? e : { ...e, expires })) };
+    return { ...batch, events: batch.events.map(({ expires, frank, ...e }) => ({ ...e, ...(expires === undefined ? {} : { expires }), ...(frank === undefined ? {} : { frank }) })) };
   }
 
   /**

@@ -11,6 +11,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { MimiError } from '../errors.js';
 import type { ClientBatch, HeldWelcome, KeyMaterialClaim } from '../delivery/index.js';
+import type { Frank } from '../protocol/franking.js';
 
 /** What the local API asks of its provider. */
 export interface ClientOperations {
@@ -60,7 +61,7 @@ export type LocalUpdateResult =
 
 /** The hub's answer to a message (draft-ietf-mimi-protocol-06 §5.4 SubmitMessageResponse). */
 export type LocalSubmitResult =
-  | { readonly code: 'accepted'; readonly acceptedTimestamp: number }
+  | { readonly code: 'accepted'; readonly acceptedTimestamp: number; /** The hub's frank (HT19), its bytes base64 on the wire. */ readonly frank?: Frank }
   | { readonly code: 'notAllowed'; readonly description: string }
   | { readonly code: 'epochTooOld'; readonly currentEpoch: number };
 

@@ -11,6 +11,7 @@ import { MimiError } from '../errors.js';
 import { Follower } from '../delivery/follower.js';
 import { Hub } from '../delivery/hub.js';
 import { KeyMaterialStore } from '../delivery/keyMaterial.js';
+import type { HubFranking } from '../delivery/franking.js';
 import { mlsRoomSnapshot, type UpdateChecker } from '../delivery/checker.js';
 import type { DeliveryStore } from '../delivery/store/types.js';
 import type { ClientBatch, Clock, FollowerTransport, HeldWelcome, KeyMaterialClaim, NotifyRequest } from '../delivery/index.js';
@@ -36,6 +37,8 @@ export interface ProviderOptions {
   readonly clock?: Clock;
   /** An already open store (default: `openStore(config.store)`); the provider closes it on stop. */
   readonly store?: DeliveryStore;
+  /** The hub's franking keys (draft-ietf-mimi-protocol-06 "Hub processing", HT19); without them nothing is franked. */
+  readonly franking?: HubFranking;
 }
 
 /** What {@link Provider.stop} did. */
@@ -142,9 +145,9 @@ export class Provider implements ClientOperations {
       }),
     });
     locals.local = follower;
-    this.#hub = hub = new Hub({ domain: config.domain, store: this.#store, clock: this.#clock, checker: options.checker, transport: this.#timedTransport(httpFollowerTransport(this.#client, locals)) });
+    this.#hub = hub = new Hub({ domain: config.domain, store: this.#store, clock: this.#clock, checker: options.checker, transport: this.#timedTransport(httpFollowerTransport(this.#client, locals)), ...(options.franking ? { franking: options.franking } : {}) });
     locals.hub = hub;
-    this.#keys = new KeyMaterialStore(this.#store);
+    this.#keys = new KeyMaterialStore(this.#store, {}, this.#clock);
 
     const inner = createMimiHandler({
       domain: config.domain,
@@ -256,7 +259,7 @@ export class Provider implements ClientOperations {
     this.metrics.requests.inc({ endpoint, status: String(response.status) });
     this.metrics.requestSeconds.observe({ endpoint }, ms / 1000);
     const outcome = entry?.outcome;
-    if (endpoint === 'update' || endpoint === 'submitMessage') this.#count(endpoint === 'update' ? 'commit' : 'message', outcome ?? String(response.status));
+    if (endpoint === 'update' || endpoint === 'submitMessage') this.#count(endpoint === 'update' ? (entry?.eventKind ?? 'commit') : 'message', outcome ?? String(response.status));
     else if (response.status >= 400) this.metrics.refused.inc({ code: outcome ?? String(response.status) });
     const refused = response.status >= 400 || (outcome !== undefined && !['success', 'accepted'].includes(outcome) && (endpoint === 'update' || endpoint === 'submitMessage'));
     this.log.info({ endpoint, peer: peer.domain ?? null, status: response.status, ms, bytesIn, bytesOut: body.length, ...(outcome ? { [refused ? 'code' : 'outcome']: outcome } : {}) }, 'request');
@@ -297,7 +300,7 @@ export class Provider implements ClientOperations {
     };
   }
 
-  #count(kind: 'commit' | 'message', code: string): void {
+  #count(kind: 'commit' | 'proposal' | 'message', code: string): void {
     if (code === 'success' || code === 'accepted') this.metrics.accepted.inc({ kind });
     else this.metrics.refused.inc({ code });
   }
@@ -454,11 +457,11 @@ export class Provider implements ClientOperations {
       const r = await this.#hub.submitMessage(roomId, request);
       this.#count('message', r.code);
       if (r.code === 'accepted') void this.#tick();
-      if (r.code === 'accepted') return { code: 'accepted', acceptedTimestamp: r.acceptedTimestamp };
+      if (r.code === 'accepted') return { code: 'accepted', acceptedTimestamp: r.acceptedTimestamp, ...(r.frank ? { frank: r.frank } : {}) };
       return r.code === 'epochTooOld' ? { code: r.code, currentEpoch: r.currentEpoch } : { code: r.code, description: r.description };
     }
     const r = await this.#client.submitMessage(hub, roomId, { appMessage: parseMlsMessage(request.message), sendingUri: request.sendingUri }, request.expires === undefined ? {} : { expires: request.expires });
-    if (r.statusCode === 'accepted') return { code: 'accepted', acceptedTimestamp: Number(r.acceptedTimestamp) };
+    if (r.statusCode === 'accepted') return { code: 'accepted', acceptedTimestamp: Number(r.acceptedTimestamp), ...(r.frank ? { frank: r.frank } : {}) };
     if (r.statusCode === 'epochTooOld') return { code: 'epochTooOld', currentEpoch: Number(r.currentEpoch) };
     return { code: 'notAllowed', description: 'the hub refused the message' };
   }

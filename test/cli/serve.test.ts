@@ -12,6 +12,10 @@ import { LocalApiClient } from '../../src/provider/client.js';
 import { certificates, freePort } from '../provider/support.js';
 import { REPO_ROOT } from '../support/shared.js';
 import { expectOneErrorLine, recordingIO } from './io.js';
+import { handKeyPackage } from '../delivery/keyPackageFixtures.js';
+
+// An MLSMessage (mls10, mls_key_package) around a KeyPackage written from the RFC 9420 §10 struct.
+const BOB_KP = new Uint8Array([0, 1, 0, 5, ...handKeyPackage({ identity: 'mimi://a.example/d/bob/1' })]);
 
 const certs = certificates(['a.example', 'b.example']);
 const data = mkdtempSync(join(tmpdir(), 'mimi-serve-'));
@@ -136,7 +140,7 @@ describe('mimi serve as a child process', () => {
       expect(metrics).toMatch(/^# TYPE mimi_fanout_backlog gauge$/m);
       // State to find again after the restart: a key package for Bob.
       const api = new LocalApiClient({ url: String(l['local']), token: 'serve-test-token-0123456789' });
-      await api.publishKeyPackage('mimi://a.example/u/bob', 'mimi://a.example/d/bob/1', new Uint8Array([0, 1, 0, 5, 0xaa, 0xbb]));
+      await api.publishKeyPackage('mimi://a.example/u/bob', 'mimi://a.example/d/bob/1', BOB_KP);
       const requestLine = first.lines.find((r) => r['msg'] === 'request' && r['endpoint'] === 'directory');
       expect(requestLine).toMatchObject({ peer: 'b.example', status: 200 });
       expect(typeof requestLine!['ms']).toBe('number');
@@ -159,7 +163,7 @@ describe('mimi serve as a child process', () => {
       const l = await second.listening;
       const api = new LocalApiClient({ url: String(l['local']), token: 'serve-test-token-0123456789' });
       const claim = await api.claimKeyPackages('mimi://a.example/u/bob');
-      expect(claim.clients).toEqual([{ clientStatus: 'success', clientUri: 'mimi://a.example/d/bob/1', keyPackage: new Uint8Array([0, 1, 0, 5, 0xaa, 0xbb]) }]);
+      expect(claim.clients).toEqual([{ clientStatus: 'success', clientUri: 'mimi://a.example/d/bob/1', keyPackage: BOB_KP }]);
       second.child.kill('SIGINT');
       expect((await second.exited).code).toBe(0);
     } finally {

@@ -13,9 +13,9 @@ import { openPostgresStore } from '../../src/delivery/store/postgres.js';
 import { openSqliteStore } from '../../src/delivery/store/sqlite.js';
 import { ALICE, BOB, CAROL, FakeClock, ROOM, bodyOf, fakeCommit, fakeMessage, settle, testChecker, threeMemberRoom } from './support.js';
 import { postgresAvailable, startPostgres, type PgServer } from './pg-server.js';
+import { handKeyPackage } from './keyPackageFixtures.js';
 
 const NEEDLES = [BOB, 'bob-secret', 'bob-phone', 'bob-key-package'];
-const enc = new TextEncoder();
 
 interface Kind {
   readonly scannable: boolean;
@@ -42,8 +42,8 @@ async function scenario(kind: Kind): Promise<void> {
     followers.set(`${d}.example`, new Follower({ domain: `${d}.example`, store: stores.get(d)!, clock, hubs: { history: async (_h, r) => hub.history(r) } }));
   }
   await hub.createRoom(ROOM, roomSnapshot(threeMemberRoom(), 0));
-  await new KeyMaterialStore(stores.get('b')!).publish(BOB, 'mimi://b.example/d/bob/1', enc.encode('bob-key-package-1'));
-  await new KeyMaterialStore(stores.get('c')!).publish(CAROL, 'mimi://c.example/d/carol/1', enc.encode('carol-key-package-1'));
+  await new KeyMaterialStore(stores.get('b')!).publish(BOB, 'mimi://b.example/d/bob/1', handKeyPackage({ identity: 'bob-key-package-1' }));
+  await new KeyMaterialStore(stores.get('c')!).publish(CAROL, 'mimi://c.example/d/carol/1', handKeyPackage({ identity: 'carol-key-package-1' }));
   for (let i = 0; i < 3; i++) await hub.submitMessage(ROOM, { message: fakeMessage(0, `bob-secret-${i}`), sendingUri: BOB });
   await hub.submitMessage(ROOM, { message: fakeMessage(0, 'alice-0'), sendingUri: ALICE });
   expect((await hub.update(ROOM, { commit: fakeCommit(0, BOB, [{ type: 'leave' }]) })).code).toBe('success');

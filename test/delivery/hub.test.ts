@@ -5,6 +5,7 @@ import type { HistoryPolicy } from '../../src/room/index.js';
 import { Hub, KeyMaterialStore, MemoryStore, roomSnapshot, type NotifyRequest } from '../../src/delivery/index.js';
 import { MimiError } from '../../src/errors.js';
 import { ALICE, BOB, CAROL, DAVE, FakeClock, ROOM, fakeCommit, fakeMessage, testChecker, threeMemberRoom } from './support.js';
+import { handKeyPackage } from './keyPackageFixtures.js';
 
 function setup(history?: HistoryPolicy) {
   const clock = new FakeClock();
@@ -169,27 +170,30 @@ describe('hub: group info and key material (§5.7, §5.2)', () => {
     const keys = new KeyMaterialStore(new MemoryStore());
     const d1 = 'mimi://b.example/d/bob/1';
     const d2 = 'mimi://b.example/d/bob/2';
-    await keys.publish(BOB, d1, new Uint8Array([1]));
-    await keys.publish(BOB, d1, new Uint8Array([2]));
-    await keys.publish(BOB, d2, new Uint8Array([3]));
+    // KeyPackages written from the RFC 9420 §10 struct (publish refuses other bytes, HT10)
+    const [k1, k2, k3] = ['1', '2', '3'].map((n) => handKeyPackage({ identity: `${d1}#${n}` })) as [Uint8Array, Uint8Array, Uint8Array];
+    await keys.publish(BOB, d1, k1);
+    await keys.publish(BOB, d1, k2);
+    await keys.publish(BOB, d2, k3);
     expect(await keys.claim(BOB)).toEqual({
       userStatus: 'success',
       userUri: BOB,
       clients: [
-        { clientStatus: 'success', clientUri: d1, keyPackage: new Uint8Array([1]) },
-        { clientStatus: 'success', clientUri: d2, keyPackage: new Uint8Array([3]) },
+        { clientStatus: 'success', clientUri: d1, keyPackage: k1 },
+        { clientStatus: 'success', clientUri: d2, keyPackage: k3 },
       ],
     });
     expect(await keys.claim(BOB)).toEqual({
       userStatus: 'partialSuccess',
       userUri: BOB,
       clients: [
-        { clientStatus: 'success', clientUri: d1, keyPackage: new Uint8Array([2]) },
+        { clientStatus: 'success', clientUri: d1, keyPackage: k2 },
         { clientStatus: 'keyMaterialExhausted', clientUri: d2 },
       ],
     });
     expect((await keys.claim(BOB)).userStatus).toBe('noCompatibleMaterial');
     expect(await keys.claim(CAROL)).toEqual({ userStatus: 'userUnknown', userUri: CAROL, clients: [] });
     expect(await code(keys.publish(BOB, d1, new Uint8Array()))).toBe('delivery/bad-request');
+    expect(await code(keys.publish(BOB, d1, new Uint8Array([1, 2, 3])))).toBe('delivery/bad-request');
   });
 });

@@ -70,7 +70,7 @@ export function storeConformance(name: string, factory: StoreFactory): void {
         expect(await tx.lastSeq('f')).toBe(0);
         expect(await tx.get(Namespace.room, 'k')).toEqual(bytes(1));
         expect(await tx.get(Namespace.room, 'k2')).toBeUndefined();
-        expect(await tx.claimKeyPackages('u')).toEqual({ claimed: [{ client: 'c', keyPackage: bytes(9) }], exhausted: [] });
+        expect(await tx.claimKeyPackages('u')).toEqual({ claimed: [{ client: 'c', keyPackage: bytes(9) }], exhausted: [], incompatible: [] });
       });
       // the sequence allocator was rolled back too: the next number is 2
       expect((await s.transaction((tx) => tx.appendEvent('r', ev(2)))).seq).toBe(2);
@@ -125,9 +125,66 @@ export function storeConformance(name: string, factory: StoreFactory): void {
       expect(await s.transaction((tx) => tx.claimKeyPackages('u'))).toEqual({
         claimed: [{ client: 'c1', keyPackage: bytes(2) }, { client: 'c2', keyPackage: bytes(1) }],
         exhausted: [],
+        incompatible: [],
       });
-      expect(await s.transaction((tx) => tx.claimKeyPackages('u'))).toEqual({ claimed: [{ client: 'c1', keyPackage: bytes(3) }], exhausted: ['c2'] });
-      expect(await s.transaction((tx) => tx.claimKeyPackages('nobody'))).toEqual({ claimed: [], exhausted: [] });
+      expect(await s.transaction((tx) => tx.claimKeyPackages('u'))).toEqual({ claimed: [{ client: 'c1', keyPackage: bytes(3) }], exhausted: ['c2'], incompatible: [] });
+      expect(await s.transaction((tx) => tx.claimKeyPackages('nobody'))).toEqual({ claimed: [], exhausted: [], incompatible: [] });
+      await s.close();
+    });
+
+    it('claimKeyPackages with a judge: oldest fitting package per client, the rest stay (HT10)', async () => {
+      const s = await factory.open();
+      // The judge reads the first byte: 1 take, 2 incompatible, 3 unusable.
+      const judge = (kp: Uint8Array) => (kp[0] === 1 ? 'take' : kp[0] === 2 ? 'incompatible' : 'unusable') as 'take' | 'incompatible' | 'unusable';
+      await s.transaction(async (tx) => {
+        for (const [client, kp] of [
+          ['a', bytes(2, 0)], ['a', bytes(1, 1)], ['a', bytes(2, 2)], ['a', bytes(1, 3)], // a: takes 1,1 then 1,3
+          ['b', bytes(2, 4)], ['b', bytes(3, 5)], ['b', bytes(2, 6)], // b: nothing fits; newest incompatible is 2,6
+          ['c', bytes(3, 7)], // c: only unusable, counts as exhausted
+        ] as const) await tx.addKeyPackage('u', { client, keyPackage: kp });
+      });
+      expect(await s.transaction((tx) => tx.claimKeyPackages('u', judge))).toEqual({
+        claimed: [{ client: 'a', keyPackage: bytes(1, 1) }],
+        exhausted: ['c'],
+        incompatible: [{ client: 'b', keyPackage: bytes(2, 6) }],
+      });
+      expect(await s.transaction((tx) => tx.claimKeyPackages('u', judge))).toEqual({
+        claimed: [{ client: 'a', keyPackage: bytes(1, 3) }],
+        exhausted: ['c'],
+        incompatible: [{ client: 'b', keyPackage: bytes(2, 6) }],
+      });
+      // a has only incompatible ones left; nothing non-taken was removed: without a judge, the oldest comes out
+      expect((await s.transaction((tx) => tx.claimKeyPackages('u', judge))).incompatible).toEqual([
+        { client: 'a', keyPackage: bytes(2, 2) },
+        { client: 'b', keyPackage: bytes(2, 6) },
+      ]);
+      expect((await s.transaction((tx) => tx.claimKeyPackages('u'))).claimed).toEqual([
+        { client: 'a', keyPackage: bytes(2, 0) },
+        { client: 'b', keyPackage: bytes(2, 4) },
+        { client: 'c', keyPackage: bytes(3, 7) },
+      ]);
+      // a judged claim rolled back leaves its package in place
+      await expect(s.transaction(async (tx) => {
+        expect((await tx.claimKeyPackages('u', () => 'take')).claimed).toHaveLength(2);
+        throw new Error('boom');
+      })).rejects.toThrow('boom');
+      expect((await s.transaction((tx) => tx.claimKeyPackages('u', () => 'take'))).claimed).toEqual([
+        { client: 'a', keyPackage: bytes(2, 2) },
+        { client: 'b', keyPackage: bytes(3, 5) },
+      ]);
+      await s.close();
+    });
+
+    it('judged claims racing for one user never hand out a package twice (DL7)', async () => {
+      const s = await factory.open();
+      await s.transaction(async (tx) => {
+        for (let i = 0; i < 12; i++) await tx.addKeyPackage('u', { client: `c${i % 3}`, keyPackage: bytes(i % 2, i) });
+      });
+      // only even i (first byte 0) fit: 6 packages, 2 per client
+      const judge = (kp: Uint8Array) => (kp[0] === 0 ? 'take' : 'incompatible') as 'take' | 'incompatible';
+      const results = await Promise.all(Array.from({ length: 10 }, () => s.transaction((tx) => tx.claimKeyPackages('u', judge))));
+      const taken = results.flatMap((r) => r.claimed.map((c) => c.keyPackage[1]));
+      expect([...taken].sort((a, b) => a! - b!)).toEqual([0, 2, 4, 6, 8, 10]);
       await s.close();
     });
 
@@ -185,7 +242,7 @@ export function storeConformance(name: string, factory: StoreFactory): void {
         await tx.addKeyPackage('u', { client: 'c2', keyPackage: bytes(3) });
         await tx.addKeyPackage('v', { client: 'c3', keyPackage: bytes(4) });
         expect(await tx.removeUser('u')).toBe(3);
-        expect(await tx.claimKeyPackages('u')).toEqual({ claimed: [], exhausted: [] });
+        expect(await tx.claimKeyPackages('u')).toEqual({ claimed: [], exhausted: [], incompatible: [] });
         expect((await tx.claimKeyPackages('v')).claimed).toHaveLength(1);
       });
       await s.close();

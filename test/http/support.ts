@@ -4,7 +4,7 @@
 // b.example, each with its own store, server and mutual-TLS client.
 import { readFileSync } from 'node:fs';
 import { createRoom, applyRoomOperation, type RoomOperation, type RoomState } from '../../src/room/index.js';
-import { Follower, Hub, MemoryStore, PolicyUpdateChecker, roomSnapshot, Namespace, type DeliveryStore, type RetryPolicy, type UpdateChecker } from '../../src/delivery/index.js';
+import { Follower, Hub, MemoryStore, PolicyUpdateChecker, roomSnapshot, Namespace, type DeliveryStore, type HubFranking, type RetryPolicy, type UpdateChecker } from '../../src/delivery/index.js';
 import { MimiError } from '../../src/errors.js';
 import { createMimiHandler, httpFollowerTransport, httpHubTransport, MimiHttpClient, type FetchLike, type MimiHandlerOptions } from '../../src/http/index.js';
 import { createDemoCa, createMtlsFetch, issueCertificate, startMimiServer, type DemoCa, type IssuedCertificate, type MimiServer, type MtlsFetch } from '../../src/http/node/index.js';
@@ -190,6 +190,8 @@ export async function startProvider(opts: {
   port?: number;
   /** The hub's and the handler's checker (default {@link testChecker}). */
   checker?: UpdateChecker;
+  /** The hub's franking keys (HT19). */
+  franking?: HubFranking;
 }): Promise<Provider> {
   const { ca, cert } = pki();
   const store = opts.store ?? new MemoryStore();
@@ -205,7 +207,7 @@ export async function startProvider(opts: {
     historyPage: 50,
   });
   if (opts.hub) {
-    hub = new Hub({ domain: opts.domain, store, clock: Date, transport: httpFollowerTransport(client, { local: follower }), retry: FAST_RETRY, batchSize: 16, checker: opts.checker ?? testChecker() });
+    hub = new Hub({ domain: opts.domain, store, clock: Date, transport: httpFollowerTransport(client, { local: follower }), retry: FAST_RETRY, batchSize: 16, checker: opts.checker ?? testChecker(), ...(opts.franking ? { franking: opts.franking } : {}) });
   }
   const c = cert(opts.domain);
   const handler = createMimiHandler({ domain: opts.domain, ...(hub ? { hub } : {}), follower, hostAliases: ['127.0.0.1'], checker: opts.checker ?? testChecker(), ...opts.handler });

@@ -70,9 +70,6 @@ describe('SequencedNotify', () => {
     // a proposal FanoutMessage with more proposals, from the protocol vectors (the draft's fanout-proposal body)
     const proposal = Array.from(vectorHex('fanout-proposal'));
     expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), 0, ...opaque([...u64(1n), 1, ...opaque(enc.encode(BOB)), 0, ...proposal])])))).toBe('delivery/bad-request');
-    // an application message with a frank (fanout-application carries one)
-    const franked = Array.from(vectorHex('fanout-application'));
-    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), 0, ...opaque([...u64(1n), 1, ...opaque(enc.encode(BOB)), 0, ...franked])])))).toBe('delivery/bad-request');
     // an unknown SequencedEventType
     expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), 0, ...opaque([...u64(1n), 3, ...u64(5n)])])))).toBe('delivery/bad-request');
     // an event whose bytes are no MLSMessage cannot be encoded
@@ -120,5 +117,51 @@ describe('HT14: tombstones, expiry and the history window on the wire', () => {
     expect(decodeSequencedNotify(body)).toEqual({ txn: 'y', events: [e], historySeconds: 3600 });
     // a presence octet other than 0 or 1 is refused
     expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque(enc.encode('y')), 2, ...u64(3600n), ...opaque(item)])))).toMatch(/^protocol\//);
+  });
+});
+
+describe('HT19: the hub frank travels in the FanoutMessage of a message event', () => {
+  const app = appMessage(3, 'franked');
+  const frank = {
+    serverFrank: Uint8Array.from({ length: 32 }, (_, i) => i + 1),
+    frankingSignatureCiphersuite: 1,
+    frankingIntegritySignature: Uint8Array.from({ length: 64 }, (_, i) => 0xa0 ^ i),
+  };
+  // Frank = uint8 server_frank[32], CipherSuite (uint16), opaque franking_integrity_signature<V> (64: varint 0x40 0x40),
+  // after the presence octet 1 of the application arm's `optional Frank`.
+  const frankBytes = [1, ...frank.serverFrank, 0x00, 0x01, 0x40, 0x40, ...frank.frankingIntegritySignature];
+  const e = { seq: 9, hubTime: 1_700_000_000_042, kind: 'message' as const, sender: BOB, message: app, frank };
+  const item = [...u64(9n), 1, ...opaque(enc.encode(BOB)), 0, ...u64(1_700_000_000_042n), ...app, ...frankBytes];
+
+  it('notify: encodes field by field and decodes back with the frank', () => {
+    const body = encodeSequencedNotify({ txn: 'f', events: [e] });
+    expect(hex(body)).toBe(hex([...opaque(enc.encode('f')), 0, ...opaque(item)]));
+    expect(decodeSequencedNotify(body).events).toEqual([e]);
+    // the FanoutMessage inside is the draft's, and the draft's own codec reads the frank
+    const [m] = decodeFanoutMessages(Uint8Array.from(item.slice(8 + 1 + 1 + BOB.length + 1)));
+    expect(m).toMatchObject({ kind: 'application', frank });
+  });
+
+  it('history: the same item in a HistoryResponse', () => {
+    const page = encodeHistoryResponse({ events: [e], complete: false, firstAvailable: 1 });
+    expect(hex(page)).toBe(hex([...u64(1n), 0, ...opaque(item)]));
+    expect(decodeHistoryResponse(page).events).toEqual([e]);
+  });
+
+  it('decodes the protocol vector fanout-application (a FanoutMessage with a frank) as a message event', () => {
+    const franked = Array.from(vectorHex('fanout-application'));
+    const [f] = decodeFanoutMessages(Uint8Array.from(franked));
+    const back = decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), 0, ...opaque([...u64(1n), 1, ...opaque(enc.encode(BOB)), 0, ...franked])]));
+    expect(back.events[0]).toMatchObject({ seq: 1, kind: 'message', frank: f!.kind === 'application' ? f!.frank : 'none' });
+    expect(back.events[0]!.frank).toBeDefined();
+  });
+
+  it('refuses a frank on a commit, and a server_frank that is not 32 bytes', () => {
+    const commit = commitMessage(3, BOB);
+    expect(code(() => encodeSequencedNotify({ txn: 'f', events: [{ seq: 1, hubTime: 1, kind: 'commit', sender: BOB, message: commit, frank }] }))).toBe('delivery/bad-request');
+    expect(code(() => encodeSequencedNotify({ txn: 'f', events: [{ ...e, frank: { ...frank, serverFrank: new Uint8Array(31) } }] }))).toMatch(/^protocol\//);
+    // truncated frank: the signature length says 64, 63 bytes follow
+    const cut = item.slice(0, -1);
+    expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque(enc.encode('f')), 0, ...opaque(cut)])))).toMatch(/^protocol\//);
   });
 });

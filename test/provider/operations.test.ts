@@ -8,8 +8,10 @@ import { createLocalApiHandler, type ClientOperations } from '../../src/provider
 import { createLogger } from '../../src/provider/logger.js';
 import { Provider } from '../../src/provider/provider.js';
 import { TOKEN } from './support.js';
+import { handKeyPackage } from '../delivery/keyPackageFixtures.js';
 
-const KP = new Uint8Array([0, 1, 0, 5, 1, 2, 3]); // an MLSMessage header (mls10, mls_key_package) and 3 bytes
+// An MLSMessage header (mls10, mls_key_package) and a KeyPackage written from the RFC 9420 §10 struct.
+const KP = new Uint8Array([0, 1, 0, 5, ...handKeyPackage({ identity: 'mimi://a.example/d/bob/1' })]);
 
 describe('provider operations refuse before storing', () => {
   let p: Provider;

@@ -122,5 +122,10 @@ describe('Welcomes and proposals through the providers (local API over HTTPS)', 
     expect(seen.map((e) => e.kind)).toEqual([...proposals.map(() => 'proposal'), 'commit']);
     carol = (await carol.processHandshake(seen.at(-1)!.message)).room;
     expect(carol.isMember).toBe(false);
+
+    // The hub counted one update of proposals (b.example's) apart from the two commits (Carol's add, her removal).
+    const metrics = await (await globalThis.fetch(`${pair.a.localUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^mimi_events_accepted_total\{kind="proposal"\} 1$/m);
+    expect(metrics).toMatch(/^mimi_events_accepted_total\{kind="commit"\} 2$/m);
   }, 60_000);
 });

@@ -263,21 +263,28 @@ export class MemoryStore implements DeliveryStore {
         q.push({ client: entry.client, keyPackage: entry.keyPackage.slice() });
         undo.push(() => q.pop());
       },
-      claimKeyPackages: async (user) => {
+      claimKeyPackages: async (user, judge) => {
         live();
         const claimed: StoredKeyPackage[] = [];
         const exhausted: string[] = [];
+        const incompatible: StoredKeyPackage[] = [];
         const clients = this.keyPackages.get(user);
         for (const client of [...(clients?.keys() ?? [])].sort(compareUtf16)) {
           const q = clients!.get(client)!;
-          const first = q.shift();
-          if (first === undefined) exhausted.push(client);
-          else {
-            claimed.push(first);
-            undo.push(() => q.unshift(first));
-          }
+          let newestIncompatible: StoredKeyPackage | undefined;
+          const i = q.findIndex((e) => {
+            const verdict = judge ? judge(e.keyPackage) : 'take';
+            if (verdict === 'incompatible') newestIncompatible = e;
+            return verdict === 'take';
+          });
+          if (i >= 0) {
+            const [taken] = q.splice(i, 1) as [StoredKeyPackage];
+            claimed.push({ client, keyPackage: taken.keyPackage.slice() });
+            undo.push(() => q.splice(i, 0, taken));
+          } else if (newestIncompatible) incompatible.push({ client, keyPackage: newestIncompatible.keyPackage.slice() });
+          else exhausted.push(client);
         }
-        return { claimed, exhausted };
+        return { claimed, exhausted, incompatible };
       },
     };
     return self;
@@ -285,7 +292,9 @@ export class MemoryStore implements DeliveryStore {
 }
 
 function copy(e: LogEvent): LogEvent {
-  return { ...e, message: e.message.slice() };
+  const f = e.frank;
+  const frank = f === undefined ? {} : { frank: { ...f, serverFrank: f.serverFrank.slice(), frankingIntegritySignature: f.frankingIntegritySignature.slice() } };
+  return { ...e, message: e.message.slice(), ...frank };
 }
 
 /** @internal Plain UTF-16 code-unit order (what `<` on strings does). */

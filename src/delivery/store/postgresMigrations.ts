@@ -37,4 +37,11 @@ CREATE TABLE key_packages (id bigserial PRIMARY KEY, user_uri text NOT NULL, cli
 CREATE INDEX key_packages_by_client ON key_packages (user_uri, client, id);
 `,
   },
+  {
+    version: 2,
+    name: 'events.frank: the hub frank of an application message (HT19)',
+    sql: `
+ALTER TABLE events ADD COLUMN frank bytea;
+`,
+  },
 ];

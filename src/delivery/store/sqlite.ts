@@ -5,9 +5,9 @@
  * or OS crash may lose the last transactions before a WAL checkpoint, never corrupt the database. Pass
  * `durability: 'full'` for `synchronous = FULL` (every commit reaches the disk before it returns).
  *
- * Schema version 2 (`PRAGMA user_version`): `kv(ns, key, value)`, `rooms(room_id, last_seq)` (the sequence
- * allocator), `events(room_id, seq, hub_time, kind, sender, message, expires)`, `clients(user, client)`,
- * `key_packages(id, user, client, key_package)`. Version 1 (no `expires`) is upgraded on open. Several processes
+ * Schema version 3 (`PRAGMA user_version`): `kv(ns, key, value)`, `rooms(room_id, last_seq)` (the sequence
+ * allocator), `events(room_id, seq, hub_time, kind, sender, message, expires, frank)`, `clients(user, client)`,
+ * `key_packages(id, user, client, key_package)`. Versions 1 (no `expires`) and 2 (no `frank`, HT19) are upgraded on open. Several processes
  * may open one file: `BEGIN IMMEDIATE` takes the write lock for the whole transaction, and a process waits up to
  * 30 s for it.
  *
@@ -20,13 +20,14 @@ import type Database from 'better-sqlite3';
 import { MimiError } from '../../errors.js';
 import { sameOrErased, tombstone } from '../validate.js';
 import { EventKind, type LogEvent } from '../types.js';
+import { decodeStoredFrank, encodeStoredFrank } from '../franking.js';
 import { compareUtf16 } from './memory.js';
 import { Mutex } from './mutex.js';
 import type { DeliveryStore, InsertOutcome, NewEvent, RoomHead, StoreTransaction, StoredKeyPackage } from './types.js';
 
 export { MimiError } from '../../errors.js';
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 /**
  * better-sqlite3 is an optional peer: loaded on first open, so importing this module without it installed
@@ -44,7 +45,7 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS kv (ns TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY (ns, key)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rooms (room_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (room_id TEXT NOT NULL, seq INTEGER NOT NULL, hub_time INTEGER NOT NULL, kind TEXT NOT NULL,
-  sender TEXT NOT NULL, message BLOB NOT NULL, expires INTEGER, PRIMARY KEY (room_id, seq)) WITHOUT ROWID;
+  sender TEXT NOT NULL, message BLOB NOT NULL, expires INTEGER, frank BLOB, PRIMARY KEY (room_id, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS clients (user TEXT NOT NULL, client TEXT NOT NULL, PRIMARY KEY (user, client)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS key_packages (id INTEGER PRIMARY KEY AUTOINCREMENT, user TEXT NOT NULL, client TEXT NOT NULL, key_package BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS key_packages_by_client ON key_packages (user, client, id);
@@ -82,6 +83,7 @@ interface EventRow {
   sender: string;
   message: Uint8Array;
   expires: number | null;
+  frank: Uint8Array | null;
 }
 
 /**
@@ -137,8 +139,9 @@ export class SqliteStore implements DeliveryStore {
       this.db.exec('BEGIN IMMEDIATE');
       try {
         const version = this.db.pragma('user_version', { simple: true }) as number;
-        if (version !== 0 && version !== 1 && version !== SCHEMA_VERSION) throw new Error(`schema version ${version}, expected ${SCHEMA_VERSION}`);
+        if (version !== 0 && version !== 1 && version !== 2 && version !== SCHEMA_VERSION) throw new Error(`schema version ${version}, expected ${SCHEMA_VERSION}`);
         if (version === 1) this.db.exec('ALTER TABLE events ADD COLUMN expires INTEGER');
+        if (version === 1 || version === 2) this.db.exec('ALTER TABLE events ADD COLUMN frank BLOB');
         this.db.exec(SCHEMA);
         this.db.pragma(`user_version = ${SCHEMA_VERSION}`);
         this.db.exec('COMMIT');
@@ -167,16 +170,16 @@ export class SqliteStore implements DeliveryStore {
       allocateMany: db.prepare<[string, number, number], { last_seq: number }>(
         'INSERT INTO rooms (room_id, last_seq) VALUES (?, ?) ON CONFLICT (room_id) DO UPDATE SET last_seq = last_seq + ? RETURNING last_seq',
       ),
-      insertEvent: db.prepare('INSERT INTO events (room_id, seq, hub_time, kind, sender, message, expires) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      insertNewEvent: db.prepare('INSERT INTO events (room_id, seq, hub_time, kind, sender, message, expires) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, seq) DO NOTHING'),
-      event: db.prepare<[string, number], EventRow>('SELECT seq, hub_time, kind, sender, message, expires FROM events WHERE room_id = ? AND seq = ?'),
+      insertEvent: db.prepare('INSERT INTO events (room_id, seq, hub_time, kind, sender, message, expires, frank) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      insertNewEvent: db.prepare('INSERT INTO events (room_id, seq, hub_time, kind, sender, message, expires, frank) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, seq) DO NOTHING'),
+      event: db.prepare<[string, number], EventRow>('SELECT seq, hub_time, kind, sender, message, expires, frank FROM events WHERE room_id = ? AND seq = ?'),
       events: db.prepare<[string, number, number], EventRow>(
-        'SELECT seq, hub_time, kind, sender, message, expires FROM events WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+        'SELECT seq, hub_time, kind, sender, message, expires, frank FROM events WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?',
       ),
       delete: db.prepare('DELETE FROM kv WHERE ns = ? AND key = ?'),
       prune: db.prepare('DELETE FROM events WHERE room_id = ? AND seq <= ?'),
-      tombstoneSender: db.prepare("UPDATE events SET kind = 'erased', sender = '', message = x'', expires = NULL WHERE sender = ? AND kind <> 'erased'"),
-      tombstoneExpired: db.prepare("UPDATE events SET kind = 'erased', sender = '', message = x'', expires = NULL WHERE expires IS NOT NULL AND expires <= ?"),
+      tombstoneSender: db.prepare("UPDATE events SET kind = 'erased', sender = '', message = x'', expires = NULL, frank = NULL WHERE sender = ? AND kind <> 'erased'"),
+      tombstoneExpired: db.prepare("UPDATE events SET kind = 'erased', sender = '', message = x'', expires = NULL, frank = NULL WHERE expires IS NOT NULL AND expires <= ?"),
       removeKeyPackages: db.prepare('DELETE FROM key_packages WHERE user = ?'),
       removeClients: db.prepare('DELETE FROM clients WHERE user = ?'),
       logRooms: db.prepare<[], { room_id: string }>('SELECT room_id FROM rooms'),
@@ -191,6 +194,9 @@ export class SqliteStore implements DeliveryStore {
       clients: db.prepare<[string], { client: string }>('SELECT client FROM clients WHERE user = ?'),
       oldest: db.prepare<[string, string], { id: number; key_package: Uint8Array }>(
         'SELECT id, key_package FROM key_packages WHERE user = ? AND client = ? ORDER BY id LIMIT 1',
+      ),
+      packagesOf: db.prepare<[string, string], { id: number; key_package: Uint8Array }>(
+        'SELECT id, key_package FROM key_packages WHERE user = ? AND client = ? ORDER BY id',
       ),
       deleteKeyPackage: db.prepare('DELETE FROM key_packages WHERE id = ?'),
     };
@@ -288,7 +294,7 @@ export class SqliteStore implements DeliveryStore {
       appendEvent: async (roomId: string, event: NewEvent) => {
         live();
         const seq = q.allocate.get(roomId)!.last_seq;
-        q.insertEvent.run(roomId, seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null);
+        q.insertEvent.run(roomId, seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankBytes(event));
         return { ...event, seq, message: event.message.slice() };
       },
       appendEvents: async (roomId, events) => {
@@ -297,7 +303,7 @@ export class SqliteStore implements DeliveryStore {
         const last = q.allocateMany.get(roomId, events.length, events.length)!.last_seq;
         return events.map((event, i) => {
           const seq = last - events.length + 1 + i;
-          q.insertEvent.run(roomId, seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null);
+          q.insertEvent.run(roomId, seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankBytes(event));
           return { ...event, seq, message: event.message.slice() };
         });
       },
@@ -334,7 +340,7 @@ export class SqliteStore implements DeliveryStore {
           if (events.length === 0) continue;
           const last = q.allocateMany.get(id, events.length, events.length)!.last_seq;
           const first = last - events.length + 1;
-          events.forEach((event, i) => q.insertEvent.run(id, first + i, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null));
+          events.forEach((event, i) => q.insertEvent.run(id, first + i, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankBytes(event)));
           out.set(id, first);
         }
         return out;
@@ -346,7 +352,7 @@ export class SqliteStore implements DeliveryStore {
       insertEvent: async (roomId: string, event: LogEvent): Promise<InsertOutcome> => {
         live();
         // Insert first, compare only when the number is taken: a follower mostly receives what it lacks.
-        if (q.insertNewEvent.run(roomId, event.seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null).changes === 0) {
+        if (q.insertNewEvent.run(roomId, event.seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankBytes(event)).changes === 0) {
           const held = q.event.get(roomId, event.seq)!;
           return sameOrErased(toEvent(held), event) ? 'duplicate' : 'conflict';
         }
@@ -375,19 +381,33 @@ export class SqliteStore implements DeliveryStore {
         q.addClient.run(user, entry.client);
         q.addKeyPackage.run(user, entry.client, entry.keyPackage);
       },
-      claimKeyPackages: async (user) => {
+      claimKeyPackages: async (user, judge) => {
         live();
         const claimed: StoredKeyPackage[] = [];
         const exhausted: string[] = [];
+        const incompatible: StoredKeyPackage[] = [];
         for (const client of q.clients.all(user).map((r) => r.client).sort(compareUtf16)) {
-          const row = q.oldest.get(user, client);
-          if (!row) exhausted.push(client);
+          let row: { id: number; key_package: Uint8Array } | undefined;
+          let newestIncompatible: Uint8Array | undefined;
+          if (!judge) row = q.oldest.get(user, client);
           else {
+            // Oldest first; the iterator is closed (break) before the DELETE runs on this connection.
+            for (const r of q.packagesOf.iterate(user, client)) {
+              const verdict = judge(new Uint8Array(r.key_package));
+              if (verdict === 'take') {
+                row = r;
+                break;
+              }
+              if (verdict === 'incompatible') newestIncompatible = new Uint8Array(r.key_package);
+            }
+          }
+          if (row) {
             q.deleteKeyPackage.run(row.id);
             claimed.push({ client, keyPackage: new Uint8Array(row.key_package) });
-          }
+          } else if (newestIncompatible) incompatible.push({ client, keyPackage: newestIncompatible });
+          else exhausted.push(client);
         }
-        return { claimed, exhausted };
+        return { claimed, exhausted, incompatible };
       },
     };
   }
@@ -399,5 +419,11 @@ function toEvent(r: EventRow): LogEvent {
     throw new MimiError('delivery/corrupt-store', `stored event ${r.seq} has kind ${r.kind}`);
   }
   const e: LogEvent = { seq: r.seq, hubTime: r.hub_time, kind: r.kind, sender: r.sender, message: new Uint8Array(r.message) };
-  return r.expires === null ? e : { ...e, expires: r.expires };
+  const withFrank = r.frank === null ? e : { ...e, frank: decodeStoredFrank(new Uint8Array(r.frank)) };
+  return r.expires === null ? withFrank : { ...withFrank, expires: r.expires };
+}
+
+/** HT19: the frank column of an event (NULL when it has none). */
+function frankBytes(e: Pick<LogEvent, 'frank'>): Uint8Array | null {
+  return e.frank === undefined ? null : encodeStoredFrank(e.frank);
 }
