@@ -33,6 +33,7 @@ const serveCommand: CliCommand = {
     cert: { type: 'string', value: 'PEM', description: "this provider's certificate chain" },
     key: { type: 'string', value: 'PEM', description: 'its private key' },
     ca: { type: 'string', value: 'PEM', description: "the CA that signs peers' certificates" },
+    'franking-key': { type: 'string', value: 'FILE', description: 'frank messages (HT19) with keys derived from this secret file (created when missing)' },
     peer: { type: 'string', multiple: true, value: 'DOMAIN=URL', description: "a peer provider's MIMI base URL" },
     'plain-http': { type: 'boolean', description: 'serve MIMI over plain HTTP (local tests only; instead of --cert/--key/--ca)' },
     'local-port': { type: 'string', value: 'N', description: 'port of the loopback client API and /metrics listener (default 0: any free port)' },
@@ -119,6 +120,7 @@ function configFromArgs(args: ParsedArgs): { input: ProviderConfigInput; tokenWh
     ...(plain ? { plainHttp: true } : { tls: { cert: files[0]!, key: files[1]!, ca: files[2]! } }),
     peers,
     local: { port: localPort, token },
+    ...(stringOption(args, 'franking-key') === undefined ? {} : { frankingKeyFile: stringOption(args, 'franking-key')! }),
     logLevel: (stringOption(args, 'log-level') ?? 'info') as ProviderConfigInput['logLevel'],
     shutdownTimeoutMs,
   };
@@ -164,6 +166,8 @@ async function serve(args: ParsedArgs, io: CliIO): Promise<number> {
   const logger = createLogger({ level: config.logLevel, format, write: (l) => io.stdout(l.replace(/\n$/, '')), base: { domain: config.domain } });
   const provider = await Provider.start({ config, checker: new MlsUpdateChecker(), logger });
   logger.info({ from: tokenWhere }, 'client API token');
+  // The rooms' franking_agent component must carry this key for members to accept the hub's franks (HT19).
+  if (provider.frankingPublicKey) logger.info({ frankingPublicKey: Buffer.from(provider.frankingPublicKey).toString('hex'), cipherSuite: 1 }, 'franking');
   await new Promise<void>((resolve) => {
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {

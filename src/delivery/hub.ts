@@ -10,6 +10,9 @@
 import { MimiError } from '../errors.js';
 import type { UpdateChecker } from './checker.js';
 import { Fanout, DEFAULT_RETRY, type RetryPolicy } from './fanout.js';
+import { checkAbusiveMessages, frankSubmitted, type HubFranking } from './franking.js';
+import type { AbusiveMessage } from '../protocol/reportAbuse.js';
+import type { Frank } from '../protocol/franking.js';
 import { decodeHubRoom, encodeHubRoom, type FollowerEntry, type HubRoomRecord } from './records.js';
 import { DEFAULT_RETENTION, eraseUserAtHub, firstHeld, sweepHub, type ErasureReport, type RetentionPolicy, type SweepReport } from './retention.js';
 import { Namespace, type DeliveryStore, type NewEvent, type StoreTransaction } from './store/types.js';
@@ -51,12 +54,20 @@ export interface HubOptions {
    * transaction is being written wait and go together into the next one (group commit, DL13).
    */
   readonly maxWriteBatch?: number;
+  /**
+   * Write batches in flight at once, each over its own share of the rooms (a room always goes to the same
+   * lane, so its order is kept). Default: the store's {@link DeliveryStore.concurrency} when it offers
+   * {@link DeliveryStore.concurrentTransaction} (PostgreSQL), else 1 (DL16).
+   */
+  readonly writeLanes?: number;
   /** How long a process's claim to fan out a room lasts without renewal, ms (default 10 000; DL10). */
   readonly fanoutLeaseMs?: number;
   /** This process's name in fanout leases (default a random UUID). */
   readonly instanceId?: string;
   /** What the hub keeps and for how long (default {@link DEFAULT_RETENTION}; DL11). */
   readonly retention?: Partial<RetentionPolicy>;
+  /** Franks accepted messages that carry a franking_tag (draft "Hub processing", HT19); without it, none is franked. */
+  readonly franking?: HubFranking;
 }
 
 /** An update request (draft-ietf-mimi-protocol-06 §5.3 HandshakeBundle, commit case). */
@@ -128,7 +139,7 @@ interface RoomWork {
 
 /** The answer to a submit (draft-ietf-mimi-protocol-06 §5.4 SubmitMessageResponse). */
 export type SubmitResult =
-  | { readonly code: 'accepted'; readonly acceptedTimestamp: number; readonly seq: number }
+  | { readonly code: 'accepted'; readonly acceptedTimestamp: number; readonly seq: number; /** HT19: the hub's frank, when it franked. */ readonly frank?: Frank }
   | { readonly code: 'notAllowed'; readonly description: string }
   | { readonly code: 'epochTooOld'; readonly currentEpoch: number };
 
@@ -156,12 +167,11 @@ export class Hub {
   private readonly fanout: Fanout;
   private readonly welcomes: WelcomeOutbox;
   private readonly routesWelcomes: boolean;
-  /** Set while a batch queues Welcomes; the outbox is told once the batch's transaction commits. */
-  private queuedWelcomes = false;
   private readonly retention: RetentionPolicy;
+  private readonly franking: HubFranking | undefined;
   private readonly maxWriteBatch: number;
-  private readonly writes: Write[] = [];
-  private writing = false;
+  /** DL16: one queue per lane; a lane writes one batch at a time. */
+  private readonly lanes: { readonly writes: Write[]; writing: boolean }[];
   private nextSweep: number | undefined;
 
   /**
@@ -175,8 +185,12 @@ export class Hub {
     this.clock = options.clock;
     this.checker = options.checker;
     this.retention = { ...DEFAULT_RETENTION, ...options.retention };
+    this.franking = options.franking;
     for (const k of ['loggedSeconds', 'maxSeconds', 'undeliveredSeconds', 'sweepEveryMs'] as const) checkCount(this.retention[k], `retention.${k}`, 0);
     this.maxWriteBatch = checkCount(options.maxWriteBatch ?? 256, 'maxWriteBatch', 1, 65_536);
+    const parallel = typeof options.store.concurrentTransaction === 'function';
+    const lanes = parallel ? checkCount(options.writeLanes ?? options.store.concurrency ?? 1, 'writeLanes', 1, 64) : 1;
+    this.lanes = Array.from({ length: lanes }, () => ({ writes: [], writing: false }));
     this.routesWelcomes = typeof options.transport.welcome === 'function';
     this.welcomes = new WelcomeOutbox(options.store, options.clock, options.transport, { ...DEFAULT_RETRY, ...options.retry });
     this.fanout = new Fanout({
@@ -326,9 +340,13 @@ export class Hub {
       if (!snapshot.members.includes(sender)) return { code: 'notAllowed', description: `${sender} is not an active participant` };
       if (epoch < snapshot.epoch) return { code: 'epochTooOld', currentEpoch: snapshot.epoch };
       if (epoch > snapshot.epoch) return { code: 'notAllowed', description: `epoch ${epoch} is ahead of the room's ${snapshot.epoch}` };
+      // draft "Hub processing": the context is the sending URI, the room and the hub time this event is stamped with.
+      const franked = frankSubmitted(this.franking, message, { senderUri: sender, roomUri: roomId, acceptedTimestamp: BigInt(w.hubTime) });
+      if ('refused' in franked) return { code: 'notAllowed', description: franked.refused };
+      const frank = franked.frank === undefined ? {} : { frank: franked.frank };
       const seq = w.last + w.events.length + 1;
-      w.events.push({ hubTime: w.hubTime, kind: EventKind.message, sender, message, ...(expires !== undefined ? { expires } : {}) });
-      return { code: 'accepted', acceptedTimestamp: w.hubTime, seq };
+      w.events.push({ hubTime: w.hubTime, kind: EventKind.message, sender, message, ...(expires !== undefined ? { expires } : {}), ...frank });
+      return { code: 'accepted', acceptedTimestamp: w.hubTime, seq, ...frank };
     });
   }
 
@@ -401,6 +419,22 @@ export class Hub {
       const reached = events.length > 0 ? events[events.length - 1]!.seq : start;
       return { events, complete: reached >= end, firstAvailable };
     });
+  }
+
+  /**
+   * Validates the messages of an abuse report for one of this hub's rooms (draft "Report abuse", HT19): each
+   * server_frank must be this hub's and its integrity signature verify.
+   * @param roomId - the room
+   * @param messages - the reported messages
+   * @throws {@link MimiError} `delivery/no-such-room`, `protocol/server-frank-mismatch`, `protocol/frank-*`, `content/*`
+   * @example
+   * ```ts
+   * await hub.checkAbuseReport(roomId, report.messages);
+   * ```
+   */
+  async checkAbuseReport(roomId: string, messages: readonly AbusiveMessage[]): Promise<void> {
+    await this.roomSnapshot(roomId);
+    checkAbusiveMessages(this.franking, roomId, messages);
   }
 
   /**
@@ -484,47 +518,48 @@ export class Hub {
   async stop(): Promise<void> {
     this.fanout.stop();
     await this.fanout.flush();
-    while (this.writing) await new Promise((r) => setTimeout(r, 1));
+    while (this.lanes.some((l) => l.writing)) await new Promise((r) => setTimeout(r, 1));
     await this.fanout.releaseLeases();
   }
 
-  /** Queues a write; the queue is written in batches, one store transaction each (DL13). */
+  /** Queues a write; each lane's queue is written in batches, one store transaction each (DL13, DL16). */
   private write<T extends UpdateResult | SubmitResult>(roomId: string, apply: (w: RoomWork) => Promise<T>): Promise<T> {
+    const lane = this.lanes.length === 1 ? this.lanes[0]! : this.lanes[laneOf(roomId, this.lanes.length)]!;
     return new Promise<T>((resolve, reject) => {
-      this.writes.push({ roomId, apply, resolve: resolve as (r: UpdateResult | SubmitResult) => void, reject });
-      if (!this.writing) void this.drain();
+      lane.writes.push({ roomId, apply, resolve: resolve as (r: UpdateResult | SubmitResult) => void, reject });
+      if (!lane.writing) void this.drain(lane);
     });
   }
 
-  private async drain(): Promise<void> {
-    this.writing = true;
+  private async drain(lane: { readonly writes: Write[]; writing: boolean }): Promise<void> {
+    lane.writing = true;
+    // Lanes hold disjoint rooms, so their transactions lock disjoint rows and may run side by side.
+    const run = this.lanes.length > 1 && this.store.concurrentTransaction ? this.store.concurrentTransaction.bind(this.store) : this.store.transaction.bind(this.store);
     try {
-      while (this.writes.length > 0) {
+      while (lane.writes.length > 0) {
         // Let the callers just answered send their next request first, so it joins this batch (a few microtask
         // turns), and let the requests already waiting in the event loop's I/O queue arrive too (one macrotask
         // turn): with a synchronous store (SQLite) nothing else would ever join, one transaction per request.
         for (let i = 0; i < 8; i++) await Promise.resolve();
         await nextTurn();
-        const batch = this.writes.splice(0, this.maxWriteBatch);
-        let outcomes: Outcome<UpdateResult | SubmitResult>[];
+        const batch = lane.writes.splice(0, this.maxWriteBatch);
+        let written: { outcomes: Outcome<UpdateResult | SubmitResult>[]; queuedWelcomes: boolean };
         try {
-          outcomes = await this.store.transaction((tx) => this.writeBatch(tx, batch));
-          if (this.queuedWelcomes) {
-            this.queuedWelcomes = false;
-            this.welcomes.noteQueued();
-          }
+          written = await run((tx) => this.writeBatch(tx, batch));
+          // The outbox is told once the transaction that queued Welcomes has committed.
+          if (written.queuedWelcomes) this.welcomes.noteQueued();
         } catch (e) {
           for (const w of batch) w.reject(e);
           continue;
         }
         batch.forEach((w, i) => {
-          const o = outcomes[i]!;
+          const o = written.outcomes[i]!;
           if (o.ok) w.resolve(o.value);
           else w.reject(o.error);
         });
       }
     } finally {
-      this.writing = false;
+      lane.writing = false;
     }
   }
 
@@ -534,7 +569,7 @@ export class Hub {
    * room's events with one statement and write back the records commits changed. A request refused or
    * failing before the writes affects only itself; a store failure fails the whole batch (nothing written).
    */
-  private async writeBatch(tx: StoreTransaction, batch: readonly Write[]): Promise<Outcome<UpdateResult | SubmitResult>[]> {
+  private async writeBatch(tx: StoreTransaction, batch: readonly Write[]): Promise<{ outcomes: Outcome<UpdateResult | SubmitResult>[]; queuedWelcomes: boolean }> {
     const rooms = new Map<string, RoomWork>();
     const now = Math.floor(this.clock.now());
     for (const [roomId, head] of await tx.lockRooms([...new Set(batch.map((w) => w.roomId))])) {
@@ -554,17 +589,21 @@ export class Hub {
         out.push({ ok: false, error: e });
       }
     }
+    let queuedWelcomes = false;
+    // Records and Welcomes first, the events last: a store may send its last write with the COMMIT (DL16).
+    for (const [roomId, work] of rooms) {
+      if (work.changed) await tx.put(Namespace.room, roomId, encodeHubRoom(work.record));
+      if (work.welcomes.length > 0) queuedWelcomes = true;
+      for (const w of work.welcomes) await queueWelcomes(tx, { hub: this.domain, roomId, seq: w.seq, hubTime: work.hubTime, welcome: w.welcome }, w.targets);
+    }
     const firsts = await tx.appendMany(new Map([...rooms].filter(([, w]) => w.events.length > 0).map(([id, w]) => [id, w.events])));
     for (const [roomId, work] of rooms) {
       // The room's lock makes this process the only appender: anything else is a store fault.
       if (work.events.length > 0 && firsts.get(roomId) !== work.last + 1) {
         throw new MimiError('delivery/corrupt-store', `room ${roomId}: expected sequence ${work.last + 1}, got ${String(firsts.get(roomId))}`);
       }
-      if (work.changed) await tx.put(Namespace.room, roomId, encodeHubRoom(work.record));
-      if (work.welcomes.length > 0) this.queuedWelcomes = true;
-      for (const w of work.welcomes) await queueWelcomes(tx, { hub: this.domain, roomId, seq: w.seq, hubTime: work.hubTime, welcome: w.welcome }, w.targets);
     }
-    return out;
+    return { outcomes: out, queuedWelcomes };
   }
 
   private async room(tx: StoreTransaction, roomId: string): Promise<HubRoomRecord> {
@@ -587,6 +626,13 @@ export class Hub {
     }
     return lo;
   }
+}
+
+/** DL16: the lane of a room (FNV-1a of its id), the same in every process. */
+function laneOf(roomId: string, lanes: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < roomId.length; i++) h = Math.imul(h ^ roomId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % lanes;
 }
 
 /** One macrotask turn: `setImmediate` on Node (after pending I/O callbacks), else a zero timeout. */

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { MimiError, type MimiErrorCode } from '../errors.js';
 import { isMimiErrorCode } from '../errorCodes/index.js';
-import type { ClientBatch, HeldWelcome, KeyMaterialClaim } from '../delivery/index.js';
+import type { ClientBatch, ClaimedClient, HeldWelcome, KeyMaterialClaim } from '../delivery/index.js';
 import { toJson, type ClientOperations, type CreateRoomRequest, type LocalSubmitResult, type LocalUpdateResult, type ProviderStatus } from './localApi.js';
 
 const bytes = z
@@ -21,6 +21,9 @@ const count = z.number().int().min(0);
 const FrankSchema = z.object({ serverFrank: bytes, frankingSignatureCiphersuite: z.number().int().min(0).max(0xffff), frankingIntegritySignature: bytes });
 const EventSchema = z.object({ seq: count, hubTime: count, kind: z.enum(['commit', 'message', 'proposal', 'erased']), sender: z.string(), message: bytes, expires: count.optional(), frank: FrankSchema.optional() });
 const BatchSchema = z.object({ events: z.array(EventSchema), complete: z.boolean(), firstSeq: count });
+const u16s = z.array(z.number().int().min(0).max(0xffff));
+/** RFC 9420 §7.2 Capabilities of a `nothingCompatible` client (HT10). */
+const CapabilitiesSchema = z.object({ versions: u16s, cipherSuites: u16s, extensions: u16s, proposals: u16s, credentials: u16s });
 const ClaimSchema = z.object({
   userStatus: z.enum(['success', 'partialSuccess', 'noCompatibleMaterial', 'userUnknown']),
   userUri: z.string(),
@@ -28,6 +31,7 @@ const ClaimSchema = z.object({
     z.union([
       z.object({ clientStatus: z.literal('success'), clientUri: z.string(), keyPackage: bytes }),
       z.object({ clientStatus: z.literal('keyMaterialExhausted'), clientUri: z.string() }),
+      z.object({ clientStatus: z.literal('nothingCompatible'), clientUri: z.string(), clientCapabilities: CapabilitiesSchema.optional() }),
     ]),
   ),
 });
@@ -144,7 +148,10 @@ export class LocalApiClient implements ClientOperations {
    * ```
    */
   async claimKeyPackages(user: string, signedRequest?: Uint8Array): Promise<KeyMaterialClaim> {
-    return this.call('/v1/keyPackages/claim', ClaimSchema, { user, ...(signedRequest ? { request: signedRequest } : {}) });
+    const claim = await this.call('/v1/keyPackages/claim', ClaimSchema, { user, ...(signedRequest ? { request: signedRequest } : {}) });
+    // exactOptionalPropertyTypes: zod's optional field may hold undefined; a claim leaves it out.
+    const clients = claim.clients.map((c): ClaimedClient => (c.clientStatus === 'nothingCompatible' && c.clientCapabilities === undefined ? { clientStatus: c.clientStatus, clientUri: c.clientUri } : (c as ClaimedClient)));
+    return { ...claim, clients };
   }
 
   /**

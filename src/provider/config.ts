@@ -56,6 +56,11 @@ export const ProviderConfigSchema = z
         token: z.string().min(16).max(1024),
       })
       .strict(),
+    /**
+     * The franking secret (base64url of 32 bytes; created when missing): with it the hub franks tagged messages
+     * (HT19) with keys derived from it (src/provider/franking.ts). Without it nothing is franked.
+     */
+    frankingKeyFile: z.string().min(1).max(4096).optional(),
     /** pino level. */
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Fanout/retry timer period in ms. */

@@ -30,5 +30,6 @@ export {
 } from './localApi.js';
 export { LocalApiClient, type LocalApiClientOptions } from './client.js';
 export { ProviderMetrics, timedStore } from './metrics.js';
+export { frankingFromSecret, loadFrankingKeyFile } from './franking.js';
 export { createLogger, textLine, type LogFormat, type LoggerOptions, type Logger } from './logger.js';
 export { MimiError, type Result } from '../errors.js';

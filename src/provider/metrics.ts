@@ -96,6 +96,19 @@ export function timedStore(store: DeliveryStore, seconds: Histogram): DeliverySt
         end();
       }
     },
+    ...(store.concurrentTransaction
+      ? {
+          concurrency: store.concurrency ?? 1,
+          async concurrentTransaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+            const end = seconds.startTimer();
+            try {
+              return await store.concurrentTransaction!(fn);
+            } finally {
+              end();
+            }
+          },
+        }
+      : {}),
     close: () => store.close(),
   };
 }

@@ -14,13 +14,14 @@ import { KeyMaterialStore } from '../delivery/keyMaterial.js';
 import type { HubFranking } from '../delivery/franking.js';
 import { mlsRoomSnapshot, type UpdateChecker } from '../delivery/checker.js';
 import type { DeliveryStore } from '../delivery/store/types.js';
-import type { ClientBatch, Clock, FollowerTransport, HeldWelcome, KeyMaterialClaim, NotifyRequest } from '../delivery/index.js';
+import type { ClientBatch, Clock, FollowerTransport, HeldWelcome, ClaimedClient, KeyMaterialClaim, NotifyRequest } from '../delivery/index.js';
 import { createMimiHandler, httpFollowerTransport, httpHubTransport, MimiHttpClient, type FetchLike, type MimiHandler, type MimiRequestLog } from '../http/index.js';
 import { createMtlsFetch, startMimiServer, type MimiServer, type MtlsFetch } from '../http/node/index.js';
 import { decodeKeyMaterialRequest, parseMlsMessage, type UpdateRoomResponse } from '../protocol/index.js';
 import { roomStateFromJson } from '../room/index.js';
 import { domainOfUri, readTlsMaterial, type ProviderConfig } from './config.js';
 import { createLocalApiHandler, MAX_LOCAL_BODY, type ClientOperations, type CreateRoomRequest, type LocalSubmitResult, type LocalUpdateResult, type ProviderStatus } from './localApi.js';
+import { loadFrankingKeyFile } from './franking.js';
 import { createLogger, type Logger } from './logger.js';
 import { ProviderMetrics, timedStore } from './metrics.js';
 import { describeStore, openStore } from './store.js';
@@ -104,6 +105,7 @@ export class Provider implements ClientOperations {
   readonly #keys: KeyMaterialStore;
   readonly #client: MimiHttpClient;
   readonly #clock: Clock;
+  readonly #frankingPublicKey: Uint8Array | undefined;
   readonly #requestLog = new AsyncLocalStorage<{ entry?: MimiRequestLog }>();
   readonly #tls: ReturnType<typeof readTlsMaterial> | undefined;
   #mtls: MtlsFetch | undefined;
@@ -145,6 +147,7 @@ export class Provider implements ClientOperations {
       }),
     });
     locals.local = follower;
+    this.#frankingPublicKey = options.franking?.frankingPublicKey;
     this.#hub = hub = new Hub({ domain: config.domain, store: this.#store, clock: this.#clock, checker: options.checker, transport: this.#timedTransport(httpFollowerTransport(this.#client, locals)), ...(options.franking ? { franking: options.franking } : {}) });
     locals.hub = hub;
     this.#keys = new KeyMaterialStore(this.#store, {}, this.#clock);
@@ -188,6 +191,8 @@ export class Provider implements ClientOperations {
    * ```
    */
   static async start(options: ProviderOptions): Promise<Provider> {
+    // The franking key file is read (or created) before anything opens, so a bad one stops the start cleanly.
+    if (options.franking === undefined && options.config.frankingKeyFile !== undefined) options = { ...options, franking: loadFrankingKeyFile(options.config.frankingKeyFile) };
     const store = options.store ?? (await openStore(options.config.store));
     let provider: Provider;
     try {
@@ -203,6 +208,14 @@ export class Provider implements ClientOperations {
       throw e;
     }
     return provider;
+  }
+
+  /**
+   * The public key of the hub's franking signature key (HT19), for the rooms' `franking_agent` component;
+   * undefined when the hub does not frank.
+   */
+  get frankingPublicKey(): Uint8Array | undefined {
+    return this.#frankingPublicKey;
   }
 
   /** Base URL of the MIMI listener. */
@@ -345,8 +358,16 @@ export class Provider implements ClientOperations {
   async claimKeyPackages(user: string, signedRequest?: Uint8Array): Promise<KeyMaterialClaim> {
     const domain = domainOfUri(user);
     if (domain === undefined) throw new MimiError('provider/bad-request', `${user} is not a mimi:// user URI`, { path: ['user'] });
-    const claim: KeyMaterialClaim = domain === this.domain ? await this.#keys.claim(user) : await this.#remoteClaim(domain, user, signedRequest);
+    const claim: KeyMaterialClaim = domain === this.domain ? await this.#localClaim(user, signedRequest) : await this.#remoteClaim(domain, user, signedRequest);
     return { ...claim, clients: claim.clients.map((c) => (c.clientStatus === 'success' ? { ...c, keyPackage: wrapKeyPackage(c.keyPackage) } : c)) };
+  }
+
+  /** A claim here: with the client's signed request, matched to its suites and capabilities as a peer's would be (HT10). */
+  async #localClaim(user: string, signedRequest: Uint8Array | undefined): Promise<KeyMaterialClaim> {
+    if (signedRequest === undefined) return this.#keys.claim(user);
+    const request = decodeKeyMaterialRequest(signedRequest);
+    if (request.targetUser !== user) throw new MimiError('provider/bad-request', 'the signed request names another target user', { path: ['request'] });
+    return this.#keys.claim(user, { acceptableCiphersuites: request.acceptableCiphersuites, requiredCapabilities: request.requiredCapabilities });
   }
 
   async #remoteClaim(domain: string, user: string, signedRequest: Uint8Array | undefined): Promise<KeyMaterialClaim> {
@@ -355,7 +376,7 @@ export class Provider implements ClientOperations {
     if (request.targetUser !== user) throw new MimiError('provider/bad-request', 'the signed request names another target user', { path: ['request'] });
     this.#ownUser(request.requestingUser, 'request');
     const r = await this.#client.keyMaterial(domain, request);
-    const clients = r.clients.flatMap((c) => (c.clientStatus === 'nothingCompatible' ? [{ clientStatus: 'keyMaterialExhausted' as const, clientUri: c.clientUri }] : [c]));
+    const clients = r.clients.map((c): ClaimedClient => (c.clientStatus === 'nothingCompatible' ? { clientStatus: 'nothingCompatible', clientUri: c.clientUri, ...(c.clientCapabilities ? { clientCapabilities: c.clientCapabilities } : {}) } : c));
     const status = r.userStatus === 'success' || r.userStatus === 'partialSuccess' || r.userStatus === 'noCompatibleMaterial' ? r.userStatus : 'userUnknown';
     return { userStatus: status, userUri: r.userUri, clients };
   }

@@ -14,7 +14,15 @@ function fake(): { ops: ClientOperations; calls: unknown[][] } {
     publishKeyPackage: async (...a) => void calls.push(['publish', ...a]),
     claimKeyPackages: async (user, req) => {
       calls.push(['claim', user, req]);
-      return { userStatus: 'success', userUri: user, clients: [{ clientStatus: 'success', clientUri: 'mimi://a.example/d/bob/1', keyPackage: new Uint8Array([1, 2, 255]) }] };
+      return {
+        userStatus: 'partialSuccess',
+        userUri: user,
+        clients: [
+          { clientStatus: 'success', clientUri: 'mimi://a.example/d/bob/1', keyPackage: new Uint8Array([1, 2, 255]) },
+          { clientStatus: 'nothingCompatible', clientUri: 'mimi://a.example/d/bob/2', clientCapabilities: { versions: [1], cipherSuites: [2], extensions: [], proposals: [], credentials: [1] } },
+          { clientStatus: 'nothingCompatible', clientUri: 'mimi://a.example/d/bob/3' },
+        ],
+      };
     },
     createRoom: async (r) => void calls.push(['createRoom', r]),
     update: async (roomId, r) => {
@@ -65,6 +73,12 @@ describe('the local client API', () => {
     await client.publishKeyPackage('mimi://a.example/u/bob', 'mimi://a.example/d/bob/1', new Uint8Array([0, 1, 0, 5, 7]));
     const claim = await client.claimKeyPackages('mimi://b.example/u/carol', new Uint8Array([4, 4]));
     expect(claim.clients[0]).toEqual({ clientStatus: 'success', clientUri: 'mimi://a.example/d/bob/1', keyPackage: new Uint8Array([1, 2, 255]) });
+    // HT10's nothingCompatible crosses the local API with the client's capabilities, or without when it has none.
+    expect(claim.userStatus).toBe('partialSuccess');
+    expect(claim.clients.slice(1)).toEqual([
+      { clientStatus: 'nothingCompatible', clientUri: 'mimi://a.example/d/bob/2', clientCapabilities: { versions: [1], cipherSuites: [2], extensions: [], proposals: [], credentials: [1] } },
+      { clientStatus: 'nothingCompatible', clientUri: 'mimi://a.example/d/bob/3' },
+    ]);
     expect(await client.update('mimi://a.example/r/x', { commit: new Uint8Array([1]) })).toEqual({ code: 'wrongEpoch', currentEpoch: 3, description: 'the room is at epoch 3' });
     expect(await client.submit('mimi://a.example/r/x', { message: new Uint8Array([2]), sendingUri: 'mimi://a.example/u/alice' })).toEqual({ code: 'accepted', acceptedTimestamp: 1700000000000 });
     const batch = await client.next('mimi://a.example/d/alice/1', 'mimi://a.example/r/x', 10);

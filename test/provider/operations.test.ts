@@ -9,6 +9,8 @@ import { createLogger } from '../../src/provider/logger.js';
 import { Provider } from '../../src/provider/provider.js';
 import { TOKEN } from './support.js';
 import { handKeyPackage } from '../delivery/keyPackageFixtures.js';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { basicCredential, encodeKeyMaterialRequest, signKeyMaterialRequest } from '../../src/protocol/index.js';
 
 // An MLSMessage header (mls10, mls_key_package) and a KeyPackage written from the RFC 9420 §10 struct.
 const KP = new Uint8Array([0, 1, 0, 5, ...handKeyPackage({ identity: 'mimi://a.example/d/bob/1' })]);
@@ -29,6 +31,30 @@ describe('provider operations refuse before storing', () => {
     expect(await p.claimKeyPackages('mimi://a.example/u/bob')).toEqual({ userStatus: 'userUnknown', userUri: 'mimi://a.example/u/bob', clients: [] });
     await p.publishKeyPackage('mimi://a.example/u/bob', 'mimi://a.example/d/bob/1', KP);
     expect((await p.claimKeyPackages('mimi://a.example/u/bob')).clients).toEqual([{ clientStatus: 'success', clientUri: 'mimi://a.example/d/bob/1', keyPackage: KP }]);
+  });
+
+  it('a local claim with the client-signed request is matched to its suites (HT10), with the draft codes', async () => {
+    const seed = new Uint8Array(32).fill(7);
+    const signed = (acceptableCiphersuites: number[]): Uint8Array =>
+      encodeKeyMaterialRequest(
+        signKeyMaterialRequest(
+          { requestingUser: 'mimi://a.example/u/alice', targetUser: 'mimi://a.example/u/dave', roomId: '', acceptableCiphersuites, requiredCapabilities: { extensionTypes: [], proposalTypes: [], credentialTypes: [] }, requesterSignatureKey: ed25519.getPublicKey(seed), requesterCredential: basicCredential(new TextEncoder().encode('mimi://a.example/u/alice')) },
+          1,
+          seed,
+        ),
+      );
+    // Dave's one client published a suite-1 package only (hand-written bytes: cipher_suite 1, capabilities [1]).
+    const kp1 = new Uint8Array([0, 1, 0, 5, ...handKeyPackage({ identity: 'mimi://a.example/d/dave/1', suite: 1 })]);
+    await p.publishKeyPackage('mimi://a.example/u/dave', 'mimi://a.example/d/dave/1', kp1);
+    // A requester that accepts only suite 3 gets nothingCompatible with the client's capabilities; the package stays.
+    const none = await p.claimKeyPackages('mimi://a.example/u/dave', signed([3]));
+    expect(none.userStatus).toBe('noCompatibleMaterial');
+    expect(none.clients).toEqual([{ clientStatus: 'nothingCompatible', clientUri: 'mimi://a.example/d/dave/1', clientCapabilities: { versions: [1], cipherSuites: [1], extensions: [], proposals: [], credentials: [1] } }]);
+    // Accepting suite 1 takes it, once.
+    expect((await p.claimKeyPackages('mimi://a.example/u/dave', signed([1]))).clients).toEqual([{ clientStatus: 'success', clientUri: 'mimi://a.example/d/dave/1', keyPackage: kp1 }]);
+    expect((await p.claimKeyPackages('mimi://a.example/u/dave', signed([1]))).clients).toEqual([{ clientStatus: 'keyMaterialExhausted', clientUri: 'mimi://a.example/d/dave/1' }]);
+    // A request for another user is refused before anything is claimed.
+    await expect(p.claimKeyPackages('mimi://a.example/u/bob', signed([1]))).rejects.toMatchObject({ code: 'provider/bad-request', path: ['request'] });
   });
 
   it('a claim at another provider needs the client-signed request', async () => {

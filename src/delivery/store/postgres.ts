@@ -8,21 +8,25 @@
  * - the sequence allocator is the `rooms` row (`INSERT … ON CONFLICT DO UPDATE SET last_seq = last_seq + n
  *   RETURNING`), in the same transaction as the events: a rolled-back transaction leaves no hole;
  * - a deadlock or serialization failure (SQLSTATE 40P01, 40001) re-runs the whole transaction (at most 5 times);
- * - within one process, transactions of one store run one after the other (the interface's contract).
+ * - within one process, `transaction` calls run one after the other (the interface's contract); the hub's
+ *   write batches, which lock what they change, go through `concurrentTransaction`, up to `concurrency` at once
+ *   on connections of their own, and send their appends with the COMMIT (DL16).
  *
  * The schema lives in `postgresMigrations.ts`; missing migrations run on open.
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { createRequire } from 'node:module';
 import type * as PgTypes from 'pg';
 import { MimiError } from '../../errors.js';
 import { sameOrErased, tombstone } from '../validate.js';
 import { EventKind, type LogEvent } from '../types.js';
+import { decodeStoredFrank, encodeStoredFrank } from '../franking.js';
 import { compareUtf16 } from './memory.js';
-import { Mutex } from './mutex.js';
+import { Mutex, Semaphore } from './mutex.js';
 import { MIGRATIONS, type Migration } from './postgresMigrations.js';
-import type { DeliveryStore, InsertOutcome, NewEvent, RoomHead, StoreTransaction, StoredKeyPackage } from './types.js';
+import type { DeliveryStore, InsertOutcome, KeyPackageClaimResult, KeyPackageJudge, NewEvent, RoomHead, StoreTransaction, StoredKeyPackage } from './types.js';
 
 export { MimiError } from '../../errors.js';
 
@@ -43,7 +47,15 @@ export interface PostgresStoreOptions {
   readonly connectionString?: string;
   /** Schema holding the tables (created if missing; default `public`). Lower-case letters, digits, `_`. */
   readonly schema?: string;
-  /** Connections kept (default 2: one transaction at a time per store, one spare for the migration lock). */
+  /**
+   * Transactions {@link PostgresStore.concurrentTransaction} runs at once, each on a connection of its own
+   * (default 3; the hub writes that many batches side by side, DL16).
+   */
+  readonly concurrency?: number;
+  /**
+   * Connections kept (default `concurrency` + 2: the concurrent transactions, one for the serialized ones, one
+   * spare for the migration lock).
+   */
   readonly maxConnections?: number;
 }
 
@@ -54,6 +66,8 @@ interface EventRow {
   sender: string;
   message: Uint8Array;
   expires: string | null;
+  /** HT19: the encoded Frank (migration 2). */
+  frank: Uint8Array | null;
 }
 
 const utf8 = new TextEncoder();
@@ -99,6 +113,9 @@ export class PostgresStore implements DeliveryStore {
   private readonly pool: PgTypes.Pool;
   private readonly schema: string;
   private readonly lock = new Mutex();
+  private readonly parallel: Semaphore;
+  /** {@link DeliveryStore.concurrency}. */
+  readonly concurrency: number;
   private closed = false;
 
   /**
@@ -109,10 +126,13 @@ export class PostgresStore implements DeliveryStore {
     const schema = options.schema ?? 'public';
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new MimiError('delivery/bad-request', `schema ${schema} must be lower-case letters, digits and _`);
     this.schema = schema;
+    this.concurrency = options.concurrency ?? 3;
+    if (!Number.isSafeInteger(this.concurrency) || this.concurrency < 1 || this.concurrency > 64) throw new MimiError('delivery/bad-request', `concurrency must be 1 to 64, not ${String(options.concurrency)}`);
+    this.parallel = new Semaphore(this.concurrency);
     const { Pool } = driver();
     this.pool = new Pool({
       ...(options.connectionString !== undefined ? { connectionString: options.connectionString } : {}),
-      max: options.maxConnections ?? 2,
+      max: options.maxConnections ?? this.concurrency + 2,
       options: `-c search_path=${schema}`,
     });
     // An idle connection the server drops is replaced on the next checkout; without a listener it would crash.
@@ -180,34 +200,52 @@ export class PostgresStore implements DeliveryStore {
    * ```
    */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
-    return this.lock.run(async () => {
-      for (let attempt = 1; ; attempt++) {
-        if (this.closed) throw new MimiError('delivery/store-closed', 'the store is closed');
-        const client = await this.connect();
-        let open = true;
-        let broken = false;
-        // BEGIN is sent with the first statement (a round trip saved per transaction: DL13).
-        const state = { begun: false };
-        try {
-          const value = await fn(this.tx(client, () => open, state));
-          if (state.begun) await client.query('COMMIT');
-          return value;
-        } catch (e) {
-          if (state.begun) {
-            await client.query('ROLLBACK').catch(() => {
-              broken = true;
-            });
-          }
-          const code = (e as { code?: unknown }).code;
-          if (typeof code === 'string' && RETRYABLE.has(code) && attempt < 5) continue;
-          if (e instanceof MimiError || !isPgError(e)) throw e;
-          throw unavailable(e);
-        } finally {
-          open = false;
-          client.release(broken);
+    return this.lock.run(() => this.attempt(fn));
+  }
+
+  /**
+   * Runs `fn` as one PostgreSQL transaction alongside the store's others (at most `concurrency` at once, each
+   * on its own connection): for work that locks what it changes, like the hub's write batches (DL16).
+   * @param fn - the work
+   * @returns what `fn` returned
+   * @example
+   * ```ts
+   * await store.concurrentTransaction((tx) => tx.lockRooms([roomId]));
+   * ```
+   */
+  concurrentTransaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.parallel.run(() => this.attempt(fn));
+  }
+
+  private async attempt<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.closed) throw new MimiError('delivery/store-closed', 'the store is closed');
+      const client = await this.connect();
+      let open = true;
+      let broken = false;
+      // BEGIN is sent with the first statement (a round trip saved per transaction: DL13).
+      const state: TxState = { begun: false, heads: new Map() };
+      try {
+        const value = await fn(this.tx(client, () => open, state));
+        // DL16: a deferred append goes with the COMMIT, one round trip; if it fails, nothing commits.
+        if (state.deferred !== undefined) await client.query(`${state.deferred}; COMMIT`);
+        else if (state.begun) await client.query('COMMIT');
+        return value;
+      } catch (e) {
+        if (state.begun) {
+          await client.query('ROLLBACK').catch(() => {
+            broken = true;
+          });
         }
+        const code = (e as { code?: unknown }).code;
+        if (typeof code === 'string' && RETRYABLE.has(code) && attempt < 5) continue;
+        if (e instanceof MimiError || !isPgError(e)) throw e;
+        throw unavailable(e);
+      } finally {
+        open = false;
+        client.release(broken);
       }
-    });
+    }
   }
 
   /**
@@ -221,6 +259,7 @@ export class PostgresStore implements DeliveryStore {
     await this.lock.run(async () => {
       if (this.closed) return;
       this.closed = true;
+      await this.parallel.idle();
       await this.pool.end();
     });
   }
@@ -233,12 +272,18 @@ export class PostgresStore implements DeliveryStore {
     }
   }
 
-  private tx(client: PgTypes.PoolClient, isOpen: () => boolean, state: { begun: boolean }): StoreTransaction {
+  private tx(client: PgTypes.PoolClient, isOpen: () => boolean, state: TxState): StoreTransaction {
     const q = async <R extends PgTypes.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<PgTypes.QueryResult<R>> => {
       if (!isOpen()) throw new MimiError('delivery/store-closed', 'the transaction has ended');
       if (!state.begun) {
         state.begun = true;
         await client.query('BEGIN');
+      }
+      // Every statement sees the transaction's own writes: a deferred append is sent first.
+      if (state.deferred !== undefined) {
+        const sql = state.deferred;
+        state.deferred = undefined;
+        await client.query(sql);
       }
       // Named statements are parsed once per connection.
       return client.query<R>({ name, text, values });
@@ -248,9 +293,9 @@ export class PostgresStore implements DeliveryStore {
       const r = await q<{ seq: string }>(
         'mimi_append',
         `WITH s AS (INSERT INTO rooms (room_id, last_seq) VALUES ($1, $2) ON CONFLICT (room_id) DO UPDATE SET last_seq = rooms.last_seq + $2 RETURNING last_seq)
-         INSERT INTO events (room_id, seq, hub_time, kind, sender, message, expires)
-         SELECT $1, s.last_seq - $2 + u.ord, u.hub_time, u.kind, u.sender, u.message, u.expires
-         FROM s, unnest($3::bigint[], $4::text[], $5::text[], $6::bytea[], $7::bigint[]) WITH ORDINALITY AS u(hub_time, kind, sender, message, expires, ord)
+         INSERT INTO events (room_id, seq, hub_time, kind, sender, message, expires, frank)
+         SELECT $1, s.last_seq - $2 + u.ord, u.hub_time, u.kind, u.sender, u.message, u.expires, u.frank
+         FROM s, unnest($3::bigint[], $4::text[], $5::text[], $6::bytea[], $7::bigint[], $8::bytea[]) WITH ORDINALITY AS u(hub_time, kind, sender, message, expires, frank, ord)
          RETURNING seq`,
         [
           roomId,
@@ -260,6 +305,7 @@ export class PostgresStore implements DeliveryStore {
           events.map((e) => e.sender),
           events.map((e) => e.message),
           events.map((e) => e.expires ?? null),
+          events.map(frankBytes),
         ],
       );
       const first = Math.min(...r.rows.map((row) => Number(row.seq)));
@@ -313,21 +359,21 @@ export class PostgresStore implements DeliveryStore {
       insertEvent: async (roomId: string, event: LogEvent): Promise<InsertOutcome> => {
         const r = await q<{ n: string }>(
           'mimi_insert',
-          `WITH ins AS (INSERT INTO events (room_id, seq, hub_time, kind, sender, message, expires) VALUES ($1, $2, $3, $4, $5, $6, $7)
+          `WITH ins AS (INSERT INTO events (room_id, seq, hub_time, kind, sender, message, expires, frank) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                         ON CONFLICT (room_id, seq) DO NOTHING RETURNING seq),
                 r AS (INSERT INTO rooms (room_id, last_seq) SELECT $1, seq FROM ins
                       ON CONFLICT (room_id) DO UPDATE SET last_seq = GREATEST(rooms.last_seq, excluded.last_seq))
            SELECT count(*) AS n FROM ins`,
-          [roomId, event.seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null],
+          [roomId, event.seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankBytes(event)],
         );
         if (Number(r.rows[0]!.n) === 1) return 'inserted';
-        const held = await q<EventRow>('mimi_event', 'SELECT seq, hub_time, kind, sender, message, expires FROM events WHERE room_id = $1 AND seq = $2', [roomId, event.seq]);
+        const held = await q<EventRow>('mimi_event', 'SELECT seq, hub_time, kind, sender, message, expires, frank FROM events WHERE room_id = $1 AND seq = $2', [roomId, event.seq]);
         return sameOrErased(toEvent(held.rows[0]!), event) ? 'duplicate' : 'conflict';
       },
       events: async (roomId, after, limit) => {
         const r = await q<EventRow>(
           'mimi_events',
-          'SELECT seq, hub_time, kind, sender, message, expires FROM events WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+          'SELECT seq, hub_time, kind, sender, message, expires, frank FROM events WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
           [roomId, after, limit],
         );
         return r.rows.map(toEvent);
@@ -337,7 +383,7 @@ export class PostgresStore implements DeliveryStore {
         if (ranges.length === 0) return out;
         const r = await q<EventRow & { room_id: string }>(
           'mimi_events_many',
-          `SELECT w.room_id, e.seq, e.hub_time, e.kind, e.sender, e.message, e.expires
+          `SELECT w.room_id, e.seq, e.hub_time, e.kind, e.sender, e.message, e.expires, e.frank
            FROM unnest($1::text[], $2::bigint[], $3::integer[]) AS w(room_id, after, lim)
            CROSS JOIN LATERAL (SELECT * FROM events x WHERE x.room_id = w.room_id AND x.seq > w.after ORDER BY x.seq LIMIT w.lim) e
            ORDER BY w.room_id, e.seq`,
@@ -358,7 +404,7 @@ export class PostgresStore implements DeliveryStore {
         return (await q('mimi_prune', 'DELETE FROM events WHERE room_id = $1 AND seq <= $2', [roomId, through])).rowCount ?? 0;
       },
       tombstoneEvents: async (match) => {
-        const set = "UPDATE events SET kind = 'erased', sender = '', message = '\\x'::bytea, expires = NULL";
+        const set = "UPDATE events SET kind = 'erased', sender = '', message = '\\x'::bytea, expires = NULL, frank = NULL";
         const r =
           'sender' in match
             ? await q('mimi_erase_sender', `${set} WHERE sender = $1 AND kind <> 'erased'`, [match.sender])
@@ -373,10 +419,11 @@ export class PostgresStore implements DeliveryStore {
           [user, entry.client, entry.keyPackage],
         );
       },
-      claimKeyPackages: async (user) => {
+      claimKeyPackages: async (user, judge) => {
         // Lock the user's clients: two processes claiming for one user take turns (never the same package).
         const clients = (await q<{ client: string }>('mimi_clients', 'SELECT client FROM clients WHERE user_uri = $1 ORDER BY client FOR UPDATE', [user])).rows.map((r) => r.client);
-        if (clients.length === 0) return { claimed: [], exhausted: [] };
+        if (clients.length === 0) return { claimed: [], exhausted: [], incompatible: [] };
+        if (judge) return claimJudged(q, user, clients.sort(compareUtf16), judge);
         const taken = await q<{ client: string; key_package: Uint8Array }>(
           'mimi_claim',
           `DELETE FROM key_packages k USING (SELECT client, min(id) AS id FROM key_packages WHERE user_uri = $1 GROUP BY client) m
@@ -391,7 +438,7 @@ export class PostgresStore implements DeliveryStore {
           if (kp) claimed.push({ client, keyPackage: kp });
           else exhausted.push(client);
         }
-        return { claimed, exhausted };
+        return { claimed, exhausted, incompatible: [] };
       },
       removeUser: async (user) => {
         await q('mimi_rm_clients', 'DELETE FROM clients WHERE user_uri = $1', [user]);
@@ -431,11 +478,16 @@ export class PostgresStore implements DeliveryStore {
         const out = new Map<string, RoomHead>();
         locked.forEach((row, i) => {
           const h = byRoom.get(names[i]!);
-          out.set(names[i]!, { record: new Uint8Array(row.value), lastSeq: Number(h?.last_seq ?? 0), lastHubTime: Number(h?.hub_time ?? 0) });
+          const lastSeq = Number(h?.last_seq ?? 0);
+          state.heads.set(names[i]!, lastSeq);
+          out.set(names[i]!, { record: new Uint8Array(row.value), lastSeq, lastHubTime: Number(h?.hub_time ?? 0) });
         });
         return out;
       },
       appendMany: async (batches) => {
+        if (!isOpen()) throw new MimiError('delivery/store-closed', 'the transaction has ended');
+        const deferred = deferAppend(client, state, batches);
+        if (deferred) return deferred;
         const rooms: string[] = [];
         const all: NewEvent[] = [];
         for (const [id, events] of [...batches].sort((a, b) => compareUtf16(a[0], b[0]))) {
@@ -447,17 +499,17 @@ export class PostgresStore implements DeliveryStore {
         if (all.length === 0) return new Map();
         const r = await q<{ room_id: string; first: string }>(
           'mimi_append_many',
-          `WITH input AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bytea[], $6::bigint[])
-                            WITH ORDINALITY AS u(room_id, hub_time, kind, sender, message, expires, ord)),
+          `WITH input AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bytea[], $6::bigint[], $7::bytea[])
+                            WITH ORDINALITY AS u(room_id, hub_time, kind, sender, message, expires, frank, ord)),
                 counts AS (SELECT room_id, count(*) AS n FROM input GROUP BY room_id),
                 s AS (INSERT INTO rooms (room_id, last_seq) SELECT room_id, n FROM counts ORDER BY room_id
                       ON CONFLICT (room_id) DO UPDATE SET last_seq = rooms.last_seq + excluded.last_seq RETURNING room_id, last_seq),
                 numbered AS (SELECT i.*, s.last_seq - c.n + row_number() OVER (PARTITION BY i.room_id ORDER BY i.ord) AS seq
                              FROM input i JOIN s USING (room_id) JOIN counts c USING (room_id)),
-                ins AS (INSERT INTO events (room_id, seq, hub_time, kind, sender, message, expires)
-                        SELECT room_id, seq, hub_time, kind, sender, message, expires FROM numbered RETURNING room_id, seq)
+                ins AS (INSERT INTO events (room_id, seq, hub_time, kind, sender, message, expires, frank)
+                        SELECT room_id, seq, hub_time, kind, sender, message, expires, frank FROM numbered RETURNING room_id, seq)
            SELECT room_id, min(seq) AS first FROM ins GROUP BY room_id`,
-          [rooms, all.map((e) => e.hubTime), all.map((e) => e.kind), all.map((e) => e.sender), all.map((e) => e.message), all.map((e) => e.expires ?? null)],
+          [rooms, all.map((e) => e.hubTime), all.map((e) => e.kind), all.map((e) => e.sender), all.map((e) => e.message), all.map((e) => e.expires ?? null), all.map(frankBytes)],
         );
         return new Map(r.rows.map((row) => [row.room_id, Number(row.first)]));
       },
@@ -469,6 +521,56 @@ export class PostgresStore implements DeliveryStore {
   }
 }
 
+/** What one transaction tracks: whether BEGIN went out, the rooms it locked (their last seq), a deferred append. */
+interface TxState {
+  begun: boolean;
+  /** Rooms locked by this transaction's `lockRooms`, with their last sequence number as it now stands. */
+  readonly heads: Map<string, number>;
+  /** DL16: an append not yet sent; it goes with the next statement or with the COMMIT. */
+  deferred?: string | undefined;
+}
+
+/** DL16: appends up to this many bytes of events are deferred to the COMMIT (as literals in its simple query). */
+const DEFER_APPEND_MAX_BYTES = 1 << 20;
+
+/**
+ * DL16: when every room of the append was locked by this transaction, the sequence numbers are known (the
+ * lock makes this transaction the rooms' only appender), so the append needs no answer now: it is written as
+ * one statement of literals and sent with the COMMIT, one round trip less per write batch. The numbers are
+ * given explicitly; should another writer have taken one after all, the events' primary key refuses the
+ * statement and the whole transaction rolls back.
+ */
+function deferAppend(client: PgTypes.PoolClient, state: TxState, batches: ReadonlyMap<string, readonly NewEvent[]>): Map<string, number> | undefined {
+  if (state.deferred !== undefined || !state.begun) return undefined;
+  let bytes = 0;
+  for (const [id, events] of batches) {
+    if (!state.heads.has(id)) return undefined;
+    for (const e of events) bytes += e.message.length + e.sender.length + 64;
+  }
+  if (bytes > DEFER_APPEND_MAX_BYTES) return undefined;
+  const firsts = new Map<string, number>();
+  const rows: string[] = [];
+  const lasts: string[] = [];
+  const lit = (b: Uint8Array | null): string => (b === null ? 'NULL::bytea' : `'\\x${hex(b)}'::bytea`);
+  for (const [id, events] of [...batches].sort((a, b) => compareUtf16(a[0], b[0]))) {
+    if (events.length === 0) continue;
+    const room = client.escapeLiteral(id);
+    const prev = state.heads.get(id)!;
+    firsts.set(id, prev + 1);
+    events.forEach((e, k) => {
+      const expires = e.expires === undefined ? 'NULL' : String(e.expires);
+      rows.push(`(${room}, ${prev + 1 + k}::bigint, ${e.hubTime}::bigint, ${client.escapeLiteral(e.kind)}, ${client.escapeLiteral(e.sender)}, ${lit(e.message)}, ${expires}::bigint, ${lit(frankBytes(e))})`);
+    });
+    lasts.push(`(${room}, ${prev + events.length}::bigint)`);
+    state.heads.set(id, prev + events.length);
+  }
+  if (rows.length === 0) return firsts;
+  state.deferred = `WITH s AS (INSERT INTO rooms (room_id, last_seq) VALUES ${lasts.join(', ')}
+      ON CONFLICT (room_id) DO UPDATE SET last_seq = excluded.last_seq RETURNING room_id)
+    INSERT INTO events (room_id, seq, hub_time, kind, sender, message, expires, frank) VALUES ${rows.join(', ')}`;
+  return firsts;
+}
+
 function toEvent(r: EventRow): LogEvent {
   const seq = Number(r.seq);
   const hubTime = Number(r.hub_time);
@@ -477,13 +579,17 @@ function toEvent(r: EventRow): LogEvent {
     throw new MimiError('delivery/corrupt-store', `stored event ${seq} has kind ${r.kind}`);
   }
   const e: LogEvent = { seq, hubTime, kind: r.kind, sender: r.sender, message: new Uint8Array(r.message) };
-  return r.expires === null ? e : { ...e, expires: Number(r.expires) };
+  const withFrank = r.frank === null || r.frank === undefined ? e : { ...e, frank: decodeStoredFrank(new Uint8Array(r.frank)) };
+  return r.expires === null ? withFrank : { ...withFrank, expires: Number(r.expires) };
+}
+
+/** HT19: the frank column of an event (NULL when it has none). */
+function frankBytes(e: Pick<LogEvent, 'frank'>): Uint8Array | null {
+  return e.frank === undefined ? null : encodeStoredFrank(e.frank);
 }
 
 function hex(b: Uint8Array): string {
-  let s = '';
-  for (const x of b) s += x.toString(16).padStart(2, '0');
-  return s;
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 }
 
 function isPgError(e: unknown): boolean {
@@ -493,4 +599,36 @@ function isPgError(e: unknown): boolean {
 function unavailable(e: unknown): MimiError {
   if (e instanceof MimiError) return e;
   return new MimiError('delivery/store-unavailable', `PostgreSQL: ${(e as Error).message}`, { cause: e });
+}
+
+type Query = <R extends PgTypes.QueryResultRow>(name: string, text: string, values: unknown[]) => Promise<PgTypes.QueryResult<R>>;
+
+/**
+ * {@link StoreTransaction.claimKeyPackages} with a judge: reads the user's packages oldest first (the caller
+ * holds the clients' row locks), judges them in process, and deletes the chosen ones in one statement.
+ */
+async function claimJudged(q: Query, user: string, clients: readonly string[], judge: KeyPackageJudge): Promise<KeyPackageClaimResult> {
+  const rows = (await q<{ id: string; client: string; key_package: Uint8Array }>('mimi_kps_of', 'SELECT id, client, key_package FROM key_packages WHERE user_uri = $1 ORDER BY id', [user])).rows;
+  const chosen = new Map<string, { id: string; keyPackage: Uint8Array }>();
+  const newestIncompatible = new Map<string, Uint8Array>();
+  for (const r of rows) {
+    if (chosen.has(r.client)) continue;
+    const keyPackage = new Uint8Array(r.key_package);
+    const verdict = judge(keyPackage);
+    if (verdict === 'take') chosen.set(r.client, { id: String(r.id), keyPackage });
+    else if (verdict === 'incompatible') newestIncompatible.set(r.client, keyPackage);
+  }
+  const ids = [...chosen.values()].map((c) => c.id);
+  const deleted = ids.length === 0 ? new Set<string>() : new Set((await q<{ id: string }>('mimi_claim_ids', 'DELETE FROM key_packages WHERE id = ANY($1::bigint[]) RETURNING id', [ids])).rows.map((r) => String(r.id)));
+  const claimed: StoredKeyPackage[] = [];
+  const exhausted: string[] = [];
+  const incompatible: StoredKeyPackage[] = [];
+  for (const client of clients) {
+    const c = chosen.get(client);
+    const other = newestIncompatible.get(client);
+    if (c && deleted.has(c.id)) claimed.push({ client, keyPackage: c.keyPackage });
+    else if (other) incompatible.push({ client, keyPackage: other });
+    else exhausted.push(client);
+  }
+  return { claimed, exhausted, incompatible };
 }

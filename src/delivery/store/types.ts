@@ -26,6 +26,19 @@ export interface StoredKeyPackage {
   readonly keyPackage: Uint8Array;
 }
 
+/** How {@link StoreTransaction.claimKeyPackages} judges one stored KeyPackage. */
+export type KeyPackageJudge = (keyPackage: Uint8Array) => 'take' | 'incompatible' | 'unusable';
+
+/** The outcome of {@link StoreTransaction.claimKeyPackages}. */
+export interface KeyPackageClaimResult {
+  /** One taken (removed) package per client that had a fitting one. */
+  readonly claimed: StoredKeyPackage[];
+  /** Clients with no package left (or only unusable ones). */
+  readonly exhausted: string[];
+  /** Clients whose packages all stay: the newest one judged incompatible. */
+  readonly incompatible: StoredKeyPackage[];
+}
+
 /**
  * Namespaces of the key-value part of a store. Values are bytes (the delivery layer encodes its records).
  *
@@ -174,12 +187,17 @@ export interface StoreTransaction {
    */
   addKeyPackage(user: string, entry: StoredKeyPackage): Promise<void>;
   /**
-   * Takes (removes and returns) the oldest key package of each of the user's clients: key material given in
-   * one response is never given in another (draft-ietf-mimi-protocol-06 §5.2).
+   * Takes (removes and returns) the oldest key package of each of the user's clients that `judge` says
+   * `'take'` to (every package when `judge` is absent); the others stay. Key material given in one response
+   * is never given in another (draft-ietf-mimi-protocol-06 §5.2, DL7): the read and the delete are one step
+   * of the transaction, serialized against other claims for the user.
    * @param user - user URI
-   * @returns one entry per client that has one, and the clients that have none left
+   * @param judge - per package, oldest first: `'take'`, `'incompatible'` (kept, the client counts as
+   *   nothingCompatible) or `'unusable'` (kept, counts as no package)
+   * @returns per client, sorted by client URI: `claimed` (one taken), `incompatible` (none taken, at least one
+   *   judged incompatible: the newest such package, for its capabilities), else `exhausted`
    */
-  claimKeyPackages(user: string): Promise<{ claimed: StoredKeyPackage[]; exhausted: string[] }>;
+  claimKeyPackages(user: string, judge?: KeyPackageJudge): Promise<KeyPackageClaimResult>;
   /**
    * Removes every key package and client registration of a user (erasure).
    * @param user - user URI
@@ -227,6 +245,16 @@ export interface DeliveryStore {
    * @returns what `fn` returned
    */
   transaction<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /**
+   * Optional (DL16): runs `fn` as one transaction that may run alongside this store's other transactions, on
+   * a connection of its own, as if it came from another process. Only for work that locks the rows it changes
+   * ({@link StoreTransaction.lockRooms}): the hub's write batches. Stores that serialize everything omit it.
+   * @param fn - the work
+   * @returns what `fn` returned
+   */
+  concurrentTransaction?<T>(fn: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** How many {@link DeliveryStore.concurrentTransaction} calls run at once (the hub's default write lanes). */
+  readonly concurrency?: number;
   /** Closes the store; later calls fail with `delivery/store-closed`. */
   close(): Promise<void>;
 }
