@@ -36,6 +36,8 @@ export class ProviderMetrics {
   readonly fanoutLag = new Gauge({ name: 'mimi_fanout_lag_seconds', help: 'Last fanout lag per follower: hub acceptance to acknowledged notify', labelNames: ['follower'], registers: [this.registry] });
   /** Notify attempts that failed (retried with backoff). */
   readonly fanoutFailures = new Counter({ name: 'mimi_fanout_failures_total', help: 'Failed notify attempts per follower (retried)', labelNames: ['follower'], registers: [this.registry] });
+  /** Abuse reports accepted from peers (draft "Report abuse"), by reporting provider. */
+  readonly abuseReports = new Counter({ name: 'mimi_abuse_reports_total', help: 'Abuse reports accepted, by reporting provider', labelNames: ['peer'], registers: [this.registry] });
   /** Store transaction latency. */
   readonly storeSeconds = new Histogram({ name: 'mimi_store_transaction_seconds', help: 'Duration of store transactions', buckets: LATENCY_BUCKETS, registers: [this.registry] });
 

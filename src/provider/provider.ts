@@ -17,7 +17,7 @@ import type { DeliveryStore } from '../delivery/store/types.js';
 import type { ClientBatch, Clock, FollowerTransport, HeldWelcome, ClaimedClient, KeyMaterialClaim, NotifyRequest } from '../delivery/index.js';
 import { createMimiHandler, httpFollowerTransport, httpHubTransport, MimiHttpClient, type FetchLike, type MimiHandler, type MimiRequestLog } from '../http/index.js';
 import { createMtlsFetch, startMimiServer, type MimiServer, type MtlsFetch } from '../http/node/index.js';
-import { decodeKeyMaterialRequest, parseMlsMessage, type UpdateRoomResponse } from '../protocol/index.js';
+import { decodeKeyMaterialRequest, parseMlsMessage, type AbuseReport, type UpdateRoomResponse } from '../protocol/index.js';
 import { roomStateFromJson } from '../room/index.js';
 import { domainOfUri, readTlsMaterial, type ProviderConfig } from './config.js';
 import { createLocalApiHandler, MAX_LOCAL_BODY, type ClientOperations, type CreateRoomRequest, type LocalSubmitResult, type LocalUpdateResult, type ProviderStatus } from './localApi.js';
@@ -40,6 +40,12 @@ export interface ProviderOptions {
   readonly store?: DeliveryStore;
   /** The hub's franking keys (draft-ietf-mimi-protocol-06 "Hub processing", HT19); without them nothing is franked. */
   readonly franking?: HubFranking;
+  /**
+   * Receives each abuse report a peer sends for a room hubbed here (draft-ietf-mimi-protocol-06 "Report abuse"),
+   * after the hub has checked every reported message's frank (HT19). Default: a `warn` log line for the
+   * operator. Either way it is counted in `mimi_abuse_reports_total`.
+   */
+  readonly onAbuseReport?: (roomId: string, report: AbuseReport, peer: string) => Promise<void>;
 }
 
 /** What {@link Provider.stop} did. */
@@ -158,6 +164,12 @@ export class Provider implements ClientOperations {
       follower,
       keyMaterial: this.#keys,
       checker: options.checker,
+      reportAbuse: async (roomId, report, peer) => {
+        this.metrics.abuseReports.inc({ peer });
+        if (options.onAbuseReport) return options.onAbuseReport(roomId, report, peer);
+        // For the operator: who reported whom, why, and how many messages (their content stays out of the log).
+        this.log.warn({ roomId, peer, reportingUser: report.reportingUser, allegedAbuser: report.allegedAbuserUri, reasonCode: report.reasonCode, messages: report.messages.length, note: report.note.slice(0, 500) }, 'abuse report');
+      },
       hostAliases: ['127.0.0.1', 'localhost', '::1', config.host],
       onRequest: (entry) => {
         const slot = this.#requestLog.getStore();

@@ -87,6 +87,15 @@ describe('mimi serve: flags', () => {
     expect(await runCli([...args, '--cert', join(data, 'missing.pem'), '--key', certs.paths('a.example').key, '--ca', certs.paths('a.example').ca], io)).toBe(1);
     expect(expectOneErrorLine(io)).toMatch(/^error provider\/unreadable-file: cannot read tls\.cert .*missing\.pem \(ENOENT\) \(at tls\.cert\)$/);
   });
+
+  it('--franking-key: a file that is not 32 bytes in base64url is bad input (exit status 1, provider/bad-config)', async () => {
+    const io = recordingIO();
+    const keyFile = join(data, 'bad-franking-key');
+    writeFileSync(keyFile, 'too short\n');
+    const args = ['serve', '--domain', 'a.example', '--store', 'memory:', '--client-token-file', tokenFile, '--port', '0', '--plain-http', '--franking-key', keyFile];
+    expect(await runCli(args, io)).toBe(1);
+    expect(expectOneErrorLine(io)).toMatch(/^error provider\/bad-config: .*bad-franking-key must hold 32 bytes in base64url/);
+  });
 });
 
 interface Served {

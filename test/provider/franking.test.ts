@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { decodeContent, encodeContent, markdown } from '../../src/content/index.js';
 import { MlsUpdateChecker } from '../../src/delivery/checker.js';
 import { createClientIdentity, createRoom, type CredentialVerifier } from '../../src/mls/index.js';
-import { encodeFrankAad, encodeSafeAad, FRANK_AAD_COMPONENT_ID } from '../../src/protocol/index.js';
+import { encodeAbuseReport, encodeFrankAad, encodeSafeAad, FRANK_AAD_COMPONENT_ID } from '../../src/protocol/index.js';
 import { frankingFromSecret, loadFrankingKeyFile } from '../../src/provider/franking.js';
 import { parseProviderConfig } from '../../src/provider/config.js';
 import { createLogger } from '../../src/provider/logger.js';
@@ -59,7 +59,9 @@ describe('provider franking keys (HT19)', () => {
   it('a provider started with frankingKeyFile franks a tagged message under those keys', async () => {
     const path = join(dir, 'provider-key');
     const config = parseProviderConfig({ domain: 'a.example', store: 'memory:', plainHttp: true, frankingKeyFile: path, local: { token: TOKEN } });
-    const p = await Provider.start({ config, checker: new MlsUpdateChecker(), logger: createLogger({ level: 'silent' }) });
+    const logs: Record<string, unknown>[] = [];
+    const logger = createLogger({ level: 'info', format: 'json', write: (l) => void logs.push(JSON.parse(l) as Record<string, unknown>) });
+    const p = await Provider.start({ config, checker: new MlsUpdateChecker(), logger });
     try {
       const keys = loadFrankingKeyFile(path);
       expect(Buffer.from(p.frankingPublicKey!)).toEqual(Buffer.from(keys.frankingPublicKey));
@@ -84,6 +86,21 @@ describe('provider franking keys (HT19)', () => {
       const tbs = [...frank.serverFrank, 0x00, 0x01, ...context];
       const signContent = Uint8Array.from([...opaque(enc.encode('MLS 1.0 FrankingIntegrityTBS')), ...opaque(tbs)]);
       expect(ed25519.verify(frank.frankingIntegritySignature, signContent, keys.frankingPublicKey)).toBe(true);
+
+      // A peer reports the message (plain HTTP: the peer is the From header). With the hub's frank: 201, one
+      // warn line for the operator, counted; with a flipped server_frank: 400, neither logged nor counted.
+      const reportOf = (f: typeof frank) =>
+        encodeAbuseReport({ reportingUser: 'mimi://b.example/u/bob', allegedAbuserUri: ALICE, reasonCode: 1, note: 'spam', messages: [{ messageContent: content, frank: f, acceptedTimestamp: BigInt(r.acceptedTimestamp) }], abuseExtensions: [] });
+      const post = (body: Uint8Array) =>
+        fetch(`${p.mimiUrl}/reportAbuse/${encodeURIComponent(ROOM)}`, { method: 'POST', headers: { from: 'mimi@b.example', host: 'a.example', 'content-type': 'application/octet-stream' }, body });
+      const flipped = Uint8Array.from(frank.serverFrank, (x, i) => (i === 0 ? x ^ 1 : x));
+      expect((await post(reportOf({ ...frank, serverFrank: flipped }))).status).toBe(400);
+      expect((await post(reportOf(frank))).status).toBe(201);
+      const reports = logs.filter((l) => l['msg'] === 'abuse report');
+      expect(reports).toHaveLength(1);
+      expect(reports[0]).toMatchObject({ roomId: ROOM, peer: 'b.example', reportingUser: 'mimi://b.example/u/bob', allegedAbuser: ALICE, reasonCode: 1, messages: 1, note: 'spam' });
+      const metrics = await (await fetch(`${p.localUrl}/metrics`)).text();
+      expect(metrics).toMatch(/^mimi_abuse_reports_total\{peer="b\.example"\} 1$/m);
     } finally {
       await p.stop();
     }
