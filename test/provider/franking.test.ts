@@ -92,7 +92,7 @@ describe('provider franking keys (HT19)', () => {
       const reportOf = (f: typeof frank) =>
         encodeAbuseReport({ reportingUser: 'mimi://b.example/u/bob', allegedAbuserUri: ALICE, reasonCode: 1, note: 'spam', messages: [{ messageContent: content, frank: f, acceptedTimestamp: BigInt(r.acceptedTimestamp) }], abuseExtensions: [] });
       const post = (body: Uint8Array) =>
-        fetch(`${p.mimiUrl}/reportAbuse/${encodeURIComponent(ROOM)}`, { method: 'POST', headers: { from: 'mimi@b.example', host: 'a.example', 'content-type': 'application/octet-stream' }, body });
+        fetch(`${p.mimiUrl}/reportAbuse/${encodeURIComponent(ROOM)}`, { method: 'POST', headers: { from: 'mimi@b.example', host: 'a.example', 'content-type': 'application/octet-stream' }, body: new Uint8Array(body) });
       const flipped = Uint8Array.from(frank.serverFrank, (x, i) => (i === 0 ? x ^ 1 : x));
       expect((await post(reportOf({ ...frank, serverFrank: flipped }))).status).toBe(400);
       expect((await post(reportOf(frank))).status).toBe(201);
