@@ -171,7 +171,11 @@ describe('example web client: the page’s transport in Node, over two providers
           await new Promise((r) => setTimeout(r, 20));
         }
       };
-      await until(() => bob.conversation.view().entries.length === 3, 'the history at Bob');
+      // The history ends with an edit and a delete of earlier messages: wait for all of it, not the first three events.
+      await until(() => {
+        const e = bob.conversation.view().entries;
+        return e.length === 3 && e[0]!.edited === true && e[2]!.state === 'deleted';
+      }, 'the whole history at Bob');
       const view = bob.conversation.view().entries;
       expect(view.map((e) => [e.sender, e.state, e.edited])).toEqual([
         ['mimi://a.example/u/alice', 'visible', true],
