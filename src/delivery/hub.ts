@@ -27,7 +27,8 @@ import {
   type RoomSnapshot,
 } from './types.js';
 import { checkBytes, checkCount, checkId, domainOf } from './validate.js';
-import { WelcomeOutbox, queueWelcomes, welcomeTargets } from './welcome.js';
+import { WelcomeOutbox, welcomeTargets } from './welcome.js';
+import { WriteQueue } from './writeQueue.js';
 
 /** Options of a {@link Hub}. */
 export interface HubOptions {
@@ -117,26 +118,6 @@ export interface SubmitRequest {
   readonly expires?: number;
 }
 
-type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
-
-interface Write {
-  readonly roomId: string;
-  readonly apply: (w: RoomWork) => Promise<UpdateResult | SubmitResult>;
-  readonly resolve: (r: UpdateResult | SubmitResult) => void;
-  readonly reject: (e: unknown) => void;
-}
-
-/** One room's part of a write batch: the locked record, what is appended, and the batch's hub time. */
-interface RoomWork {
-  record: HubRoomRecord;
-  readonly last: number;
-  readonly hubTime: number;
-  readonly events: NewEvent[];
-  changed: boolean;
-  /** Welcomes to queue with the batch (HT16). */
-  readonly welcomes: { readonly seq: number; readonly welcome: Uint8Array; readonly targets: Map<string, string[]> }[];
-}
-
 /** The answer to a submit (draft-ietf-mimi-protocol-06 §5.4 SubmitMessageResponse). */
 export type SubmitResult =
   | { readonly code: 'accepted'; readonly acceptedTimestamp: number; readonly seq: number; /** HT19: the hub's frank, when it franked. */ readonly frank?: Frank }
@@ -169,9 +150,8 @@ export class Hub {
   private readonly routesWelcomes: boolean;
   private readonly retention: RetentionPolicy;
   private readonly franking: HubFranking | undefined;
-  private readonly maxWriteBatch: number;
-  /** DL16: one queue per lane; a lane writes one batch at a time. */
-  private readonly lanes: { readonly writes: Write[]; writing: boolean }[];
+  /** Accepted changes, written in batches (DL13) over write lanes (DL16). */
+  private readonly writes: WriteQueue<UpdateResult | SubmitResult>;
   private nextSweep: number | undefined;
 
   /**
@@ -187,12 +167,18 @@ export class Hub {
     this.retention = { ...DEFAULT_RETENTION, ...options.retention };
     this.franking = options.franking;
     for (const k of ['loggedSeconds', 'maxSeconds', 'undeliveredSeconds', 'sweepEveryMs'] as const) checkCount(this.retention[k], `retention.${k}`, 0);
-    this.maxWriteBatch = checkCount(options.maxWriteBatch ?? 256, 'maxWriteBatch', 1, 65_536);
     const parallel = typeof options.store.concurrentTransaction === 'function';
-    const lanes = parallel ? checkCount(options.writeLanes ?? options.store.concurrency ?? 1, 'writeLanes', 1, 64) : 1;
-    this.lanes = Array.from({ length: lanes }, () => ({ writes: [], writing: false }));
     this.routesWelcomes = typeof options.transport.welcome === 'function';
     this.welcomes = new WelcomeOutbox(options.store, options.clock, options.transport, { ...DEFAULT_RETRY, ...options.retry });
+    this.writes = new WriteQueue({
+      hub: this.domain,
+      store: options.store,
+      clock: options.clock,
+      maxBatch: checkCount(options.maxWriteBatch ?? 256, 'maxWriteBatch', 1, 65_536),
+      lanes: parallel ? checkCount(options.writeLanes ?? options.store.concurrency ?? 1, 'writeLanes', 1, 64) : 1,
+      // The outbox is told once the transaction that queued Welcomes has committed.
+      onWelcomesQueued: () => this.welcomes.noteQueued(),
+    });
     this.fanout = new Fanout({
       hub: this.domain,
       store: options.store,
@@ -249,7 +235,7 @@ export class Hub {
     if (request.groupInfo !== undefined) checkBytes(request.groupInfo, 'groupInfo', this.limits);
     const welcome = request.welcome === undefined ? undefined : checkBytes(request.welcome, 'welcome', this.limits);
     const epoch = this.checker.epochOf(commit);
-    return this.write<UpdateResult>(roomId, async (w) => {
+    return this.writes.enqueue<UpdateResult>(roomId, async (w) => {
       const current = w.record.snapshot;
       // draft-ietf-mimi-protocol-06 §5.3: one commit per epoch; every other one is wrongEpoch. The room's record
       // is locked for the batch (DL9), so whichever process gets a commit first, the others see the new epoch.
@@ -295,7 +281,7 @@ export class Hub {
     const provider = request.provider === undefined ? undefined : checkId(request.provider, 'provider', this.limits).toLowerCase();
     const check = this.checker.checkProposal?.bind(this.checker);
     const epochs = check === undefined ? [] : proposals.map((p) => this.checker.epochOf(p));
-    return this.write<UpdateResult>(roomId, async (w) => {
+    return this.writes.enqueue<UpdateResult>(roomId, async (w) => {
       if (check === undefined) return { code: 'notAllowed', description: 'this hub holds no proposals (its checker has no checkProposal)' };
       const current = w.record.snapshot;
       const wrong = epochs.find((e) => e !== current.epoch);
@@ -335,7 +321,7 @@ export class Hub {
     const sender = checkId(request.sendingUri, 'sendingUri', this.limits);
     const expires = request.expires === undefined ? undefined : checkCount(request.expires, 'expires', 0);
     const epoch = this.checker.epochOf(message);
-    return this.write<SubmitResult>(roomId, async (w) => {
+    return this.writes.enqueue<SubmitResult>(roomId, async (w) => {
       const { snapshot } = w.record;
       if (!snapshot.members.includes(sender)) return { code: 'notAllowed', description: `${sender} is not an active participant` };
       if (epoch < snapshot.epoch) return { code: 'epochTooOld', currentEpoch: snapshot.epoch };
@@ -518,92 +504,8 @@ export class Hub {
   async stop(): Promise<void> {
     this.fanout.stop();
     await this.fanout.flush();
-    while (this.lanes.some((l) => l.writing)) await new Promise((r) => setTimeout(r, 1));
+    while (this.writes.busy) await new Promise((r) => setTimeout(r, 1));
     await this.fanout.releaseLeases();
-  }
-
-  /** Queues a write; each lane's queue is written in batches, one store transaction each (DL13, DL16). */
-  private write<T extends UpdateResult | SubmitResult>(roomId: string, apply: (w: RoomWork) => Promise<T>): Promise<T> {
-    const lane = this.lanes.length === 1 ? this.lanes[0]! : this.lanes[laneOf(roomId, this.lanes.length)]!;
-    return new Promise<T>((resolve, reject) => {
-      lane.writes.push({ roomId, apply, resolve: resolve as (r: UpdateResult | SubmitResult) => void, reject });
-      if (!lane.writing) void this.drain(lane);
-    });
-  }
-
-  private async drain(lane: { readonly writes: Write[]; writing: boolean }): Promise<void> {
-    lane.writing = true;
-    // Lanes hold disjoint rooms, so their transactions lock disjoint rows and may run side by side.
-    const run = this.lanes.length > 1 && this.store.concurrentTransaction ? this.store.concurrentTransaction.bind(this.store) : this.store.transaction.bind(this.store);
-    try {
-      while (lane.writes.length > 0) {
-        // Let the callers just answered send their next request first, so it joins this batch (a few microtask
-        // turns), and let the requests already waiting in the event loop's I/O queue arrive too (one macrotask
-        // turn): with a synchronous store (SQLite) nothing else would ever join, one transaction per request.
-        for (let i = 0; i < 8; i++) await Promise.resolve();
-        await nextTurn();
-        const batch = lane.writes.splice(0, this.maxWriteBatch);
-        let written: { outcomes: Outcome<UpdateResult | SubmitResult>[]; queuedWelcomes: boolean };
-        try {
-          written = await run((tx) => this.writeBatch(tx, batch));
-          // The outbox is told once the transaction that queued Welcomes has committed.
-          if (written.queuedWelcomes) this.welcomes.noteQueued();
-        } catch (e) {
-          for (const w of batch) w.reject(e);
-          continue;
-        }
-        batch.forEach((w, i) => {
-          const o = written.outcomes[i]!;
-          if (o.ok) w.resolve(o.value);
-          else w.reject(o.error);
-        });
-      }
-    } finally {
-      lane.writing = false;
-    }
-  }
-
-  /**
-   * One batch in one transaction: lock every room it touches (in id order, so two processes never wait on
-   * each other in a cycle), apply each request in arrival order on the locked records, then append each
-   * room's events with one statement and write back the records commits changed. A request refused or
-   * failing before the writes affects only itself; a store failure fails the whole batch (nothing written).
-   */
-  private async writeBatch(tx: StoreTransaction, batch: readonly Write[]): Promise<{ outcomes: Outcome<UpdateResult | SubmitResult>[]; queuedWelcomes: boolean }> {
-    const rooms = new Map<string, RoomWork>();
-    const now = Math.floor(this.clock.now());
-    for (const [roomId, head] of await tx.lockRooms([...new Set(batch.map((w) => w.roomId))])) {
-      // Hub time never goes before the room's last event, even if the clock steps back (DL1).
-      rooms.set(roomId, { record: decodeHubRoom(head.record, roomId), last: head.lastSeq, hubTime: Math.max(now, head.lastHubTime), events: [], changed: false, welcomes: [] });
-    }
-    const out: Outcome<UpdateResult | SubmitResult>[] = [];
-    for (const w of batch) {
-      const work = rooms.get(w.roomId);
-      if (!work) {
-        out.push({ ok: false, error: new MimiError('delivery/no-such-room', `no room ${w.roomId}`) });
-        continue;
-      }
-      try {
-        out.push({ ok: true, value: await w.apply(work) });
-      } catch (e) {
-        out.push({ ok: false, error: e });
-      }
-    }
-    let queuedWelcomes = false;
-    // Records and Welcomes first, the events last: a store may send its last write with the COMMIT (DL16).
-    for (const [roomId, work] of rooms) {
-      if (work.changed) await tx.put(Namespace.room, roomId, encodeHubRoom(work.record));
-      if (work.welcomes.length > 0) queuedWelcomes = true;
-      for (const w of work.welcomes) await queueWelcomes(tx, { hub: this.domain, roomId, seq: w.seq, hubTime: work.hubTime, welcome: w.welcome }, w.targets);
-    }
-    const firsts = await tx.appendMany(new Map([...rooms].filter(([, w]) => w.events.length > 0).map(([id, w]) => [id, w.events])));
-    for (const [roomId, work] of rooms) {
-      // The room's lock makes this process the only appender: anything else is a store fault.
-      if (work.events.length > 0 && firsts.get(roomId) !== work.last + 1) {
-        throw new MimiError('delivery/corrupt-store', `room ${roomId}: expected sequence ${work.last + 1}, got ${String(firsts.get(roomId))}`);
-      }
-    }
-    return { outcomes: out, queuedWelcomes };
   }
 
   private async room(tx: StoreTransaction, roomId: string): Promise<HubRoomRecord> {
@@ -626,19 +528,6 @@ export class Hub {
     }
     return lo;
   }
-}
-
-/** DL16: the lane of a room (FNV-1a of its id), the same in every process. */
-function laneOf(roomId: string, lanes: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < roomId.length; i++) h = Math.imul(h ^ roomId.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % lanes;
-}
-
-/** One macrotask turn: `setImmediate` on Node (after pending I/O callbacks), else a zero timeout. */
-function nextTurn(): Promise<void> {
-  const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
-  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
 }
 
 function randomId(): string {
