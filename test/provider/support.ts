@@ -57,6 +57,19 @@ export interface Pair {
 
 /** Starts a.example and b.example in this process, peers of each other over HTTPS with mTLS. */
 export async function startPair(options: { store?: (d: string) => string; shutdownTimeoutMs?: number; plainHttp?: boolean } = {}): Promise<Pair> {
+  // Each provider must know the other's port before either listens, so the ports are picked first; another test
+  // file may take one in between (EADDRINUSE): then both start again on fresh ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startPairOnce(options);
+    } catch (e) {
+      const inUse = e instanceof Error && /EADDRINUSE/.test(`${e.message} ${String((e as { cause?: unknown }).cause)}`);
+      if (!inUse || attempt >= 5) throw e;
+    }
+  }
+}
+
+async function startPairOnce(options: { store?: (d: string) => string; shutdownTimeoutMs?: number; plainHttp?: boolean }): Promise<Pair> {
   const certs = certificates(['a.example', 'b.example']);
   const [pa, pb] = [await freePort(), await freePort()];
   const config = (d: string, port: number, peer: string, peerPort: number) =>
@@ -73,8 +86,16 @@ export async function startPair(options: { store?: (d: string) => string; shutdo
   const configs = { a: config('a.example', pa, 'b.example', pb), b: config('b.example', pb, 'a.example', pa) };
   const la = recordLogs();
   const lb = recordLogs();
-  const a = await Provider.start({ config: configs.a, checker: new MlsUpdateChecker(), logger: createLogger({ level: 'info', write: la.write, base: { domain: 'a.example' } }) });
-  const b = await Provider.start({ config: configs.b, checker: new MlsUpdateChecker(), logger: createLogger({ level: 'info', write: lb.write, base: { domain: 'b.example' } }) });
+  let a: Provider | undefined;
+  let b: Provider;
+  try {
+    a = await Provider.start({ config: configs.a, checker: new MlsUpdateChecker(), logger: createLogger({ level: 'info', write: la.write, base: { domain: 'a.example' } }) });
+    b = await Provider.start({ config: configs.b, checker: new MlsUpdateChecker(), logger: createLogger({ level: 'info', write: lb.write, base: { domain: 'b.example' } }) });
+  } catch (e) {
+    await a?.stop();
+    certs.cleanup();
+    throw e;
+  }
   return {
     a,
     b,
