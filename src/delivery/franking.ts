@@ -123,6 +123,11 @@ export function encodeStoredFrank(frank: Frank): Uint8Array {
   return encodeBody('Frank', (w) => writeFrank(w, frank));
 }
 
+/** @internal HT19: an event's frank as the SQL stores' `frank` column holds it (NULL when it has none). */
+export function frankColumn(e: { readonly frank?: Frank }): Uint8Array | null {
+  return e.frank === undefined ? null : encodeStoredFrank(e.frank);
+}
+
 /**
  * Decodes a stored Frank.
  *
@@ -155,13 +160,6 @@ export function checkFrankShape(v: unknown, path: string, maxBytes: number): Fra
   const sig = f.frankingIntegritySignature;
   if (!(sig instanceof Uint8Array) || sig.length > maxBytes) bad('frankingIntegritySignature', `must be at most ${maxBytes} bytes`);
   return { serverFrank: f.serverFrank as Uint8Array, frankingSignatureCiphersuite: suite as number, frankingIntegritySignature: sig as Uint8Array };
-}
-
-/** @internal Whether two optional franks are the same bytes. */
-export function sameFrank(a: Frank | undefined, b: Frank | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  const eq = (x: Uint8Array, y: Uint8Array): boolean => x.length === y.length && x.every((v, i) => v === y[i]);
-  return a.frankingSignatureCiphersuite === b.frankingSignatureCiphersuite && eq(a.serverFrank, b.serverFrank) && eq(a.frankingIntegritySignature, b.frankingIntegritySignature);
 }
 
 /**

@@ -7,7 +7,7 @@
  * @module
  */
 export * from './types.js';
-export { Namespace, type DeliveryStore, type StoreTransaction, type NewEvent, type InsertOutcome, type StoredKeyPackage } from './store/types.js';
+export { Namespace, type DeliveryStore, type StoreTransaction, type NewEvent, type InsertOutcome, type StoredKeyPackage, type KeyPackageJudge, type KeyPackageClaimResult, type RoomHead } from './store/types.js';
 export { MemoryStore } from './store/memory.js';
 export {
   MlsUpdateChecker,

@@ -7,7 +7,8 @@
 import { MimiError } from '../errors.js';
 import type { DeliveryLimits, LogEvent } from './types.js';
 import { EventKind } from './types.js';
-import { checkFrankShape, sameFrank } from './franking.js';
+import { checkFrankShape } from './franking.js';
+import type { Frank } from '../protocol/franking.js';
 
 /** @internal Throws `delivery/bad-request` unless `v` is a non-empty string within the id bound. */
 export function checkId(v: unknown, what: string, limits: DeliveryLimits): string {
@@ -85,6 +86,12 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** Whether two optional franks are the same bytes. */
+function sameFrank(a: Frank | undefined, b: Frank | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.frankingSignatureCiphersuite === b.frankingSignatureCiphersuite && sameBytes(a.serverFrank, b.serverFrank) && sameBytes(a.frankingIntegritySignature, b.frankingIntegritySignature);
 }
 
 /** @internal Whether two events are the same event (same stamp, same bytes). */

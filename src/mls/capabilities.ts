@@ -8,32 +8,8 @@
  * @module
  */
 import type { Capabilities, CiphersuiteName, CredentialTypeName } from 'ts-mls';
+import { GREASE_VALUES } from '../protocol/mlsStructures.js';
 import { APP_DATA_DICTIONARY_TYPE } from './extensions.js';
-
-/**
- * RFC 9420 §13.5: the GREASE values reserved in every MLS registry (0x0A0A, 0x1A1A, … 0xEAEA).
- *
- * @example
- * ```ts
- * GREASE_VALUES[0]; // 0x0a0a
- * ```
- */
-export const GREASE_VALUES: readonly number[] = Object.freeze(Array.from({ length: 15 }, (_, i) => i * 0x1010 + 0x0a0a));
-
-/**
- * Whether `value` is one of the RFC 9420 §13.5 GREASE values.
- *
- * @param value - a registry value (ciphersuite, extension, proposal or credential type)
- * @returns true for 0x?A?A with both nibbles equal
- * @example
- * ```ts
- * isGrease(0x3a3a); // true
- * isGrease(0x0006); // false
- * ```
- */
-export function isGrease(value: number): boolean {
-  return GREASE_VALUES.includes(value);
-}
 
 function randomGrease(): number {
   const r = new Uint8Array(1);

@@ -41,6 +41,7 @@ export {
   type SenderView,
   type MlsExtension,
 } from './mlsFraming.js';
+export { GREASE_VALUES, isGrease } from './mlsStructures.js';
 export { keyPackageFit, DEFAULT_EXTENSION_TYPES, DEFAULT_PROPOSAL_TYPES, type KeyPackageCriteria, type KeyPackageFit } from './keyPackageMatch.js';
 export { framedContentSignatureValid, groupInfoSignatureValid, proposalRef } from './mlsAuth.js';
 export type { AppComponent } from './appDataDictionary.js';

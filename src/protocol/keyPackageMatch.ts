@@ -8,7 +8,7 @@
  * @module
  */
 import type { KeyPackageView } from './mlsFraming.js';
-import type { RequiredCapabilities } from './mlsStructures.js';
+import { isGrease, type RequiredCapabilities } from './mlsStructures.js';
 
 /** What a requester asks of a KeyPackage (the KeyMaterialRequest fields, both optional). */
 export interface KeyPackageCriteria {
@@ -48,8 +48,6 @@ export const DEFAULT_EXTENSION_TYPES: readonly number[] = Object.freeze([1, 2, 3
  */
 export const DEFAULT_PROPOSAL_TYPES: readonly number[] = Object.freeze([1, 2, 3, 4, 5, 6, 7]);
 
-/** RFC 9420 §13.5: 0x0A0A, 0x1A1A, … 0xEAEA. */
-const isGrease = (v: number): boolean => (v & 0x0f0f) === 0x0a0a && v >> 12 === ((v >> 4) & 0x0f) && v <= 0xeaea;
 
 /**
  * Checks one decoded KeyPackage against a request and the current time.

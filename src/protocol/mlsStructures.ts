@@ -10,6 +10,34 @@ import { MimiError } from '../errors.js';
 import type { TlsReader, TlsWriter } from '../tls/codec.js';
 import { decodeBody } from './common.js';
 
+
+/**
+ * RFC 9420 §13.5: the GREASE values reserved in every MLS registry (0x0A0A, 0x1A1A, … 0xEAEA).
+ *
+ * @example
+ * ```ts
+ * import { GREASE_VALUES } from 'mimi-kit/protocol';
+ * GREASE_VALUES[0]; // 0x0a0a
+ * ```
+ */
+export const GREASE_VALUES: readonly number[] = Object.freeze(Array.from({ length: 15 }, (_, i) => i * 0x1010 + 0x0a0a));
+
+/**
+ * Whether `value` is one of the RFC 9420 §13.5 GREASE values.
+ *
+ * @param value - a registry value (ciphersuite, extension, proposal or credential type)
+ * @returns true for 0x?A?A with both nibbles equal
+ * @example
+ * ```ts
+ * import { isGrease } from 'mimi-kit/protocol';
+ * isGrease(0x3a3a); // true
+ * isGrease(0x0006); // false
+ * ```
+ */
+export function isGrease(value: number): boolean {
+  return GREASE_VALUES.includes(value);
+}
+
 /**
  * RFC 9420 §6 WireFormat values.
  *

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { MimiError, type MimiErrorCode } from '../errors.js';
 import { isMimiErrorCode } from '../errorCodes/index.js';
-import type { ClientBatch, ClaimedClient, HeldWelcome, KeyMaterialClaim } from '../delivery/index.js';
+import type { ClientBatch, HeldWelcome, KeyMaterialClaim } from '../delivery/index.js';
 import { toJson, type ClientOperations, type CreateRoomRequest, type LocalSubmitResult, type LocalUpdateResult, type ProviderStatus } from './localApi.js';
 
 const bytes = z
@@ -16,6 +16,14 @@ const bytes = z
   .regex(/^[A-Za-z0-9+/]*={0,2}$/)
   .transform((s) => new Uint8Array(Buffer.from(s, 'base64')));
 const count = z.number().int().min(0);
+
+/**
+ * zod types an absent optional field as `?: T | undefined`; the library's types (exactOptionalPropertyTypes)
+ * leave it out. Drops the keys whose value is undefined.
+ */
+function dropUndefined<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+}
 
 /** HT19: the hub's frank of a message, bytes base64 like every other. */
 const FrankSchema = z.object({ serverFrank: bytes, frankingSignatureCiphersuite: z.number().int().min(0).max(0xffff), frankingIntegritySignature: bytes });
@@ -149,9 +157,7 @@ export class LocalApiClient implements ClientOperations {
    */
   async claimKeyPackages(user: string, signedRequest?: Uint8Array): Promise<KeyMaterialClaim> {
     const claim = await this.call('/v1/keyPackages/claim', ClaimSchema, { user, ...(signedRequest ? { request: signedRequest } : {}) });
-    // exactOptionalPropertyTypes: zod's optional field may hold undefined; a claim leaves it out.
-    const clients = claim.clients.map((c): ClaimedClient => (c.clientStatus === 'nothingCompatible' && c.clientCapabilities === undefined ? { clientStatus: c.clientStatus, clientUri: c.clientUri } : (c as ClaimedClient)));
-    return { ...claim, clients };
+    return { ...claim, clients: claim.clients.map(dropUndefined) };
   }
 
   /**
@@ -233,10 +239,7 @@ export class LocalApiClient implements ClientOperations {
    * ```
    */
   async submit(roomId: string, request: { message: Uint8Array; sendingUri: string }): Promise<LocalSubmitResult> {
-    const r = await this.call('/v1/submit', SubmitSchema, { roomId, message: request.message, sender: request.sendingUri });
-    if (r.code !== 'accepted') return r;
-    const { frank, ...rest } = r;
-    return frank === undefined ? rest : { ...rest, frank };
+    return dropUndefined(await this.call('/v1/submit', SubmitSchema, { roomId, message: request.message, sender: request.sendingUri }));
   }
 
   /**
@@ -252,7 +255,7 @@ export class LocalApiClient implements ClientOperations {
    */
   async next(client: string, roomId: string, limit: number): Promise<ClientBatch> {
     const batch = await this.call('/v1/events', BatchSchema, { roomId, client, limit });
-    return { ...batch, events: batch.events.map(({ expires, frank, ...e }) => ({ ...e, ...(expires === undefined ? {} : { expires }), ...(frank === undefined ? {} : { frank }) })) };
+    return { ...batch, events: batch.events.map(dropUndefined) };
   }
 
   /**

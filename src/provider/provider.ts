@@ -14,10 +14,10 @@ import { KeyMaterialStore } from '../delivery/keyMaterial.js';
 import type { HubFranking } from '../delivery/franking.js';
 import { mlsRoomSnapshot, type UpdateChecker } from '../delivery/checker.js';
 import type { DeliveryStore } from '../delivery/store/types.js';
-import type { ClientBatch, Clock, FollowerTransport, HeldWelcome, ClaimedClient, KeyMaterialClaim, NotifyRequest } from '../delivery/index.js';
+import type { ClientBatch, Clock, FollowerTransport, HeldWelcome, KeyMaterialClaim, NotifyRequest } from '../delivery/index.js';
 import { createMimiHandler, httpFollowerTransport, httpHubTransport, MimiHttpClient, type FetchLike, type MimiHandler, type MimiRequestLog } from '../http/index.js';
 import { createMtlsFetch, startMimiServer, type MimiServer, type MtlsFetch } from '../http/node/index.js';
-import { decodeKeyMaterialRequest, parseMlsMessage, type AbuseReport, type UpdateRoomResponse } from '../protocol/index.js';
+import { decodeKeyMaterialRequest, parseMlsMessage, type AbuseReport, type KeyMaterialRequest, type UpdateRoomResponse } from '../protocol/index.js';
 import { roomStateFromJson } from '../room/index.js';
 import { domainOfUri, readTlsMaterial, type ProviderConfig } from './config.js';
 import { createLocalApiHandler, MAX_LOCAL_BODY, type ClientOperations, type CreateRoomRequest, type LocalSubmitResult, type LocalUpdateResult, type ProviderStatus } from './localApi.js';
@@ -71,6 +71,13 @@ const wrapKeyPackage = (b: Uint8Array) => {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A remote hub's UpdateRoomResponse (draft-ietf-mimi-protocol-06 §5.3) as the local API's result. */
+/** The client's signed KeyMaterialRequest, which must be for `user`. */
+function signedRequestFor(user: string, bytes: Uint8Array): KeyMaterialRequest {
+  const request = decodeKeyMaterialRequest(bytes);
+  if (request.targetUser !== user) throw new MimiError('provider/bad-request', 'the signed request names another target user', { path: ['request'] });
+  return request;
+}
+
 function fromRemoteUpdate(r: UpdateRoomResponse): LocalUpdateResult {
   switch (r.responseCode) {
     case 'success':
@@ -377,20 +384,17 @@ export class Provider implements ClientOperations {
   /** A claim here: with the client's signed request, matched to its suites and capabilities as a peer's would be (HT10). */
   async #localClaim(user: string, signedRequest: Uint8Array | undefined): Promise<KeyMaterialClaim> {
     if (signedRequest === undefined) return this.#keys.claim(user);
-    const request = decodeKeyMaterialRequest(signedRequest);
-    if (request.targetUser !== user) throw new MimiError('provider/bad-request', 'the signed request names another target user', { path: ['request'] });
+    const request = signedRequestFor(user, signedRequest);
     return this.#keys.claim(user, { acceptableCiphersuites: request.acceptableCiphersuites, requiredCapabilities: request.requiredCapabilities });
   }
 
   async #remoteClaim(domain: string, user: string, signedRequest: Uint8Array | undefined): Promise<KeyMaterialClaim> {
     if (signedRequest === undefined) throw new MimiError('provider/bad-request', `claiming key packages of ${user} at ${domain} needs the client's signed KeyMaterialRequest`, { path: ['request'] });
-    const request = decodeKeyMaterialRequest(signedRequest);
-    if (request.targetUser !== user) throw new MimiError('provider/bad-request', 'the signed request names another target user', { path: ['request'] });
+    const request = signedRequestFor(user, signedRequest);
     this.#ownUser(request.requestingUser, 'request');
     const r = await this.#client.keyMaterial(domain, request);
-    const clients = r.clients.map((c): ClaimedClient => (c.clientStatus === 'nothingCompatible' ? { clientStatus: 'nothingCompatible', clientUri: c.clientUri, ...(c.clientCapabilities ? { clientCapabilities: c.clientCapabilities } : {}) } : c));
     const status = r.userStatus === 'success' || r.userStatus === 'partialSuccess' || r.userStatus === 'noCompatibleMaterial' ? r.userStatus : 'userUnknown';
-    return { userStatus: status, userUri: r.userUri, clients };
+    return { userStatus: status, userUri: r.userUri, clients: r.clients };
   }
 
   /**

@@ -2,7 +2,6 @@
 // client cursors, incomplete history; and the hub's retry backoff on the fake clock.
 import { describe, expect, it } from 'vitest';
 import { Follower, MemoryStore, Namespace, roomSnapshot, type LogEvent, type NotifyRequest } from '../../src/delivery/index.js';
-import { MimiError } from '../../src/errors.js';
 import {
   ALICE,
   BOB,
@@ -18,6 +17,7 @@ import {
   step,
   threeMemberRoom,
 } from './support.js';
+import { asyncCode as code } from '../support/errorCode.js';
 
 const event = (seq: number, body = `m${seq}`): LogEvent => ({ seq, hubTime: 1000 + seq, kind: 'message', sender: BOB, message: new TextEncoder().encode(JSON.stringify({ t: 'msg', epoch: 0, body })) });
 const req = (txn: string, ...events: LogEvent[]): NotifyRequest => ({ hub: 'a.example', roomId: ROOM, txn, events });
@@ -34,16 +34,6 @@ function lonely() {
     hubs: { history: async (_hub, r) => (asked.push(r.after), { events: [event(2)], complete: false, firstAvailable: 1 }) },
   });
   return { clock, store, follower, asked };
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof MimiError) return e.code;
-    throw e;
-  }
 }
 
 describe('follower', () => {

@@ -37,6 +37,7 @@ import {
 import { ALICE, BOB, ROOM, appMessage, testChecker, twoProviderRoom } from '../http/support.js';
 import { TrustStore, client } from '../mls/helpers.js';
 import { FakeClock } from './support.js';
+import { syncCode as codeOf } from '../support/errorCode.js';
 
 const enc = new TextEncoder();
 const varint = (n: number): number[] => (n < 0x40 ? [n] : [0x40 | (n >> 8), n & 0xff]);
@@ -69,16 +70,6 @@ function integrityVerifies(frank: Frank, sender: string, room: string, time: num
   const tbs = [...frank.serverFrank, 0x00, 0x01, ...opaque(enc.encode(sender)), ...opaque(enc.encode(room)), ...u64(time)];
   const signContent = cat(opaque(enc.encode('MLS 1.0 FrankingIntegrityTBS')), opaque(tbs));
   return ed25519.verify(frank.frankingIntegritySignature, signContent, franking.frankingPublicKey);
-}
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof MimiError) return e.code;
-    throw e;
-  }
 }
 
 async function newHub(store: DeliveryStore, clock: FakeClock, withFranking = true, transport: FollowerTransport = { notify: async () => undefined }): Promise<Hub> {

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryPolicy } from '../../src/room/index.js';
 import { Hub, KeyMaterialStore, MemoryStore, roomSnapshot, type NotifyRequest } from '../../src/delivery/index.js';
-import { MimiError } from '../../src/errors.js';
 import { ALICE, BOB, CAROL, DAVE, FakeClock, ROOM, fakeCommit, fakeMessage, testChecker, threeMemberRoom } from './support.js';
 import { handKeyPackage } from './keyPackageFixtures.js';
+import { asyncCode as code } from '../support/errorCode.js';
 
 function setup(history?: HistoryPolicy) {
   const clock = new FakeClock();
@@ -19,16 +19,6 @@ function setup(history?: HistoryPolicy) {
     transport: { notify: async (to, req) => void sent.push({ to, req }) },
   });
   return { clock, sent, store, hub, init: async () => hub.createRoom(ROOM, roomSnapshot(threeMemberRoom(history ? { history } : {}), 0)) };
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof MimiError) return e.code;
-    throw e;
-  }
 }
 
 describe('hub: update (draft-ietf-mimi-protocol-06 §5.3)', () => {

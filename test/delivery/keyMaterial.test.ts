@@ -11,22 +11,13 @@ import { openSqliteStore } from '../../src/delivery/store/sqlite.js';
 import { MimiError } from '../../src/errors.js';
 import { adapterKeyPackage, handKeyPackage, tsMlsKeyPackage } from './keyPackageFixtures.js';
 import { FakeClock } from './support.js';
+import { asyncCode as code } from '../support/errorCode.js';
 
 const BOB = 'mimi://b.example/u/bob';
 const PHONE = 'mimi://b.example/d/bob/phone';
 const LAPTOP = 'mimi://b.example/d/bob/laptop';
 const TABLET = 'mimi://b.example/d/bob/tablet';
 const NONE = { extensionTypes: [], proposalTypes: [], credentialTypes: [] };
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof MimiError) return e.code;
-    throw e;
-  }
-}
 
 const root = mkdtempSync(join(tmpdir(), 'mimi-keys-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

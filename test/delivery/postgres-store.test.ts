@@ -62,6 +62,8 @@ describe.skipIf(!available)('postgres store', () => {
       expect(e).toBeInstanceOf(MimiError);
       expect((e as MimiError).code).toBe('delivery/store-unavailable');
       expect(() => new PostgresStore({ connectionString: server.url, schema: 'x; DROP TABLE kv' })).toThrow(MimiError);
+      // DL16: concurrent write transactions are 1 to 64.
+      for (const concurrency of [0, 65, 1.5]) expect(() => new PostgresStore({ connectionString: server.url, concurrency })).toThrow(expect.objectContaining({ code: 'delivery/bad-request' }));
     });
   });
 

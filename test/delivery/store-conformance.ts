@@ -1,8 +1,11 @@
 // One conformance suite for every DeliveryStore (memory, SQLite; PostgreSQL next). `open` gives a fresh store;
 // `reopen`, when the store persists, closes it and opens the same data again (a process restart).
 import { describe, expect, it } from 'vitest';
-import { Namespace, type DeliveryStore, type LogEvent, type NewEvent } from '../../src/delivery/index.js';
+import { Namespace, type DeliveryStore, type LogEvent, type NewEvent, type KeyPackageJudge } from '../../src/delivery/index.js';
 import { MimiError } from '../../src/errors.js';
+
+/** Every package fits: the claim takes each client's oldest. */
+const takeAny: KeyPackageJudge = () => 'take';
 
 export interface StoreFactory {
   open(): Promise<DeliveryStore>;
@@ -60,7 +63,7 @@ export function storeConformance(name: string, factory: StoreFactory): void {
           await tx.put(Namespace.room, 'k2', bytes(3));
           await tx.insertEvent('f', at(5));
           await tx.addKeyPackage('u', { client: 'd', keyPackage: bytes(8) });
-          await tx.claimKeyPackages('u');
+          await tx.claimKeyPackages('u', takeAny);
           throw new Error('boom');
         }),
       ).rejects.toThrow('boom');
@@ -70,7 +73,7 @@ export function storeConformance(name: string, factory: StoreFactory): void {
         expect(await tx.lastSeq('f')).toBe(0);
         expect(await tx.get(Namespace.room, 'k')).toEqual(bytes(1));
         expect(await tx.get(Namespace.room, 'k2')).toBeUndefined();
-        expect(await tx.claimKeyPackages('u')).toEqual({ claimed: [{ client: 'c', keyPackage: bytes(9) }], exhausted: [], incompatible: [] });
+        expect(await tx.claimKeyPackages('u', takeAny)).toEqual({ claimed: [{ client: 'c', keyPackage: bytes(9) }], exhausted: [], incompatible: [] });
       });
       // the sequence allocator was rolled back too: the next number is 2
       expect((await s.transaction((tx) => tx.appendEvent('r', ev(2)))).seq).toBe(2);
@@ -122,13 +125,13 @@ export function storeConformance(name: string, factory: StoreFactory): void {
         await tx.addKeyPackage('u', { client: 'c1', keyPackage: bytes(2) });
         await tx.addKeyPackage('u', { client: 'c1', keyPackage: bytes(3) });
       });
-      expect(await s.transaction((tx) => tx.claimKeyPackages('u'))).toEqual({
+      expect(await s.transaction((tx) => tx.claimKeyPackages('u', takeAny))).toEqual({
         claimed: [{ client: 'c1', keyPackage: bytes(2) }, { client: 'c2', keyPackage: bytes(1) }],
         exhausted: [],
         incompatible: [],
       });
-      expect(await s.transaction((tx) => tx.claimKeyPackages('u'))).toEqual({ claimed: [{ client: 'c1', keyPackage: bytes(3) }], exhausted: ['c2'], incompatible: [] });
-      expect(await s.transaction((tx) => tx.claimKeyPackages('nobody'))).toEqual({ claimed: [], exhausted: [], incompatible: [] });
+      expect(await s.transaction((tx) => tx.claimKeyPackages('u', takeAny))).toEqual({ claimed: [{ client: 'c1', keyPackage: bytes(3) }], exhausted: ['c2'], incompatible: [] });
+      expect(await s.transaction((tx) => tx.claimKeyPackages('nobody', takeAny))).toEqual({ claimed: [], exhausted: [], incompatible: [] });
       await s.close();
     });
 
@@ -158,7 +161,7 @@ export function storeConformance(name: string, factory: StoreFactory): void {
         { client: 'a', keyPackage: bytes(2, 2) },
         { client: 'b', keyPackage: bytes(2, 6) },
       ]);
-      expect((await s.transaction((tx) => tx.claimKeyPackages('u'))).claimed).toEqual([
+      expect((await s.transaction((tx) => tx.claimKeyPackages('u', takeAny))).claimed).toEqual([
         { client: 'a', keyPackage: bytes(2, 0) },
         { client: 'b', keyPackage: bytes(2, 4) },
         { client: 'c', keyPackage: bytes(3, 7) },
@@ -242,8 +245,8 @@ export function storeConformance(name: string, factory: StoreFactory): void {
         await tx.addKeyPackage('u', { client: 'c2', keyPackage: bytes(3) });
         await tx.addKeyPackage('v', { client: 'c3', keyPackage: bytes(4) });
         expect(await tx.removeUser('u')).toBe(3);
-        expect(await tx.claimKeyPackages('u')).toEqual({ claimed: [], exhausted: [], incompatible: [] });
-        expect((await tx.claimKeyPackages('v')).claimed).toHaveLength(1);
+        expect(await tx.claimKeyPackages('u', takeAny)).toEqual({ claimed: [], exhausted: [], incompatible: [] });
+        expect((await tx.claimKeyPackages('v', takeAny)).claimed).toHaveLength(1);
       });
       await s.close();
     });
@@ -321,7 +324,7 @@ export function storeConformance(name: string, factory: StoreFactory): void {
           expect(await tx.lastSeq('f')).toBe(7);
           expect(await tx.get(Namespace.fanout, 'x')).toEqual(bytes(4));
           expect((await tx.appendEvent('r', ev(3))).seq).toBe(3);
-          expect((await tx.claimKeyPackages('u')).claimed).toEqual([{ client: 'c', keyPackage: bytes(5) }]);
+          expect((await tx.claimKeyPackages('u', takeAny)).claimed).toEqual([{ client: 'c', keyPackage: bytes(5) }]);
         });
         await s.close();
       });

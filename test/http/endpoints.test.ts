@@ -4,7 +4,6 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyMaterialStore, MemoryStore } from '../../src/delivery/index.js';
-import { MimiError } from '../../src/errors.js';
 import {
   basicCredential,
   decodeKeyMaterialResponse,
@@ -29,6 +28,7 @@ import {
   vectorHex,
   type Provider,
 } from './support.js';
+import { asyncCode as code } from '../support/errorCode.js';
 
 const net = new Loopback();
 let a: Provider;
@@ -41,16 +41,6 @@ const template = decodeUpdateRequest(vectorHex('update-commit')).bundle as Extra
 
 function bundle(commit: Uint8Array) {
   return { bundle: { kind: 'commit' as const, proposalOrCommit: parseMlsMessage(commit), groupInfoOption: template.groupInfoOption, ratchetTreeOption: template.ratchetTreeOption } };
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof MimiError) return e.code;
-    throw e;
-  }
 }
 
 const seed = new Uint8Array(32).fill(7);

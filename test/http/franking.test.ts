@@ -12,6 +12,7 @@ import { MimiError } from '../../src/errors.js';
 import { parseMlsMessage, type AbusiveMessage, type Frank } from '../../src/protocol/index.js';
 import { createLocalApiHandler, LocalApiClient, type ClientOperations } from '../../src/provider/index.js';
 import { ALICE, BOB, Loopback, ROOM, openRoom, startProvider, stopProvider, until, type Provider } from './support.js';
+import { asyncCode as code } from '../support/errorCode.js';
 
 const enc = new TextEncoder();
 const varint = (n: number): number[] => (n < 0x40 ? [n] : [0x40 | (n >> 8), n & 0xff]);
@@ -29,16 +30,6 @@ const message = Uint8Array.from([0, 1, 0, 2, ...opaque(enc.encode('club-group'))
 
 /** A frank as hex strings (Buffer and Uint8Array compare equal). */
 const plain = (f: Frank) => ({ s: Buffer.from(f.serverFrank).toString('hex'), c: f.frankingSignatureCiphersuite, g: Buffer.from(f.frankingIntegritySignature).toString('hex') });
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof MimiError) return e.code;
-    throw e;
-  }
-}
 
 const net = new Loopback();
 let a: Provider;

@@ -4,26 +4,16 @@
 import { request as httpsRequest } from 'node:https';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MimiError } from '../../src/errors.js';
 import { parseMlsMessage } from '../../src/protocol/index.js';
 import { createMimiHandler, MediaType, MimiHttpClient, encodeSequencedNotify, type FetchLike } from '../../src/http/index.js';
 import { createDemoCa, createMtlsFetch, issueCertificate, startMimiServer } from '../../src/http/node/index.js';
 import { BOB, Loopback, ROOM, appMessage, dump, mtlsFetchFor, openRoom, pki, startProvider, stopProvider, until, drain, type Provider } from './support.js';
+import { asyncCode as code } from '../support/errorCode.js';
 
 const net = new Loopback();
 let a: Provider;
 let b: Provider;
 let before: { a: string; b: string };
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof MimiError) return e.code;
-    throw e;
-  }
-}
 
 const submit = (client: MimiHttpClient, sendingUri = BOB) => client.submitMessage('a.example', ROOM, { appMessage: parseMlsMessage(appMessage(0, 'refused?')), sendingUri });
 

@@ -1,7 +1,6 @@
 // The SequencedNotify and history bodies (docs/decisions.md HT2, HT3), checked against bytes written here
 // field by field from their struct text (RFC 9420 varints, the draft's FanoutMessage layout).
 import { describe, expect, it } from 'vitest';
-import { MimiError } from '../../src/errors.js';
 import {
   decodeHistoryRequest,
   decodeHistoryResponse,
@@ -12,6 +11,7 @@ import {
 } from '../../src/http/index.js';
 import { decodeFanoutMessages } from '../../src/protocol/index.js';
 import { BOB, appMessage, commitMessage, vectorHex } from './support.js';
+import { syncCode as code } from '../support/errorCode.js';
 
 const enc = new TextEncoder();
 const u64 = (n: bigint) => Array.from({ length: 8 }, (_, i) => Number((n >> BigInt(8 * (7 - i))) & 0xffn));
@@ -21,16 +21,6 @@ const opaque = (b: ArrayLike<number>) => {
   return [...len, ...Array.from(b)];
 };
 const hex = (b: ArrayLike<number>) => Buffer.from(Uint8Array.from(b)).toString('hex');
-
-function code(f: () => unknown): string {
-  try {
-    f();
-    return 'ok';
-  } catch (e) {
-    if (e instanceof MimiError) return e.code;
-    throw e;
-  }
-}
 
 describe('SequencedNotify', () => {
   const app = appMessage(4, 'hi');

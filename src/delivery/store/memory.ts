@@ -273,7 +273,7 @@ export class MemoryStore implements DeliveryStore {
           const q = clients!.get(client)!;
           let newestIncompatible: StoredKeyPackage | undefined;
           const i = q.findIndex((e) => {
-            const verdict = judge ? judge(e.keyPackage) : 'take';
+            const verdict = judge(e.keyPackage);
             if (verdict === 'incompatible') newestIncompatible = e;
             return verdict === 'take';
           });

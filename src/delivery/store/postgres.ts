@@ -19,12 +19,12 @@
 import { createRequire } from 'node:module';
 import type * as PgTypes from 'pg';
 import { MimiError } from '../../errors.js';
-import { sameOrErased, tombstone } from '../validate.js';
+import { checkCount, sameOrErased, tombstone } from '../validate.js';
 import { EventKind, type LogEvent } from '../types.js';
-import { decodeStoredFrank } from '../franking.js';
+import { decodeStoredFrank, frankColumn } from '../franking.js';
 import { compareUtf16 } from './memory.js';
 import { Mutex, Semaphore } from './mutex.js';
-import { deferAppend, frankBytes, hex, type TxState } from './postgresAppend.js';
+import { deferAppend, hex, type TxState } from './postgresAppend.js';
 import { MIGRATIONS, type Migration } from './postgresMigrations.js';
 import type { DeliveryStore, InsertOutcome, KeyPackageClaimResult, KeyPackageJudge, NewEvent, RoomHead, StoreTransaction, StoredKeyPackage } from './types.js';
 
@@ -126,8 +126,7 @@ export class PostgresStore implements DeliveryStore {
     const schema = options.schema ?? 'public';
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new MimiError('delivery/bad-request', `schema ${schema} must be lower-case letters, digits and _`);
     this.schema = schema;
-    this.concurrency = options.concurrency ?? 3;
-    if (!Number.isSafeInteger(this.concurrency) || this.concurrency < 1 || this.concurrency > 64) throw new MimiError('delivery/bad-request', `concurrency must be 1 to 64, not ${String(options.concurrency)}`);
+    this.concurrency = checkCount(options.concurrency ?? 3, 'concurrency', 1, 64);
     this.parallel = new Semaphore(this.concurrency);
     const { Pool } = driver();
     this.pool = new Pool({
@@ -305,7 +304,7 @@ export class PostgresStore implements DeliveryStore {
           events.map((e) => e.sender),
           events.map((e) => e.message),
           events.map((e) => e.expires ?? null),
-          events.map(frankBytes),
+          events.map(frankColumn),
         ],
       );
       const first = Math.min(...r.rows.map((row) => Number(row.seq)));
@@ -364,7 +363,7 @@ export class PostgresStore implements DeliveryStore {
                 r AS (INSERT INTO rooms (room_id, last_seq) SELECT $1, seq FROM ins
                       ON CONFLICT (room_id) DO UPDATE SET last_seq = GREATEST(rooms.last_seq, excluded.last_seq))
            SELECT count(*) AS n FROM ins`,
-          [roomId, event.seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankBytes(event)],
+          [roomId, event.seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankColumn(event)],
         );
         if (Number(r.rows[0]!.n) === 1) return 'inserted';
         const held = await q<EventRow>('mimi_event', 'SELECT seq, hub_time, kind, sender, message, expires, frank FROM events WHERE room_id = $1 AND seq = $2', [roomId, event.seq]);
@@ -423,22 +422,7 @@ export class PostgresStore implements DeliveryStore {
         // Lock the user's clients: two processes claiming for one user take turns (never the same package).
         const clients = (await q<{ client: string }>('mimi_clients', 'SELECT client FROM clients WHERE user_uri = $1 ORDER BY client FOR UPDATE', [user])).rows.map((r) => r.client);
         if (clients.length === 0) return { claimed: [], exhausted: [], incompatible: [] };
-        if (judge) return claimJudged(q, user, clients.sort(compareUtf16), judge);
-        const taken = await q<{ client: string; key_package: Uint8Array }>(
-          'mimi_claim',
-          `DELETE FROM key_packages k USING (SELECT client, min(id) AS id FROM key_packages WHERE user_uri = $1 GROUP BY client) m
-           WHERE k.id = m.id RETURNING k.client, k.key_package`,
-          [user],
-        );
-        const got = new Map(taken.rows.map((r) => [r.client, new Uint8Array(r.key_package)]));
-        const claimed: StoredKeyPackage[] = [];
-        const exhausted: string[] = [];
-        for (const client of clients.sort(compareUtf16)) {
-          const kp = got.get(client);
-          if (kp) claimed.push({ client, keyPackage: kp });
-          else exhausted.push(client);
-        }
-        return { claimed, exhausted, incompatible: [] };
+        return claimJudged(q, user, clients.sort(compareUtf16), judge);
       },
       removeUser: async (user) => {
         await q('mimi_rm_clients', 'DELETE FROM clients WHERE user_uri = $1', [user]);
@@ -509,7 +493,7 @@ export class PostgresStore implements DeliveryStore {
                 ins AS (INSERT INTO events (room_id, seq, hub_time, kind, sender, message, expires, frank)
                         SELECT room_id, seq, hub_time, kind, sender, message, expires, frank FROM numbered RETURNING room_id, seq)
            SELECT room_id, min(seq) AS first FROM ins GROUP BY room_id`,
-          [rooms, all.map((e) => e.hubTime), all.map((e) => e.kind), all.map((e) => e.sender), all.map((e) => e.message), all.map((e) => e.expires ?? null), all.map(frankBytes)],
+          [rooms, all.map((e) => e.hubTime), all.map((e) => e.kind), all.map((e) => e.sender), all.map((e) => e.message), all.map((e) => e.expires ?? null), all.map(frankColumn)],
         );
         return new Map(r.rows.map((row) => [row.room_id, Number(row.first)]));
       },

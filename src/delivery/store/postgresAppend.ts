@@ -6,8 +6,7 @@
  */
 import { Buffer } from 'node:buffer';
 import type * as PgTypes from 'pg';
-import { encodeStoredFrank } from '../franking.js';
-import type { LogEvent } from '../types.js';
+import { frankColumn } from '../franking.js';
 import { compareUtf16 } from './memory.js';
 import type { NewEvent } from './types.js';
 
@@ -49,7 +48,7 @@ export function deferAppend(client: PgTypes.PoolClient, state: TxState, batches:
     firsts.set(id, prev + 1);
     events.forEach((e, k) => {
       const expires = e.expires === undefined ? 'NULL' : String(e.expires);
-      rows.push(`(${room}, ${prev + 1 + k}::bigint, ${e.hubTime}::bigint, ${client.escapeLiteral(e.kind)}, ${client.escapeLiteral(e.sender)}, ${lit(e.message)}, ${expires}::bigint, ${lit(frankBytes(e))})`);
+      rows.push(`(${room}, ${prev + 1 + k}::bigint, ${e.hubTime}::bigint, ${client.escapeLiteral(e.kind)}, ${client.escapeLiteral(e.sender)}, ${lit(e.message)}, ${expires}::bigint, ${lit(frankColumn(e))})`);
     });
     lasts.push(`(${room}, ${prev + events.length}::bigint)`);
     state.heads.set(id, prev + events.length);
@@ -61,10 +60,6 @@ export function deferAppend(client: PgTypes.PoolClient, state: TxState, batches:
   return firsts;
 }
 
-/** HT19: the frank column of an event (NULL when it has none). */
-export function frankBytes(e: Pick<LogEvent, 'frank'>): Uint8Array | null {
-  return e.frank === undefined ? null : encodeStoredFrank(e.frank);
-}
 
 /** Lower-case hex, for bytea literals (`'\\x…'`). */
 export function hex(b: Uint8Array): string {

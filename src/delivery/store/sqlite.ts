@@ -20,7 +20,7 @@ import type Database from 'better-sqlite3';
 import { MimiError } from '../../errors.js';
 import { sameOrErased, tombstone } from '../validate.js';
 import { EventKind, type LogEvent } from '../types.js';
-import { decodeStoredFrank, encodeStoredFrank } from '../franking.js';
+import { decodeStoredFrank, frankColumn } from '../franking.js';
 import { compareUtf16 } from './memory.js';
 import { Mutex } from './mutex.js';
 import type { DeliveryStore, InsertOutcome, NewEvent, RoomHead, StoreTransaction, StoredKeyPackage } from './types.js';
@@ -192,9 +192,6 @@ export class SqliteStore implements DeliveryStore {
       addClient: db.prepare('INSERT INTO clients (user, client) VALUES (?, ?) ON CONFLICT DO NOTHING'),
       addKeyPackage: db.prepare('INSERT INTO key_packages (user, client, key_package) VALUES (?, ?, ?)'),
       clients: db.prepare<[string], { client: string }>('SELECT client FROM clients WHERE user = ?'),
-      oldest: db.prepare<[string, string], { id: number; key_package: Uint8Array }>(
-        'SELECT id, key_package FROM key_packages WHERE user = ? AND client = ? ORDER BY id LIMIT 1',
-      ),
       packagesOf: db.prepare<[string, string], { id: number; key_package: Uint8Array }>(
         'SELECT id, key_package FROM key_packages WHERE user = ? AND client = ? ORDER BY id',
       ),
@@ -294,7 +291,7 @@ export class SqliteStore implements DeliveryStore {
       appendEvent: async (roomId: string, event: NewEvent) => {
         live();
         const seq = q.allocate.get(roomId)!.last_seq;
-        q.insertEvent.run(roomId, seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankBytes(event));
+        q.insertEvent.run(roomId, seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankColumn(event));
         return { ...event, seq, message: event.message.slice() };
       },
       appendEvents: async (roomId, events) => {
@@ -303,7 +300,7 @@ export class SqliteStore implements DeliveryStore {
         const last = q.allocateMany.get(roomId, events.length, events.length)!.last_seq;
         return events.map((event, i) => {
           const seq = last - events.length + 1 + i;
-          q.insertEvent.run(roomId, seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankBytes(event));
+          q.insertEvent.run(roomId, seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankColumn(event));
           return { ...event, seq, message: event.message.slice() };
         });
       },
@@ -340,7 +337,7 @@ export class SqliteStore implements DeliveryStore {
           if (events.length === 0) continue;
           const last = q.allocateMany.get(id, events.length, events.length)!.last_seq;
           const first = last - events.length + 1;
-          events.forEach((event, i) => q.insertEvent.run(id, first + i, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankBytes(event)));
+          events.forEach((event, i) => q.insertEvent.run(id, first + i, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankColumn(event)));
           out.set(id, first);
         }
         return out;
@@ -352,7 +349,7 @@ export class SqliteStore implements DeliveryStore {
       insertEvent: async (roomId: string, event: LogEvent): Promise<InsertOutcome> => {
         live();
         // Insert first, compare only when the number is taken: a follower mostly receives what it lacks.
-        if (q.insertNewEvent.run(roomId, event.seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankBytes(event)).changes === 0) {
+        if (q.insertNewEvent.run(roomId, event.seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankColumn(event)).changes === 0) {
           const held = q.event.get(roomId, event.seq)!;
           return sameOrErased(toEvent(held), event) ? 'duplicate' : 'conflict';
         }
@@ -389,17 +386,14 @@ export class SqliteStore implements DeliveryStore {
         for (const client of q.clients.all(user).map((r) => r.client).sort(compareUtf16)) {
           let row: { id: number; key_package: Uint8Array } | undefined;
           let newestIncompatible: Uint8Array | undefined;
-          if (!judge) row = q.oldest.get(user, client);
-          else {
-            // Oldest first; the iterator is closed (break) before the DELETE runs on this connection.
-            for (const r of q.packagesOf.iterate(user, client)) {
-              const verdict = judge(new Uint8Array(r.key_package));
-              if (verdict === 'take') {
-                row = r;
-                break;
-              }
-              if (verdict === 'incompatible') newestIncompatible = new Uint8Array(r.key_package);
+          // Oldest first; the iterator is closed (break) before the DELETE runs on this connection.
+          for (const r of q.packagesOf.iterate(user, client)) {
+            const verdict = judge(new Uint8Array(r.key_package));
+            if (verdict === 'take') {
+              row = r;
+              break;
             }
+            if (verdict === 'incompatible') newestIncompatible = new Uint8Array(r.key_package);
           }
           if (row) {
             q.deleteKeyPackage.run(row.id);
@@ -423,7 +417,3 @@ function toEvent(r: EventRow): LogEvent {
   return r.expires === null ? withFrank : { ...withFrank, expires: r.expires };
 }
 
-/** HT19: the frank column of an event (NULL when it has none). */
-function frankBytes(e: Pick<LogEvent, 'frank'>): Uint8Array | null {
-  return e.frank === undefined ? null : encodeStoredFrank(e.frank);
-}

@@ -197,7 +197,7 @@ export interface StoreTransaction {
    * @returns per client, sorted by client URI: `claimed` (one taken), `incompatible` (none taken, at least one
    *   judged incompatible: the newest such package, for its capabilities), else `exhausted`
    */
-  claimKeyPackages(user: string, judge?: KeyPackageJudge): Promise<KeyPackageClaimResult>;
+  claimKeyPackages(user: string, judge: KeyPackageJudge): Promise<KeyPackageClaimResult>;
   /**
    * Removes every key package and client registration of a user (erasure).
    * @param user - user URI
