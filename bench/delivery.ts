@@ -48,7 +48,7 @@ async function prepare(store: DeliveryStore): Promise<void> {
 async function runWorkers(processes: number, env: Record<string, string>): Promise<WorkerResult[]> {
   const children = Array.from({ length: processes }, (_, k) =>
     fork(WORKER, [], {
-      execArgv: ['--import', 'tsx', '--expose-gc'],
+      execArgv: ['--import', new URL('./loader.mjs', import.meta.url).href, '--expose-gc'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, ...env, MIMI_HUB_ID: `bench${k}`, MIMI_ROOMS: ROOMS.join(','), MIMI_CONCURRENCY: String(CONCURRENCY), MIMI_DURATION_MS: String(DURATION_MS), MIMI_WARMUP_MS: String(WARMUP_MS) },
     }),

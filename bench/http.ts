@@ -33,6 +33,13 @@ const ca = createDemoCa();
 const certA = issueCertificate(ca, { domain: 'a.example' });
 const certB = issueCertificate(ca, { domain: 'b.example' });
 
+/** The message's number: the last 12 bytes of its (test-framed, cleartext) body are its decimal digits. */
+function indexOf(message: Uint8Array): number {
+  let n = 0;
+  for (let i = message.length - 12; i < message.length; i++) n = n * 10 + message[i]! - 0x30;
+  return n;
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 }
@@ -67,10 +74,10 @@ export async function mimi(senders: number, messages: number, storeKind: 'sqlite
   const storeA = open('a');
   const storeB = open('b');
   let hub: Hub | undefined;
-  const followerA = new Follower({ domain: 'a.example', store: storeA, clock: Date, hubs: { history: (h, r) => httpHubTransport(clientA, { local: hub! }).history(h, r) } });
+  const followerA = new Follower({ domain: 'a.example', store: storeA, clock: Date, sharesStoreWithHub: true, hubs: { history: (h, r) => httpHubTransport(clientA, { local: hub! }).history(h, r) } });
   hub = new Hub({ domain: 'a.example', store: storeA, clock: Date, checker: testChecker(), transport: httpFollowerTransport(clientA, { local: followerA }), batchSize: 64, window: WINDOW });
   const followerB = new Follower({ domain: 'b.example', store: storeB, clock: Date, hubs: httpHubTransport(clientB) });
-  const arrived = new Map<string, number>();
+  const arrived = new Map<number, number>();
   let done: () => void = () => undefined;
   const finished = new Promise<void>((r) => (done = r));
   // Count a message when b's follower has stored it (it is then in b's per-client queues).
@@ -81,7 +88,7 @@ export async function mimi(senders: number, messages: number, storeKind: 'sqlite
     await followerB.notify(from, req);
     const now = performance.now();
     for (const e of req.events) {
-      const key = new TextDecoder().decode(e.message.subarray(e.message.length - 12));
+      const key = indexOf(e.message);
       if (!arrived.has(key)) arrived.set(key, now);
     }
     if (arrived.size >= messages) done();
@@ -111,7 +118,7 @@ export async function mimi(senders: number, messages: number, storeKind: 'sqlite
   names.set(String(servers[1]!.port), 'b.example');
   const { id, snapshot } = room(0);
   await hub.createRoom(id, snapshot);
-  const submitted = new Map<string, number>();
+  const submitted = new Map<number, number>();
   const prepared = Array.from({ length: messages }, (_, i) => parseMlsMessage(appMessage(0, `${BODY}${String(i).padStart(12, '0')}`)));
   let next = 0;
   const t0 = performance.now();
@@ -120,8 +127,7 @@ export async function mimi(senders: number, messages: number, storeKind: 'sqlite
       for (;;) {
         const i = next++;
         if (i >= messages) return;
-        const key = String(i).padStart(12, '0');
-        submitted.set(key, performance.now());
+        submitted.set(i, performance.now());
         const r = await clientB.submitMessage('a.example', id, { appMessage: prepared[i]!, sendingUri: BOB });
         if (r.statusCode !== 'accepted') throw new Error(`not accepted: ${r.statusCode}`);
       }
@@ -261,7 +267,7 @@ async function memoryPerRoom(rooms: number, perRoom: number): Promise<Measuremen
   const bStore = new MemoryStore();
   let hub: Hub | undefined;
   const b = new Follower({ domain: 'b.example', store: bStore, clock: Date, hubs: { history: (_h, r) => hub!.history(r) } });
-  const a = new Follower({ domain: 'a.example', store, clock: Date, hubs: { history: (_h, r) => hub!.history(r) } });
+  const a = new Follower({ domain: 'a.example', store, clock: Date, sharesStoreWithHub: true, hubs: { history: (_h, r) => hub!.history(r) } });
   hub = new Hub({ domain: 'a.example', store, clock: Date, checker: testChecker(), transport: { notify: (to, req) => (to === 'b.example' ? b : a).notify(req.hub, req) } });
   for (let i = 0; i < rooms; i++) {
     const { id, snapshot } = room(i);

@@ -16,7 +16,7 @@ import { bytesToHex, hexToBytes } from '../cbor/hex.js';
 import { MimiError } from '../errors.js';
 import { decodeClientIdentity } from '../mls/identity.js';
 import { decodeGroupInfo, decodePublicMessage, type LeafNodeView, type ProposalView } from '../protocol/mlsFraming.js';
-import { parseMlsMessage } from '../protocol/mlsStructures.js';
+import { checkMlsMessage } from '../protocol/mlsStructures.js';
 import { framedContentSignatureValid, groupInfoSignatureValid, proposalRef } from '../protocol/mlsAuth.js';
 import { bytesEqual } from '../room/bytes.js';
 import {
@@ -446,7 +446,7 @@ export class MlsUpdateChecker implements UpdateChecker {
   epochOf(message: Uint8Array): number {
     let epoch: bigint | undefined;
     try {
-      epoch = parseMlsMessage(message).epoch;
+      epoch = checkMlsMessage(message).epoch; // checked in place: the hub keeps the bytes it was given
     } catch (e) {
       throw new MimiError('delivery/bad-request', 'not an MLSMessage', { cause: e });
     }

@@ -2,8 +2,9 @@
  * The hub's fanout (draft-ietf-mimi-protocol-06 §5.6): for each room and each follower provider, the log's
  * events in order, as notify transactions retried with exponential backoff until acknowledged (the draft: "it
  * SHOULD retry"). Up to `window` transactions are in flight per follower (the draft: the hub "need not wait for
- * a response before sending the next"). What a follower acknowledged is durable (a cursor in the store); what
- * is in flight is not, so a restarted hub resends from the cursor and the follower deduplicates.
+ * a response before sending the next"). What a follower acknowledged is durable (a cursor in the store, written
+ * with the next tick: DL17); what is in flight is not, so a restarted hub resends from the cursor and the
+ * follower deduplicates.
  *
  * Several hub processes on one store share the fanout by leases (DL10): a process fans out a room only while it
  * holds the room's lease (`Namespace.lease`, renewed each tick, expiring after `leaseMs`). When a process dies
@@ -130,9 +131,13 @@ export class Fanout {
     if (this.stopped) return;
     const now = this.o.clock.now();
     const took = new Map<string, number>();
+    // Acknowledged cursors ride on the tick's transaction (DL17), not one transaction per acknowledgement.
+    const acks = [...this.dirty];
+    this.dirty.clear();
     const work = await this.o.store.transaction(async (tx) => {
       took.clear(); // a transaction re-run (PostgreSQL deadlock) decides again
       const out: { target: Target; fresh: { after: number; events: LogEvent[] }[] }[] = [];
+      if (acks.length > 0) await tx.putMany(Namespace.fanout, acks.map(([id, seq]): [string, Uint8Array] => [id, encodeCursor(seq)]));
       // A tick reads in a few statements whatever the number of rooms: the heads, the records that changed,
       // and the due events of every room at once (DL13).
       const heads = await tx.lastSeqs();
@@ -192,6 +197,9 @@ export class Fanout {
         }
       }
       return out;
+    }).catch((e: unknown) => {
+      this.markAcked(acks); // written with a later tick, or by flush
+      throw e;
     });
     for (const [roomId, until] of took) this.leases.set(roomId, until);
     for (const target of this.targets.values()) {
@@ -232,7 +240,9 @@ export class Fanout {
         const record = decodeHubRoom((await tx.get(Namespace.room, roomId))!, roomId);
         const lastSeq = await tx.lastSeq(roomId);
         for (const entry of record.followers) {
-          const acked = Math.max(decodeCursor(await tx.get(Namespace.fanout, key(roomId, entry.domain))), entry.from - 1);
+          const id = key(roomId, entry.domain);
+          // This process's own acknowledgements count before a tick has written them (DL17).
+          const acked = Math.max(decodeCursor(await tx.get(Namespace.fanout, id)), this.targets.get(id)?.acked ?? 0, entry.from - 1);
           n += Math.max(0, (entry.until ?? lastSeq) - acked);
         }
       }
@@ -261,9 +271,10 @@ export class Fanout {
     this.stopped = true;
   }
 
-  /** @internal Waits for acknowledgements being written. */
+  /** @internal Writes the acknowledgements not yet written (a tick writes them otherwise). */
   async flush(): Promise<void> {
     while (this.persist) await this.persist;
+    if (this.dirty.size > 0) await (this.persist = this.persistCursors().finally(() => (this.persist = undefined)));
   }
 
   /** @internal Gives up this process's leases (a graceful stop: another process takes over at once). */
@@ -372,17 +383,17 @@ export class Fanout {
       advanced = true;
     }
     if (!advanced) return;
-    const id = key(target.roomId, target.domain);
-    if (this.leases.has(target.roomId)) this.dirty.set(id, Math.max(this.dirty.get(id) ?? 0, target.acked));
-    this.persist ??= this.persistCursors().finally(() => (this.persist = undefined));
+    if (this.leases.has(target.roomId)) this.markAcked([[key(target.roomId, target.domain), target.acked]]);
+  }
+
+  private markAcked(cursors: readonly (readonly [string, number])[]): void {
+    for (const [id, seq] of cursors) this.dirty.set(id, Math.max(this.dirty.get(id) ?? 0, seq));
   }
 
   /**
-   * Writes the acknowledged cursors, all in one statement: acknowledgements that arrive while one is being
-   * written go together into the next (a transaction per acknowledgement would take the store from the writes).
-   * Only the lease holder writes a room's cursors; a process that lost a lease without noticing (paused past
-   * its expiry) could still write an older cursor, which only makes the new holder resend what followers
-   * deduplicate (DL10).
+   * Writes the acknowledged cursors in one statement (at a stop; ticks write them otherwise). Only the lease
+   * holder writes a room's cursors; a process that lost a lease without noticing (paused past its expiry)
+   * could still write an older cursor, which only makes the new holder resend what followers deduplicate (DL10).
    */
   private async persistCursors(): Promise<void> {
     while (this.dirty.size > 0) {

@@ -35,6 +35,12 @@ export interface FollowerOptions {
    * (default: kept, persistent scrollback); {@link Follower.tick} sweeps every `sweepEveryMs` (default 60 000; 0: never).
    */
   readonly retention?: { readonly seconds?: number; readonly sweepEveryMs?: number };
+  /**
+   * True when this provider's own {@link Hub} (same `domain`) keeps its room logs in this same store (as
+   * `mimi serve` does): the events of the rooms it hubs are then already held when it notifies, so they are
+   * not copied (nor compared with themselves), only delivered (DL17). Default false.
+   */
+  readonly sharesStoreWithHub?: boolean;
 }
 
 /** What a client is handed by {@link Follower.next}. */
@@ -80,6 +86,7 @@ export class Follower {
   private readonly retentionSeconds: number;
   private readonly sweepEveryMs: number;
   private nextSweep: number | undefined;
+  private readonly sharesStoreWithHub: boolean;
 
   /**
    * Creates a follower on its store (a restart is a new follower on the same store).
@@ -95,6 +102,7 @@ export class Follower {
     this.historyPage = checkCount(options.historyPage ?? 256, 'historyPage', 1, this.limits.maxHistoryPage);
     this.retentionSeconds = checkCount(options.retention?.seconds ?? Number.MAX_SAFE_INTEGER, 'retention.seconds', 0);
     this.sweepEveryMs = checkCount(options.retention?.sweepEveryMs ?? 60_000, 'retention.sweepEveryMs', 0);
+    this.sharesStoreWithHub = options.sharesStoreWithHub === true;
   }
 
   /**
@@ -118,18 +126,20 @@ export class Follower {
     if (!Array.isArray(request.events) || request.events.length === 0 || request.events.length > this.limits.maxNotifyEvents) {
       throw new MimiError('delivery/bad-request', `events must hold 1…${this.limits.maxNotifyEvents} events`, { path: ['events'] });
     }
-    const events = request.events.map((e, i) => checkEvent(e, `events[${i}]`, this.limits));
+    const events = request.events.map((e, i) => checkEvent(e, i, this.limits));
     ascending(events, 0);
     const historySeconds = request.historySeconds === undefined ? undefined : checkCount(request.historySeconds, 'historySeconds', 0);
+    // DL17: our own hub wrote these events into this store before sending them; a repeat only finds them held.
+    const own = this.sharesStoreWithHub && hub === this.domain;
     await this.store.transaction(async (tx) => {
       // The seen id remembers its room and last event, so a sweep can forget it once that is held (DL11).
-      if (!(await tx.putIfAbsent(Namespace.txn, key(hub, txn), seenTxn(roomId, events[events.length - 1]!.seq)))) return;
+      if (!own && !(await tx.putIfAbsent(Namespace.txn, key(hub, txn), seenTxn(roomId, events[events.length - 1]!.seq)))) return;
       let room = await this.followed(tx, roomId, hub);
       if (historySeconds !== undefined && room.historySeconds !== historySeconds) {
         room = { ...room, historySeconds };
         await tx.put(Namespace.followed, roomId, encodeFollowedRoom(room));
       }
-      await this.absorb(tx, roomId, room, events, 0);
+      await this.absorb(tx, roomId, room, events, 0, own);
     });
   }
 
@@ -454,13 +464,23 @@ export class Follower {
     }
   }
 
-  /** Stores events (and a withheld start, DL5), then moves `contiguous` over what is now consecutive. */
-  private async absorb(tx: StoreTransaction, roomId: string, room: FollowedRoomRecord, events: readonly LogEvent[], firstAvailable: number): Promise<void> {
+  /**
+   * Stores events (and a withheld start, DL5), then moves `contiguous` over what is now consecutive. `held`:
+   * they come from our own hub on a shared store (DL17), so they are in its log once it reaches them.
+   */
+  private async absorb(tx: StoreTransaction, roomId: string, room: FollowedRoomRecord, events: readonly LogEvent[], firstAvailable: number, held = false): Promise<void> {
     let { contiguous, firstSeq } = room;
     if (firstAvailable > contiguous + 1) {
       // The hub withholds events before firstAvailable under the history policy: the held history starts there.
       if (contiguous === 0) firstSeq = firstAvailable;
       contiguous = firstAvailable - 1;
+    }
+    const end = events[events.length - 1]?.seq;
+    if (held && end !== undefined && events[0]!.seq <= contiguous + 1 && (await tx.lastSeq(roomId)) >= end) {
+      // DL17: our own hub's log has no gaps, so these and all before them are held; later ones come notified.
+      if (end > contiguous) await tx.put(Namespace.followed, roomId, encodeFollowedRoom({ ...room, contiguous: end, firstSeq }));
+      this.gaps.delete(roomId);
+      return;
     }
     for (const e of events) {
       if (e.seq < firstSeq) continue;
@@ -470,7 +490,6 @@ export class Follower {
     const last = await tx.lastSeq(roomId);
     // The usual case: the events (ascending, consecutive, now all held) continue the held run and nothing lies
     // beyond them, so there is nothing to read back.
-    const end = events[events.length - 1]?.seq;
     if (end === last && events[0]!.seq === contiguous + 1 && end - events[0]!.seq === events.length - 1) contiguous = last;
     while (contiguous < last) {
       const run = await tx.events(roomId, contiguous, 256);
@@ -541,7 +560,7 @@ function checkPage(page: HistoryPage, after: number, limits: DeliveryLimits): Hi
   if (typeof page !== 'object' || page === null || !Array.isArray(page.events) || page.events.length > limits.maxHistoryPage) {
     throw new MimiError('delivery/bad-request', 'not a history page');
   }
-  const events = page.events.map((e, i) => checkEvent(e, `events[${i}]`, limits));
+  const events = page.events.map((e, i) => checkEvent(e, i, limits));
   ascending(events, after);
   if (typeof page.complete !== 'boolean') throw new MimiError('delivery/bad-request', 'complete must be a boolean');
   return { events, complete: page.complete, firstAvailable: checkCount(page.firstAvailable, 'firstAvailable', 1) };

@@ -349,6 +349,7 @@ export class Hub {
    */
   async sweep(now: number = this.clock.now()): Promise<SweepReport> {
     checkCount(now, 'now', 0);
+    await this.fanout.flush(); // what followers hold decides what may go: their acknowledgements first (DL17)
     const report = await this.store.transaction((tx) => sweepHub(tx, now, this.retention));
     if (report.expired > 0) this.fanout.erase((e) => e.expires !== undefined && e.expires <= now);
     return report;

@@ -35,31 +35,44 @@ export function checkBytes(v: unknown, what: string, limits: DeliveryLimits): Ui
   return v;
 }
 
-/** @internal Checks one received event field by field. */
-export function checkEvent(v: unknown, path: string, limits: DeliveryLimits): LogEvent {
-  if (typeof v !== 'object' || v === null) throw new MimiError('delivery/bad-request', `${path} is not an event`, { path: [path] });
+/**
+ * @internal Checks `events[index]` of a received request field by field. Valid fields are tested inline and
+ * the field's path is spelled out only for the error (this runs for every event of every notify).
+ */
+export function checkEvent(v: unknown, index: number, limits: DeliveryLimits): LogEvent {
+  const path = (): string => `events[${index}]`;
+  if (typeof v !== 'object' || v === null) throw new MimiError('delivery/bad-request', `${path()} is not an event`, { path: [path()] });
   const e = v as Record<string, unknown>;
   if (e.kind !== EventKind.commit && e.kind !== EventKind.message && e.kind !== EventKind.proposal && e.kind !== EventKind.erased) {
-    throw new MimiError('delivery/bad-request', `${path}.kind must be commit, message, proposal or erased`, { path: [path, 'kind'] });
+    throw new MimiError('delivery/bad-request', `${path()}.kind must be commit, message, proposal or erased`, { path: [path(), 'kind'] });
   }
-  const seq = checkCount(e.seq, `${path}.seq`, 1);
-  const hubTime = checkCount(e.hubTime, `${path}.hubTime`, 0);
+  const seq = isCount(e.seq, 1) ? e.seq : checkCount(e.seq, `${path()}.seq`, 1);
+  const hubTime = isCount(e.hubTime, 0) ? e.hubTime : checkCount(e.hubTime, `${path()}.hubTime`, 0);
   if (e.kind === EventKind.erased) {
     // DL12: a tombstone carries nothing of its sender.
     if (e.sender !== '' || !(e.message instanceof Uint8Array) || e.message.length !== 0 || e.expires !== undefined || e.frank !== undefined) {
-      throw new MimiError('delivery/bad-request', `${path} is a tombstone with content`, { path: [path] });
+      throw new MimiError('delivery/bad-request', `${path()} is a tombstone with content`, { path: [path()] });
     }
     return tombstone(seq, hubTime);
   }
-  return {
-    seq,
-    hubTime,
-    kind: e.kind,
-    sender: checkId(e.sender, `${path}.sender`, limits),
-    message: checkBytes(e.message, `${path}.message`, limits),
-    ...(e.expires !== undefined ? { expires: checkCount(e.expires, `${path}.expires`, 0) } : {}),
-    ...(e.frank !== undefined ? { frank: frankOf(e.kind, e.frank, path, limits) } : {}),
-  };
+  const sender = isId(e.sender, limits) ? e.sender : checkId(e.sender, `${path()}.sender`, limits);
+  const message = isBytes(e.message, limits) ? e.message : checkBytes(e.message, `${path()}.message`, limits);
+  const out: { -readonly [K in keyof LogEvent]: LogEvent[K] } = { seq, hubTime, kind: e.kind, sender, message };
+  if (e.expires !== undefined) out.expires = isCount(e.expires, 0) ? e.expires : checkCount(e.expires, `${path()}.expires`, 0);
+  if (e.frank !== undefined) out.frank = frankOf(e.kind, e.frank, path(), limits);
+  return out;
+}
+
+function isCount(v: unknown, min: number): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+}
+
+function isId(v: unknown, limits: DeliveryLimits): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= limits.maxIdLength && !v.includes('\u0000');
+}
+
+function isBytes(v: unknown, limits: DeliveryLimits): v is Uint8Array {
+  return v instanceof Uint8Array && v.length > 0 && v.length <= limits.maxMessageBytes;
 }
 
 /** HT19: only an application message carries a frank. */

@@ -88,7 +88,14 @@ export class WriteQueue<R> {
         // turns), and let the requests already waiting in the event loop's I/O queue arrive too (one macrotask
         // turn): with a synchronous store (SQLite) nothing else would ever join, one transaction per request.
         for (let i = 0; i < 8; i++) await Promise.resolve();
+        let seen = lane.writes.length;
         await nextTurn();
+        // Requests still arriving: the callers answered by the last batch are sending their next ones; another
+        // turn or two lets them join this batch instead of starting the next (one transaction for both).
+        for (let extra = 0; extra < EXTRA_TURNS && lane.writes.length > seen && lane.writes.length < this.o.maxBatch; extra++) {
+          seen = lane.writes.length;
+          await nextTurn();
+        }
         const batch = lane.writes.splice(0, this.o.maxBatch);
         let written: { outcomes: Outcome<R>[]; queuedWelcomes: boolean };
         try {
@@ -152,6 +159,9 @@ export class WriteQueue<R> {
     return { outcomes: out, queuedWelcomes };
   }
 }
+
+/** Turns a batch waits beyond the first while requests keep arriving (DL17). */
+const EXTRA_TURNS = 2;
 
 /** DL16: the lane of a room (FNV-1a of its id), the same in every process. */
 function laneOf(roomId: string, lanes: number): number {

@@ -25,15 +25,21 @@ function tooLarge(max: number, what: string): MimiError {
 }
 
 /**
+ * @internal A body already in memory, if it is at most `max` bytes.
+ * @throws {@link MimiError} `http/body-too-large`
+ */
+export function checkBound(bytes: Uint8Array, max: number, what: string): Uint8Array {
+  if (bytes.length > max) throw tooLarge(max, what);
+  return bytes;
+}
+
+/**
  * @internal Reads a body of at most `max` bytes.
  * @throws {@link MimiError} `http/body-too-large`
  */
 export async function readBounded(message: Request | Response, max: number, what: string): Promise<Uint8Array> {
   const known = bytesOf(message);
-  if (known !== undefined) {
-    if (known.length > max) throw tooLarge(max, what);
-    return known;
-  }
+  if (known !== undefined) return checkBound(known, max, what);
   const declared = message.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared.trim()) > max) {
     await message.body?.cancel().catch(() => undefined);

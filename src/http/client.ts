@@ -37,7 +37,8 @@ import {
   type UpdateRequest,
   type UpdateRoomResponse,
 } from '../protocol/index.js';
-import { readBounded } from './body.js';
+import { checkBound, readBounded } from './body.js';
+import { liteFetchOf, type LiteFetch, type Received } from './fast.js';
 import { errorFromResponse } from './problem.js';
 import { EXPIRES_HEADER, MediaType, decodeHistoryResponse, encodeHistoryRequest, encodeSequencedNotify, encodeSequencedWelcome } from './wire.js';
 
@@ -83,7 +84,11 @@ export interface MimiHttpClientOptions {
 export class MimiHttpClient {
   /** This provider's domain. */
   readonly domain: string;
+  /** The From header of every request (draft "Transport layer"). */
+  private readonly from: string;
   private readonly fetchFn: FetchLike;
+  /** mimi-kit's own fetch answers status and bytes without a Response (undefined for any other fetch). */
+  private readonly liteFn: LiteFetch | undefined;
   private readonly resolve: (domain: string) => string;
   private readonly maxResponseBytes: number;
   private readonly timeoutMs: number;
@@ -95,9 +100,11 @@ export class MimiHttpClient {
    */
   constructor(options: MimiHttpClientOptions) {
     this.domain = options.domain.toLowerCase();
+    this.from = `mimi@${this.domain}`;
     const f = options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
     if (f === undefined) throw new MimiError('http/network', 'no fetch: pass options.fetch');
     this.fetchFn = f;
+    this.liteFn = liteFetchOf(f);
     this.resolve = options.resolve ?? ((d) => `https://${d}`);
     this.maxResponseBytes = options.maxResponseBytes ?? 8 * 1024 * 1024;
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -290,22 +297,28 @@ export class MimiHttpClient {
     return this.ok(res, expect, endpoint);
   }
 
-  private async send(domain: string, method: string, url: string, body: Uint8Array | undefined, type: string, what: string, extra?: Record<string, string>): Promise<Response> {
-    const headers: Record<string, string> = { from: `mimi@${this.domain}`, accept: `${type}, ${MediaType.problem}`, ...extra };
+  private async send(domain: string, method: string, url: string, body: Uint8Array | undefined, type: string, what: string, extra?: Record<string, string>): Promise<Response | Received> {
+    const headers: Record<string, string> = { from: this.from, accept: `${type}, ${MediaType.problem}` };
+    if (extra !== undefined) Object.assign(headers, extra);
     if (body !== undefined) headers['content-type'] = type;
-    const limits = { maxResponseBytes: this.maxResponseBytes, timeoutMs: this.timeoutMs };
     try {
-      return await this.fetchFn(url, { method, headers, ...(body === undefined ? {} : { body }), ...(this.fetchFn.enforcesTimeout === true ? {} : { signal: AbortSignal.timeout(this.timeoutMs) }), ...limits });
+      const init: Parameters<FetchLike>[1] = { method, headers };
+      if (body !== undefined) init.body = body;
+      if (this.fetchFn.enforcesTimeout !== true) init.signal = AbortSignal.timeout(this.timeoutMs);
+      init.maxResponseBytes = this.maxResponseBytes;
+      init.timeoutMs = this.timeoutMs;
+      return await (this.liteFn === undefined ? this.fetchFn(url, init) : this.liteFn(url, init));
     } catch (e) {
       if (e instanceof MimiError) throw e;
       throw new MimiError('http/network', `${what} to ${domain}: ${e instanceof Error ? e.message : String(e)}`, { cause: e, details: { domain } });
     }
   }
 
-  private async ok(res: Response, expect: number, what: string): Promise<Uint8Array> {
+  private async ok(res: Response | Received, expect: number, what: string): Promise<Uint8Array> {
     let body: Uint8Array;
     try {
-      body = await readBounded(res, this.maxResponseBytes, `the ${what} answer`);
+      // `send` answers a Received exactly when the lite fetch is there.
+      body = this.liteFn === undefined ? await readBounded(res as Response, this.maxResponseBytes, `the ${what} answer`) : checkBound((res as Received).bytes, this.maxResponseBytes, `the ${what} answer`);
     } catch (e) {
       if (e instanceof MimiError) throw e;
       throw new MimiError('http/network', `${what}: the answer broke off: ${e instanceof Error ? e.message : String(e)}`, { cause: e });

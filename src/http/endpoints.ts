@@ -30,7 +30,7 @@ import {
   type UpdateRoomResponse,
 } from '../protocol/index.js';
 import { readBounded } from './body.js';
-import { bytesResponse } from './fast.js';
+import { LiteResponse, parsedUrlOf } from './fast.js';
 import type { MimiHandlerOptions, MimiPeer } from './handler.js';
 import { EXPIRES_HEADER, MediaType, decodeHistoryRequest, decodeSequencedNotify, decodeSequencedWelcome, encodeHistoryResponse } from './wire.js';
 
@@ -59,9 +59,21 @@ export interface RouteLog {
  */
 const VARIABLE: Readonly<Record<string, string>> = { ...DIRECTORY_ENDPOINTS, history: 'roomId' };
 
-function bytes(body: Uint8Array, contentType: string = MediaType.body, status = 200): Response {
-  return bytesResponse(body, status, { 'content-type': contentType });
+/** One header record per media type, shared by every answer of that type (they are never changed). */
+const TYPED = new Map<string, Readonly<Record<string, string>>>();
+
+function typed(contentType: string): Readonly<Record<string, string>> {
+  let h = TYPED.get(contentType);
+  if (h === undefined) TYPED.set(contentType, (h = Object.freeze({ 'content-type': contentType })));
+  return h;
 }
+
+function bytes(body: Uint8Array, contentType: string = MediaType.body, status = 200): LiteResponse {
+  return new LiteResponse(status, typed(contentType), body);
+}
+
+/** 201 without a body: notify, consent, reportAbuse. */
+const CREATED = new LiteResponse(201, Object.freeze({}), null);
 
 function forbidden(message: string): MimiError {
   return new MimiError('http/forbidden', message);
@@ -84,7 +96,9 @@ function expectType(request: Request, type: string): void {
 
 /** Draft "Transport layer": the Host names the target provider (its port is ignored). */
 function checkHost(ctx: Context, url: URL): void {
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const h = url.hostname;
+  // An IPv6 literal's brackets go (the regular expression only runs for one).
+  const host = (h.charCodeAt(0) === 0x5b || h.charCodeAt(h.length - 1) === 0x5d ? h.replace(/^\[|\]$/g, '') : h).toLowerCase();
   if (!ctx.hosts.has(host)) throw new MimiError('http/misdirected', `this is ${ctx.domain}, not ${host}`);
 }
 
@@ -110,7 +124,7 @@ function sameDomain(uri: string, peer: string, field: string): void {
   if (d !== peer) throw forbidden(`${field} ${JSON.stringify(uri.slice(0, 200))} is not at ${peer}, the authenticated provider`);
 }
 
-function directory(ctx: Context): Response {
+function directory(ctx: Context): LiteResponse {
   const o = ctx.options;
   const offered: string[] = [];
   if (o.keyMaterial) offered.push('keyMaterial');
@@ -121,26 +135,31 @@ function directory(ctx: Context): Response {
   if (o.hub && o.reportAbuse) offered.push('reportAbuse');
   const doc: Record<string, string> = {};
   for (const name of offered) doc[name] = `${ctx.publicUrl}/${name}/{${VARIABLE[name]!}}`;
-  return new Response(JSON.stringify(doc), { status: 200, headers: { 'content-type': MediaType.json } });
+  return new LiteResponse(200, typed(MediaType.json), JSON.stringify(doc));
 }
 
-/** @internal Routes one request; throws MimiErrors for the handler to answer. */
-export async function route(ctx: Context, request: Request, peer: MimiPeer, log: RouteLog): Promise<Response> {
-  let url: URL;
+function parseUrl(href: string): URL {
   try {
-    url = new URL(request.url);
+    return new URL(href);
   } catch (e) {
     throw new MimiError('delivery/bad-request', 'the request URL is not absolute', { cause: e });
   }
-  if (url.pathname === DIRECTORY_PATH) {
+}
+
+/** @internal Routes one request; throws MimiErrors for the handler to answer. */
+export async function route(ctx: Context, request: Request, peer: MimiPeer, log: RouteLog): Promise<LiteResponse> {
+  const url = parsedUrlOf(request) ?? parseUrl(request.url);
+  // URL getters build a new string per call: read the path once.
+  const pathname = url.pathname;
+  if (pathname === DIRECTORY_PATH) {
     log.endpoint = 'directory';
     if (request.method !== 'GET' && request.method !== 'HEAD') throw new MimiError('http/method-not-allowed', 'the directory is read with GET', { details: { allow: 'GET, HEAD' } });
     checkHost(ctx, url);
     return directory(ctx);
   }
-  const path = url.pathname.startsWith(`${ctx.basePath}/`) ? url.pathname.slice(ctx.basePath.length) : undefined;
+  const path = pathname.startsWith(`${ctx.basePath}/`) ? pathname.slice(ctx.basePath.length) : undefined;
   const m = path === undefined ? null : /^\/([A-Za-z]+)\/([^/]+)$/.exec(path);
-  if (!m || !Object.hasOwn(VARIABLE, m[1]!)) throw new MimiError('http/not-found', `no endpoint at ${url.pathname.slice(0, 200)}`);
+  if (!m || !Object.hasOwn(VARIABLE, m[1]!)) throw new MimiError('http/not-found', `no endpoint at ${pathname.slice(0, 200)}`);
   const endpoint = m[1]!;
   log.endpoint = endpoint;
   let target: string;
@@ -168,12 +187,12 @@ export async function route(ctx: Context, request: Request, peer: MimiPeer, log:
         for (const c of w.clients) if (domainOf(c) !== ctx.domain) throw new MimiError('http/misdirected', `${c.slice(0, 200)} is not a client of ${ctx.domain}`);
         await follower.welcome(from, { hub: from, roomId: target, ...w });
         log.outcome = 'welcome';
-        return new Response(null, { status: 201 });
+        return CREATED;
       }
       const { txn, events, historySeconds } = decodeSequencedNotify(await readBounded(request, ctx.maxBodyBytes, 'the notify body'), { maxBodyBytes: ctx.maxBodyBytes });
       await follower.notify(from, { hub: from, roomId: target, txn, events, ...(historySeconds === undefined ? {} : { historySeconds }) });
       log.outcome = 'accepted';
-      return new Response(null, { status: 201 });
+      return CREATED;
     }
     case 'history': {
       const hub = need(o.hub, endpoint);
@@ -203,7 +222,7 @@ export async function route(ctx: Context, request: Request, peer: MimiPeer, log:
     case 'groupInfo': {
       const hub = need(o.hub, endpoint);
       const req = decodeGroupInfoRequest(await readBounded(request, ctx.maxBodyBytes, 'the groupInfo body'), { maxBodyBytes: ctx.maxBodyBytes });
-      const refuse = (status: 'notAuthorized' | 'noSuchRoom'): Response => {
+      const refuse = (status: 'notAuthorized' | 'noSuchRoom'): LiteResponse => {
         log.outcome = status;
         return bytes(encodeGroupInfoResponse({ status, roomId: target }));
       };
@@ -238,7 +257,7 @@ export async function route(ctx: Context, request: Request, peer: MimiPeer, log:
       const outcome = await consent(entry, from);
       log.outcome = outcome;
       if (outcome === 'notFound') throw new MimiError('http/not-found', `${local.slice(0, 200)} is not known here`);
-      return new Response(null, { status: 201 });
+      return CREATED;
     }
     case 'identifierQuery': {
       const query = need(o.identifierQuery, endpoint, 'http/not-implemented');
@@ -257,7 +276,7 @@ export async function route(ctx: Context, request: Request, peer: MimiPeer, log:
       await hub.checkAbuseReport(target, body.messages); // delivery/no-such-room → 404
       await report(target, body, from);
       log.outcome = 'accepted';
-      return new Response(null, { status: 201 });
+      return CREATED;
     }
     default:
       throw new MimiError('http/not-implemented', `${endpoint} is not implemented by this provider`);
@@ -284,14 +303,14 @@ function verifies(check: () => boolean): boolean {
   }
 }
 
-async function update(ctx: Context, request: Request, roomId: string, from: string, log: RouteLog): Promise<Response> {
+async function update(ctx: Context, request: Request, roomId: string, from: string, log: RouteLog): Promise<LiteResponse> {
   const hub = need(ctx.options.hub, 'update');
   const { bundle } = decodeUpdateRequest(await readBounded(request, ctx.maxBodyBytes, 'the update body'), { maxBodyBytes: ctx.maxBodyBytes });
-  const answer = (res: UpdateRoomResponse): Response => {
+  const answer = (res: UpdateRoomResponse): LiteResponse => {
     log.outcome = res.responseCode;
     return bytes(encodeUpdateRoomResponse(res));
   };
-  const respond = (r: UpdateResult): Response => {
+  const respond = (r: UpdateResult): LiteResponse => {
     switch (r.code) {
       case 'success':
         return answer({ responseCode: 'success', errorDescription: '', acceptedTimestamp: BigInt(r.acceptedTimestamp) });
@@ -336,7 +355,7 @@ function signed(req: KeyMaterialRequest): boolean {
   return req.acceptableCiphersuites.some((suite) => verifies(() => verifyKeyMaterialRequest(req, suite)));
 }
 
-async function keyMaterial(ctx: Context, request: Request, target: string, from: string, log: RouteLog): Promise<Response> {
+async function keyMaterial(ctx: Context, request: Request, target: string, from: string, log: RouteLog): Promise<LiteResponse> {
   const store = need(ctx.options.keyMaterial, 'keyMaterial');
   const req = decodeKeyMaterialRequest(await readBounded(request, ctx.maxBodyBytes, 'the keyMaterial body'), { maxBodyBytes: ctx.maxBodyBytes });
   if (req.targetUser !== target) throw new MimiError('delivery/bad-request', 'the path and the body name different target users', { path: ['targetUser'] });

@@ -16,8 +16,8 @@ import { MimiError } from '../errors.js';
 import type { AbuseReport, ConsentEntry, GroupInfoRequest, GroupInfoResponse, IdentifierRequest, IdentifierResponse } from '../protocol/index.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from './body.js';
 import { route, type Context, type RouteLog } from './endpoints.js';
-import { internalError, problemResponse } from './problem.js';
-import { markFast } from './fast.js';
+import { internalAnswer, problemAnswer } from './problem.js';
+import { isLite, markFast, toResponse, type LiteResponse } from './fast.js';
 
 /** The authenticated peer of a request, as the server established it. */
 export interface MimiPeer {
@@ -130,21 +130,22 @@ export function createMimiHandler(options: MimiHandlerOptions): MimiHandler {
     publicUrl: (options.publicUrl ?? `https://${domain}${basePath}`).replace(/\/+$/, ''),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_REQUEST_BYTES,
   };
-  // Only url, method, headers.get and the body bytes are read: the Node server may pass a lighter request.
+  // Only url, method, headers.get and the body bytes are read: the Node server may pass a lighter request,
+  // and it then takes a LiteResponse back (see fast.ts).
   return markFast(async (request: Request, peer: MimiPeer): Promise<Response> => {
     const t0 = Date.now();
     const log: RouteLog = { endpoint: 'unknown' };
-    let response: Response;
+    let response: LiteResponse;
     try {
       response = await route(ctx, request, peer, log);
     } catch (e) {
       if (e instanceof MimiError) {
         log.outcome = e.code;
-        response = problemResponse(e, e.code === 'http/method-not-allowed' && typeof e.details?.allow === 'string' ? { allow: e.details.allow } : {});
+        response = problemAnswer(e, e.code === 'http/method-not-allowed' && typeof e.details?.allow === 'string' ? e.details.allow : undefined);
       } else {
         log.outcome = 'internal';
         options.onError?.(e);
-        response = internalError();
+        response = internalAnswer();
       }
       // The body was not read to its end: tell the client not to reuse a connection with bytes in flight.
       if (request.body !== null && !request.bodyUsed) await request.body.cancel().catch(() => undefined);
@@ -159,6 +160,7 @@ export function createMimiHandler(options: MimiHandlerOptions): MimiHandler {
       ...(log.eventKind === undefined ? {} : { eventKind: log.eventKind }),
       ms: Date.now() - t0,
     });
-    return response;
+    // mimi-kit's own Node server writes the answer as it is; every other caller gets a web-standard Response.
+    return isLite(request) ? (response as unknown as Response) : toResponse(response);
   });
 }

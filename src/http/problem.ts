@@ -8,6 +8,7 @@
  */
 import { MimiError, type MimiErrorCode } from '../errors.js';
 import { isMimiErrorCode } from '../errorCodes/index.js';
+import { LiteResponse } from './fast.js';
 import { MediaType } from './wire.js';
 
 /** A problem-details document (RFC 9457 §3) with mimi-kit's `code` extension member. */
@@ -59,17 +60,22 @@ export function statusOf(code: MimiErrorCode): number {
   return STATUS[code] ?? 400;
 }
 
-/** @internal A problem response for a MimiError. */
-export function problemResponse(e: MimiError, extraHeaders: Record<string, string> = {}): Response {
+const PROBLEM: Readonly<Record<string, string>> = Object.freeze({ 'content-type': MediaType.problem });
+
+/**
+ * @internal The problem answer for a MimiError; `allow` for a 405 (RFC 9110 §15.5.6). Header names in the
+ * order `Headers` lists them, so the Node server writes the same bytes on either path.
+ */
+export function problemAnswer(e: MimiError, allow?: string): LiteResponse {
   const status = statusOf(e.code);
   const body: MimiProblem = { type: `urn:mimi-kit:error:${e.code}`, title: e.code, status, detail: e.message, code: e.code };
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': MediaType.problem, ...extraHeaders } });
+  return new LiteResponse(status, allow === undefined ? PROBLEM : { allow, 'content-type': MediaType.problem }, JSON.stringify(body));
 }
 
 /** @internal The answer to a failure that is not a MimiError (a bug or a dead store): 500, nothing leaked. */
-export function internalError(): Response {
+export function internalAnswer(): LiteResponse {
   const body = { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'the provider failed to handle the request' };
-  return new Response(JSON.stringify(body), { status: 500, headers: { 'content-type': MediaType.problem } });
+  return new LiteResponse(500, PROBLEM, JSON.stringify(body));
 }
 
 const FROM_STATUS: Readonly<Record<number, MimiErrorCode>> = {

@@ -48,10 +48,10 @@
  */
 import type { HistoryPage, LogEvent, NotifyRequest, WelcomeRequest } from '../delivery/types.js';
 import { MimiError } from '../errors.js';
-import { decodeBody, encodeBody, readUri, writeUri, type ProtocolDecodeOptions } from '../protocol/common.js';
+import { decodeBody, encodeBody, readUri, stringSize, vectorSize, writeUri, type ProtocolDecodeOptions } from '../protocol/common.js';
 import { readFanoutMessage, writeFanoutMessage } from '../protocol/fanout.js';
-import { writeFrank } from '../protocol/franking.js';
-import { parseMlsMessage } from '../protocol/mlsStructures.js';
+import { writeFrank, type Frank } from '../protocol/franking.js';
+import { checkMlsMessage, parseMlsMessage } from '../protocol/mlsStructures.js';
 import type { TlsReader, TlsWriter } from '../tls/codec.js';
 
 /**
@@ -111,33 +111,67 @@ const SHAPE = {
 function writeFanout(w: TlsWriter, e: LogEvent & { kind: keyof typeof SHAPE }): void {
   const shape = SHAPE[e.kind] as (typeof SHAPE)[keyof typeof SHAPE] | undefined;
   if (shape === undefined) throw new MimiError('delivery/bad-request', `a ${String(e.kind)} event has no FanoutMessage`, { path: ['kind'] });
-  const m = parseMlsMessage(e.message);
+  const m = checkMlsMessage(e.message); // no copy: the bytes written are e.message itself
   const [wireFormat, contentType] = shape;
   if (m.wireFormat !== wireFormat || m.contentType !== contentType) {
     throw new MimiError('protocol/unexpected-content-type', `a ${m.contentType ?? ''} ${m.wireFormat} is not a ${e.kind} event`, { path: ['message'] });
   }
   if (e.frank !== undefined && e.kind !== 'message') throw new MimiError('delivery/bad-request', `a ${e.kind} event carries no frank`, { path: ['frank'] });
-  w.uint64(BigInt(e.hubTime));
+  writeU64(w, e.hubTime);
   w.raw(e.message);
   w.optional(e.frank, writeFrank); // the application arm's optional Frank; for the others the empty proposal list (0)
 }
 
+/**
+ * Writes a number as a uint64: a safe non-negative integer directly, anything else through `BigInt` as before
+ * (which refuses a fraction with a RangeError and a negative value with `tls/value-out-of-range`).
+ */
+function writeU64(w: TlsWriter, v: number): void {
+  if (Number.isSafeInteger(v) && v >= 0) {
+    w.uint32(Math.floor(v / 0x100000000));
+    w.uint32(v % 0x100000000);
+  } else w.uint64(BigInt(v));
+}
+
 function writeEvent(w: TlsWriter, e: LogEvent): void {
-  w.uint64(BigInt(e.seq));
+  writeU64(w, e.seq);
   if (e.kind === 'erased') {
     w.uint8(ERASED);
-    w.uint64(BigInt(e.hubTime));
+    writeU64(w, e.hubTime);
     return;
   }
   w.uint8(FANOUT);
   writeUri(w, e.sender);
-  w.optional(e.expires, (x, v) => x.uint64(BigInt(v)));
+  w.optional(e.expires, writeU64);
   writeFanout(w, e as LogEvent & { kind: keyof typeof SHAPE });
 }
 
+/** A guess at a list of events' encoded size (exact for unfranked ASCII-sender events), so the writer seldom grows. */
+function eventsSize(events: readonly LogEvent[]): number {
+  if (!Array.isArray(events)) return 64;
+  let n = 0;
+  for (const e of events as readonly Partial<LogEvent>[]) {
+    const m: unknown = e?.message;
+    if (e?.kind === 'erased') n += 8 + 1 + 8; // seq, type, timestamp
+    // seq, type, sender, expires' presence (+8), timestamp, the MLSMessage, the arm's 0 octet
+    else n += 8 + 1 + stringSize(e?.sender) + (e?.expires === undefined ? 1 : 9) + 8 + (m instanceof Uint8Array ? m.length : 0) + 1;
+  }
+  return vectorSize(n);
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 function safe(v: bigint, field: string): number {
-  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new MimiError('delivery/bad-request', `${field} ${v} is beyond 2^53-1`, { path: [field] });
+  if (v > MAX_SAFE) throw new MimiError('delivery/bad-request', `${field} ${v} is beyond 2^53-1`, { path: [field] });
   return Number(v);
+}
+
+const readU64 = (r: TlsReader): bigint => r.uint64();
+
+/** A fanout event with its fields in the order the decoder always gave them (seq, hubTime, sender, message, expires, kind, frank). */
+function fanoutEvent(seq: number, hubTime: number, sender: string, message: Uint8Array, expires: number | undefined, kind: 'commit' | 'proposal' | 'message', frank?: Frank): LogEvent {
+  if (expires === undefined) return frank === undefined ? { seq, hubTime, sender, message, kind } : { seq, hubTime, sender, message, kind, frank };
+  return frank === undefined ? { seq, hubTime, sender, message, expires, kind } : { seq, hubTime, sender, message, expires, kind, frank };
 }
 
 function readEvent(r: TlsReader): LogEvent {
@@ -146,13 +180,14 @@ function readEvent(r: TlsReader): LogEvent {
   if (type === ERASED) return { seq, hubTime: safe(r.uint64(), 'timestamp'), kind: 'erased', sender: '', message: new Uint8Array(0) };
   if (type !== FANOUT) throw new MimiError('delivery/bad-request', `SequencedEventType ${type} is neither fanout (1) nor erased (2)`, { path: ['type'] });
   const sender = readUri(r);
-  const ex = r.optional((x) => x.uint64());
-  const expires = ex === undefined ? {} : { expires: safe(ex, 'expires') };
+  const ex = r.optional(readU64);
+  const expires = ex === undefined ? undefined : safe(ex, 'expires');
   const f = readFanoutMessage(r);
-  const base = { seq, hubTime: safe(f.timestamp, 'timestamp'), sender, message: f.message.bytes, ...expires };
-  if (f.kind === 'commit' && f.externalProposals.length === 0) return { ...base, kind: 'commit' };
-  if (f.kind === 'proposal' && f.moreProposals.length === 0) return { ...base, kind: 'proposal' };
-  if (f.kind === 'application') return f.frank === undefined ? { ...base, kind: 'message' } : { ...base, kind: 'message', frank: f.frank };
+  const hubTime = safe(f.timestamp, 'timestamp');
+  const message = f.message.bytes;
+  if (f.kind === 'commit' && f.externalProposals.length === 0) return fanoutEvent(seq, hubTime, sender, message, expires, 'commit');
+  if (f.kind === 'proposal' && f.moreProposals.length === 0) return fanoutEvent(seq, hubTime, sender, message, expires, 'proposal');
+  if (f.kind === 'application') return fanoutEvent(seq, hubTime, sender, message, expires, 'message', f.frank);
   const why = f.kind === 'commit' ? ' with external proposals' : f.kind === 'proposal' ? ' with more proposals' : '';
   throw new MimiError('delivery/bad-request', `a ${f.kind} fanout${why} is not a delivery event`, { path: ['message'] });
 }
@@ -170,12 +205,15 @@ function readEvent(r: TlsReader): LogEvent {
  * ```
  */
 export function encodeSequencedNotify(request: Pick<NotifyRequest, 'txn' | 'events' | 'historySeconds'>): Uint8Array {
-  const txn = new TextEncoder().encode(request.txn);
-  return encodeBody('SequencedNotify', (w) => {
-    w.opaque(txn);
-    w.optional(request.historySeconds, (x, v) => x.uint64(BigInt(v)));
-    w.vector(request.events, writeEvent);
-  });
+  return encodeBody(
+    'SequencedNotify',
+    (w) => {
+      w.string(request.txn);
+      w.optional(request.historySeconds, writeU64);
+      w.vector(request.events, writeEvent);
+    },
+    stringSize(request.txn) + (request.historySeconds === undefined ? 1 : 9) + eventsSize(request.events),
+  );
 }
 
 /**
@@ -197,7 +235,7 @@ export function decodeSequencedNotify(bytes: Uint8Array, options?: ProtocolDecod
     'SequencedNotify',
     (r) => {
       const txn = r.string();
-      const h = r.optional((x) => x.uint64());
+      const h = r.optional(readU64);
       const events = r.vector(readEvent);
       if (events.length === 0) throw new MimiError('protocol/empty-list', 'a SequencedNotify carries at least one message');
       return { txn, events, ...(h === undefined ? {} : { historySeconds: safe(h, 'historySeconds') }) };

@@ -84,12 +84,8 @@ export function decodeBody<T>(bytes: Uint8Array, what: string, read: (r: TlsRead
   if (bytes.length > max) {
     throw new MimiError('protocol/body-too-large', `${what}: body of ${bytes.length} bytes exceeds ${max}`, { details: { length: bytes.length, max } });
   }
-  const tlsOptions: TlsReaderOptions = {
-    ...(options.maxVectorBytes === undefined ? {} : { maxVectorBytes: options.maxVectorBytes }),
-    ...(options.maxItems === undefined ? {} : { maxItems: options.maxItems }),
-  };
   try {
-    const r = new TlsReader(bytes, tlsOptions);
+    const r = new TlsReader(bytes, options satisfies TlsReaderOptions); // it reads maxVectorBytes and maxItems only
     const v = read(r);
     r.end();
     return v;
@@ -103,6 +99,7 @@ export function decodeBody<T>(bytes: Uint8Array, what: string, read: (r: TlsRead
  *
  * @param what - the structure's name, for messages
  * @param write - writes the structure
+ * @param capacity - the body's expected size (exact: no copy at the end); the writer grows past it when needed
  * @returns the bytes
  * @throws {@link MimiError} `protocol/value-out-of-range` (or the `protocol/*` code a writer raises)
  * @example
@@ -111,14 +108,24 @@ export function decodeBody<T>(bytes: Uint8Array, what: string, read: (r: TlsRead
  * encodeBody('Protocol', (w) => w.uint8(1)); // Uint8Array [1]
  * ```
  */
-export function encodeBody(what: string, write: (w: TlsWriter) => void): Uint8Array {
+export function encodeBody(what: string, write: (w: TlsWriter) => void, capacity?: number): Uint8Array {
   try {
-    const w = new TlsWriter();
+    const w = new TlsWriter(capacity);
     write(w);
     return w.finish();
   } catch (e) {
     throw toProtocolError(e, what);
   }
+}
+
+/** The encoded size of `opaque data<V>` holding `n` bytes (RFC 9420 §2.1.2 minimal varint prefix). */
+export function vectorSize(n: number): number {
+  return n + (n < 0x40 ? 1 : n < 0x4000 ? 2 : 4);
+}
+
+/** The encoded size of an ASCII string (an estimate for others: the writer grows when UTF-8 is longer). */
+export function stringSize(s: unknown): number {
+  return typeof s === 'string' ? vectorSize(s.length) : 0;
 }
 
 /** Throws `protocol/bad-enum`. */
@@ -141,7 +148,8 @@ export function badEnum(field: string, value: number, offset?: number): MimiErro
 export function readEnum8<E extends Readonly<Record<string, number>>>(r: TlsReader, values: E, field: string): Exclude<keyof E & string, 'reserved'> {
   const at = r.offset;
   const v = r.uint8();
-  for (const [name, value] of Object.entries(values)) if (value === v && name !== 'reserved') return name as Exclude<keyof E & string, 'reserved'>;
+  // for…in with hasOwn visits what Object.entries would, without allocating its arrays
+  for (const name in values) if (Object.hasOwn(values, name) && values[name] === v && name !== 'reserved') return name as string as Exclude<keyof E & string, 'reserved'>;
   throw badEnum(field, v, at);
 }
 

@@ -117,7 +117,7 @@ export function readLeafNode(r: TlsReader): LeafNodeView {
     source = 'keyPackage';
   } else if (s === 2) source = 'update';
   else if (s === 3) {
-    r.opaque();
+    r.skipOpaque();
     source = 'commit';
   } else throw bad('LeafNode', `leaf_node_source ${s}`, at);
   const extensions = readExtensions(r);
@@ -248,7 +248,7 @@ function readPublicMessage(r: TlsReader): PublicMessageView {
   let contentType: PublicMessageView['contentType'];
   if (ct === 1) {
     contentType = 'application';
-    r.opaque();
+    r.skipOpaque();
   } else if (ct === 2) {
     contentType = 'proposal';
     proposal = readProposal(r);

@@ -100,6 +100,9 @@ export interface RequiredCapabilities {
   readonly credentialTypes: readonly number[];
 }
 
+/** Decoder options of a structure the caller already holds whole (no body bound). */
+const UNBOUNDED = { maxBodyBytes: Number.POSITIVE_INFINITY } as const;
+
 function bad(what: string, message: string, offset: number): MimiError {
   return new MimiError('protocol/bad-mls-message', `${what}: ${message}`, { details: { offset } });
 }
@@ -113,13 +116,13 @@ function version(r: TlsReader, what: string): void {
 const u16s = (r: TlsReader): number[] => r.vector((x) => x.uint16());
 
 function skipOpaque(r: TlsReader): void {
-  r.opaque();
+  r.skipOpaque();
 }
 
 function skipCredential(r: TlsReader): void {
   const at = r.offset;
   const type = r.uint16();
-  if (type === 1) r.opaque();
+  if (type === 1) r.skipOpaque();
   else if (type === 2) r.vector(skipOpaque);
   else {
     throw new MimiError('protocol/unknown-credential-type', `credential type ${type} has no length RFC 9420 defines`, { details: { offset: at, credentialType: type } });
@@ -127,8 +130,8 @@ function skipCredential(r: TlsReader): void {
 }
 
 function skipLeafNode(r: TlsReader): void {
-  r.opaque(); // encryption_key
-  r.opaque(); // signature_key
+  r.skipOpaque(); // encryption_key
+  r.skipOpaque(); // signature_key
   skipCredential(r);
   readCapabilities(r);
   const at = r.offset;
@@ -136,39 +139,39 @@ function skipLeafNode(r: TlsReader): void {
   if (source === 1) {
     r.uint64();
     r.uint64();
-  } else if (source === 3) r.opaque();
+  } else if (source === 3) r.skipOpaque();
   else if (source !== 2) throw bad('LeafNode', `leaf_node_source ${source}`, at);
-  r.opaque(); // extensions<V>, kept whole
-  r.opaque(); // signature
+  r.skipOpaque(); // extensions<V>, kept whole
+  r.skipOpaque(); // signature
 }
 
 function skipKeyPackageBody(r: TlsReader): void {
   version(r, 'KeyPackage');
   r.uint16(); // cipher_suite
-  r.opaque(); // init_key
+  r.skipOpaque(); // init_key
   skipLeafNode(r);
-  r.opaque(); // extensions
-  r.opaque(); // signature
+  r.skipOpaque(); // extensions
+  r.skipOpaque(); // signature
 }
 
 function skipWelcomeBody(r: TlsReader): void {
   r.uint16(); // cipher_suite
-  r.opaque(); // secrets<V>
-  r.opaque(); // encrypted_group_info
+  r.skipOpaque(); // secrets<V>
+  r.skipOpaque(); // encrypted_group_info
 }
 
 function skipGroupInfoBody(r: TlsReader): void {
   version(r, 'GroupContext');
   r.uint16(); // cipher_suite
-  r.opaque(); // group_id
+  r.skipOpaque(); // group_id
   r.uint64(); // epoch
-  r.opaque(); // tree_hash
-  r.opaque(); // confirmed_transcript_hash
-  r.opaque(); // GroupContext extensions
-  r.opaque(); // GroupInfo extensions
-  r.opaque(); // confirmation_tag
+  r.skipOpaque(); // tree_hash
+  r.skipOpaque(); // confirmed_transcript_hash
+  r.skipOpaque(); // GroupContext extensions
+  r.skipOpaque(); // GroupInfo extensions
+  r.skipOpaque(); // confirmation_tag
   r.uint32(); // signer
-  r.opaque(); // signature
+  r.skipOpaque(); // signature
 }
 
 /** Skips one RFC 9420 §12.1 Proposal (plus draft-ietf-mls-extensions AppDataUpdate 0x0008 and SelfRemove 0x000a). */
@@ -193,35 +196,35 @@ export function skipProposalBody(r: TlsReader, type: number, at: number): void {
       // psk: PreSharedKeyID
       const pskAt = r.offset;
       const psktype = r.uint8();
-      if (psktype === 1) r.opaque();
+      if (psktype === 1) r.skipOpaque();
       else if (psktype === 2) {
         const usageAt = r.offset;
         const usage = r.uint8();
         if (usage < 1 || usage > 3) throw bad('PreSharedKeyID', `resumption usage ${usage}`, usageAt);
-        r.opaque();
+        r.skipOpaque();
         r.uint64();
       } else throw bad('PreSharedKeyID', `psktype ${psktype}`, pskAt);
-      r.opaque(); // psk_nonce
+      r.skipOpaque(); // psk_nonce
       return;
     }
     case 5: // reinit
-      r.opaque();
+      r.skipOpaque();
       r.uint16();
       r.uint16();
-      r.opaque();
+      r.skipOpaque();
       return;
     case 6: // external_init
-      r.opaque();
+      r.skipOpaque();
       return;
     case 7: // group_context_extensions
-      r.opaque();
+      r.skipOpaque();
       return;
     case 0x0008: {
       // draft-ietf-mls-extensions AppDataUpdate: component_id, op (update 1 carries data, remove 2 none)
       r.uint16();
       const opAt = r.offset;
       const op = r.uint8();
-      if (op === 1) r.opaque();
+      if (op === 1) r.skipOpaque();
       else if (op !== 2) throw bad('AppDataUpdate', `op ${op}`, opAt);
       return;
     }
@@ -233,12 +236,12 @@ export function skipProposalBody(r: TlsReader, type: number, at: number): void {
 }
 
 function skipCommit(r: TlsReader): void {
-  r.opaque(); // proposals<V>, kept whole
+  r.skipOpaque(); // proposals<V>, kept whole
   const at = r.offset;
   const present = r.uint8();
   if (present === 1) {
     skipLeafNode(r);
-    r.opaque(); // nodes<V>
+    r.skipOpaque(); // nodes<V>
   } else if (present !== 0) {
     throw new MimiError('protocol/bad-optional', `optional<UpdatePath> presence ${present}`, { details: { offset: at } });
   }
@@ -247,9 +250,65 @@ function skipCommit(r: TlsReader): void {
 function readContentType(r: TlsReader, what: string): ContentTypeName {
   const at = r.offset;
   const v = r.uint8();
-  const name = (Object.keys(ContentType) as ContentTypeName[]).find((k) => ContentType[k] === v);
-  if (!name) throw bad(what, `content_type ${v}`, at);
-  return name;
+  for (const name in ContentType) if (Object.hasOwn(ContentType, name) && ContentType[name as ContentTypeName] === v) return name as ContentTypeName;
+  throw bad(what, `content_type ${v}`, at);
+}
+
+/** What the MIMI bodies switch on in an MLSMessage: {@link MlsMessageBytes} without the bytes. */
+export type MlsMessageShape = Omit<MlsMessageBytes, 'bytes'>;
+
+/** Walks one MLSMessage (§6) to its end, checking it, without copying any of it. */
+function walkMlsMessage(r: TlsReader): MlsMessageShape {
+  version(r, 'MLSMessage');
+  const wfAt = r.offset;
+  const wf = r.uint16();
+  switch (wf) {
+    case WireFormat.mlsPublicMessage: {
+      // FramedContent
+      r.skipOpaque(); // group_id
+      const epoch = r.uint64();
+      const senderAt = r.offset;
+      const senderType = r.uint8();
+      if (senderType === 1 || senderType === 2) r.uint32();
+      else if (senderType !== 3 && senderType !== 4) throw bad('Sender', `sender_type ${senderType}`, senderAt);
+      r.skipOpaque(); // authenticated_data
+      const contentType = readContentType(r, 'FramedContent');
+      if (contentType === 'application') r.skipOpaque();
+      else if (contentType === 'proposal') skipProposal(r);
+      else skipCommit(r);
+      // FramedContentAuthData
+      r.skipOpaque(); // signature
+      if (contentType === 'commit') r.skipOpaque(); // confirmation_tag
+      if (senderType === 1) r.skipOpaque(); // membership_tag
+      return { wireFormat: 'mlsPublicMessage', contentType, epoch };
+    }
+    case WireFormat.mlsPrivateMessage: {
+      r.skipOpaque(); // group_id
+      const epoch = r.uint64();
+      const contentType = readContentType(r, 'PrivateMessage');
+      r.skipOpaque(); // authenticated_data
+      r.skipOpaque(); // encrypted_sender_data
+      r.skipOpaque(); // ciphertext
+      return { wireFormat: 'mlsPrivateMessage', contentType, epoch };
+    }
+    case WireFormat.mlsWelcome:
+      skipWelcomeBody(r);
+      return { wireFormat: 'mlsWelcome' };
+    case WireFormat.mlsGroupInfo:
+      skipGroupInfoBody(r);
+      return { wireFormat: 'mlsGroupInfo' };
+    case WireFormat.mlsKeyPackage:
+      skipKeyPackageBody(r);
+      return { wireFormat: 'mlsKeyPackage' };
+    default:
+      throw new MimiError('protocol/unexpected-wire-format', `wire format ${wf} is not one RFC 9420 defines`, { details: { offset: wfAt, wireFormat: wf } });
+  }
+}
+
+/** The shape with the bytes walked since `start` (one copy, the only one). */
+function withBytes(r: TlsReader, start: number, s: MlsMessageShape): MlsMessageBytes {
+  const bytes = r.bytesSince(start);
+  return s.contentType === undefined ? { bytes, wireFormat: s.wireFormat } : { bytes, wireFormat: s.wireFormat, contentType: s.contentType, epoch: s.epoch! };
 }
 
 /**
@@ -266,56 +325,13 @@ function readContentType(r: TlsReader, what: string): ContentTypeName {
  */
 export function readMlsMessage(r: TlsReader): MlsMessageBytes {
   const start = r.offset;
-  version(r, 'MLSMessage');
-  const wfAt = r.offset;
-  const wf = r.uint16();
-  switch (wf) {
-    case WireFormat.mlsPublicMessage: {
-      // FramedContent
-      r.opaque(); // group_id
-      const epoch = r.uint64();
-      const senderAt = r.offset;
-      const senderType = r.uint8();
-      if (senderType === 1 || senderType === 2) r.uint32();
-      else if (senderType !== 3 && senderType !== 4) throw bad('Sender', `sender_type ${senderType}`, senderAt);
-      r.opaque(); // authenticated_data
-      const contentType = readContentType(r, 'FramedContent');
-      if (contentType === 'application') r.opaque();
-      else if (contentType === 'proposal') skipProposal(r);
-      else skipCommit(r);
-      // FramedContentAuthData
-      r.opaque(); // signature
-      if (contentType === 'commit') r.opaque(); // confirmation_tag
-      if (senderType === 1) r.opaque(); // membership_tag
-      return { bytes: r.bytesSince(start), wireFormat: 'mlsPublicMessage', contentType, epoch };
-    }
-    case WireFormat.mlsPrivateMessage: {
-      r.opaque(); // group_id
-      const epoch = r.uint64();
-      const contentType = readContentType(r, 'PrivateMessage');
-      r.opaque(); // authenticated_data
-      r.opaque(); // encrypted_sender_data
-      r.opaque(); // ciphertext
-      return { bytes: r.bytesSince(start), wireFormat: 'mlsPrivateMessage', contentType, epoch };
-    }
-    case WireFormat.mlsWelcome:
-      skipWelcomeBody(r);
-      return { bytes: r.bytesSince(start), wireFormat: 'mlsWelcome' };
-    case WireFormat.mlsGroupInfo:
-      skipGroupInfoBody(r);
-      return { bytes: r.bytesSince(start), wireFormat: 'mlsGroupInfo' };
-    case WireFormat.mlsKeyPackage:
-      skipKeyPackageBody(r);
-      return { bytes: r.bytesSince(start), wireFormat: 'mlsKeyPackage' };
-    default:
-      throw new MimiError('protocol/unexpected-wire-format', `wire format ${wf} is not one RFC 9420 defines`, { details: { offset: wfAt, wireFormat: wf } });
-  }
+  return withBytes(r, start, walkMlsMessage(r));
 }
 
-/** Reads an MLSMessage whose wire format must be one of `allowed`. */
-export function readMlsMessageOf(r: TlsReader, allowed: readonly WireFormatName[], field: string): MlsMessageBytes {
+/** Walks an MLSMessage whose wire format must be one of `allowed`. */
+function walkMlsMessageOf(r: TlsReader, allowed: readonly WireFormatName[], field: string): MlsMessageShape {
   const at = r.offset;
-  const m = readMlsMessage(r);
+  const m = walkMlsMessage(r);
   if (!allowed.includes(m.wireFormat)) {
     throw new MimiError('protocol/unexpected-wire-format', `${field}: ${m.wireFormat} is not allowed here (${allowed.join(', ')})`, {
       path: [field],
@@ -325,10 +341,16 @@ export function readMlsMessageOf(r: TlsReader, allowed: readonly WireFormatName[
   return m;
 }
 
+/** Reads an MLSMessage whose wire format must be one of `allowed`. */
+export function readMlsMessageOf(r: TlsReader, allowed: readonly WireFormatName[], field: string): MlsMessageBytes {
+  const start = r.offset;
+  return withBytes(r, start, walkMlsMessageOf(r, allowed, field));
+}
+
 /** Writes an MLSMessage's bytes after checking they are exactly one MLSMessage of an allowed wire format. */
 export function writeMlsMessage(w: TlsWriter, m: MlsMessageBytes | Uint8Array, allowed: readonly WireFormatName[], field: string): void {
   const bytes = m instanceof Uint8Array ? m : m.bytes;
-  writeEmbedded(w, bytes, field, (r) => readMlsMessageOf(r, allowed, field));
+  writeEmbedded(w, bytes, field, (r) => walkMlsMessageOf(r, allowed, field));
 }
 
 /**
@@ -337,7 +359,7 @@ export function writeMlsMessage(w: TlsWriter, m: MlsMessageBytes | Uint8Array, a
  */
 export function writeEmbedded(w: TlsWriter, bytes: Uint8Array, field: string, read: (r: TlsReader) => unknown): void {
   if (!(bytes instanceof Uint8Array)) throw new MimiError('protocol/value-out-of-range', `${field} must be bytes`, { path: [field] });
-  decodeBody(bytes, field, read, { maxBodyBytes: Number.POSITIVE_INFINITY });
+  decodeBody(bytes, field, read, UNBOUNDED);
   w.raw(bytes);
 }
 
@@ -431,7 +453,19 @@ export function writeRequiredCapabilities(w: TlsWriter, c: RequiredCapabilities)
  * ```
  */
 export function parseMlsMessage(bytes: Uint8Array): MlsMessageBytes {
-  return decodeBody(bytes, 'MLSMessage', readMlsMessage, { maxBodyBytes: Number.POSITIVE_INFINITY });
+  return decodeBody(bytes, 'MLSMessage', readMlsMessage, UNBOUNDED);
+}
+
+/**
+ * Checks that `bytes` are exactly one MLSMessage, as {@link parseMlsMessage} does, and returns what the bodies
+ * switch on, without a copy of the bytes (the caller holds them).
+ *
+ * @param bytes - exactly one RFC 9420 MLSMessage
+ * @returns its wire format, content type and epoch
+ * @throws {@link MimiError} `protocol/*`, as {@link parseMlsMessage}
+ */
+export function checkMlsMessage(bytes: Uint8Array): MlsMessageShape {
+  return decodeBody(bytes, 'MLSMessage', walkMlsMessage, UNBOUNDED);
 }
 
 /**

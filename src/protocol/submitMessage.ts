@@ -6,7 +6,7 @@
  */
 import { MimiError } from '../errors.js';
 import type { TlsReader } from '../tls/codec.js';
-import { checkU64, decodeBody, encodeBody, readEnum8, readProtocol, readUri, writeEnum8, writeProtocol, writeUri, type ProtocolDecodeOptions } from './common.js';
+import { checkU64, decodeBody, encodeBody, readEnum8, readProtocol, readUri, stringSize, writeEnum8, writeProtocol, writeUri, type ProtocolDecodeOptions } from './common.js';
 import { readFrank, writeFrank, type Frank } from './franking.js';
 import { readMlsMessageOf, writeMlsMessage, type MlsMessageBytes } from './mlsStructures.js';
 
@@ -40,12 +40,22 @@ function readAppMessage(r: TlsReader, field: string): MlsMessageBytes {
  * ```
  */
 export function encodeSubmitMessageRequest(req: SubmitMessageRequest): Uint8Array {
-  return encodeBody('SubmitMessageRequest', (w) => {
-    writeProtocol(w);
-    writeMlsMessage(w, req.appMessage, ['mlsPrivateMessage'], 'appMessage');
-    if (req.appMessage.contentType !== 'application') throw new MimiError('protocol/unexpected-content-type', 'appMessage must be an application message', { path: ['appMessage'] });
-    writeUri(w, req.sendingUri);
-  });
+  return encodeBody(
+    'SubmitMessageRequest',
+    (w) => {
+      writeProtocol(w);
+      writeMlsMessage(w, req.appMessage, ['mlsPrivateMessage'], 'appMessage');
+      if (req.appMessage.contentType !== 'application') throw new MimiError('protocol/unexpected-content-type', 'appMessage must be an application message', { path: ['appMessage'] });
+      writeUri(w, req.sendingUri);
+    },
+    requestSize(req),
+  );
+}
+
+/** The request's encoded size when its URI is ASCII (the usual case), so the body is written once, uncopied. */
+function requestSize(req: SubmitMessageRequest): number | undefined {
+  const m: unknown = req?.appMessage?.bytes;
+  return m instanceof Uint8Array ? 1 + m.length + stringSize(req.sendingUri) : undefined;
 }
 
 /**

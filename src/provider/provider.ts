@@ -153,6 +153,8 @@ export class Provider implements ClientOperations {
       store: this.#store,
       clock: this.#clock,
       gapTimeoutMs: config.gapTimeoutMs,
+      // One store for both: our hub's rooms are delivered from its log, not copied (DL17).
+      sharesStoreWithHub: true,
       hubs: httpHubTransport(this.#client, {
         get local(): Hub {
           return locals.hub!;

@@ -32,16 +32,32 @@ const utf8Encoder = new TextEncoder();
  * ```
  */
 export class TlsWriter {
-  private buf = new Uint8Array(64);
+  private buf: Uint8Array;
   private len = 0;
+  /** Whether {@link finish} handed `buf` itself out (it was exactly full): it is never written again. */
+  private shared = false;
+
+  /**
+   * @param capacity - initial buffer size in bytes (default 64); an encoder that knows its output size
+   *   passes it so the buffer neither grows nor is copied by {@link finish}
+   */
+  constructor(capacity = 64) {
+    this.buf = new Uint8Array(Number.isInteger(capacity) && capacity > 0 ? Math.min(capacity, MAX_VARINT) : 64);
+  }
 
   private ensure(n: number): void {
     if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
+    this.grow(this.len + n);
+  }
+
+  /** Moves to a buffer of at least `need` bytes (also how a buffer handed out by {@link finish} is left alone). */
+  private grow(need: number): void {
+    let size = Math.max(this.buf.length * 2, 64);
+    while (size < need) size *= 2;
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
+    this.shared = false;
   }
 
   /**
@@ -88,6 +104,13 @@ export class TlsWriter {
    */
   uint64(v: bigint): void {
     if (v < 0n || v > 0xffffffffffffffffn) throw new MimiError('tls/value-out-of-range', 'uint64 out of range');
+    if (typeof v === 'bigint' && v <= 0x1fffffffffffffn) {
+      // Exact as a double below 2^53: two divisions instead of two BigInt operations (each allocates).
+      const n = Number(v);
+      this.uint32(Math.floor(n / 0x100000000));
+      this.uint32(n % 0x100000000);
+      return;
+    }
     this.uint32(Number(v >> 32n));
     this.uint32(Number(v & 0xffffffffn));
   }
@@ -136,18 +159,84 @@ export class TlsWriter {
    * @param s - the text
    */
   string(s: string): void {
-    this.opaque(utf8Encoder.encode(s));
+    if (typeof s !== 'string' || !this.ascii(s)) this.opaque(utf8Encoder.encode(s));
+  }
+
+  /**
+   * Writes an ASCII string (UTF-8 is then one byte per UTF-16 unit) as `opaque data<V>` in place: most
+   * strings are URIs, and `TextEncoder.encode` allocates a new array per call.
+   * @returns false, having written nothing, when `s` is not ASCII (or too long for this path)
+   */
+  private ascii(s: string): boolean {
+    const n = s.length;
+    if (n >= 0x4000) return false;
+    const width = n < 0x40 ? 1 : 2;
+    this.ensure(width + n);
+    const buf = this.buf;
+    const at = this.len + width;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) return false; // bytes beyond `len` are not output
+      buf[at + i] = c;
+    }
+    if (width === 1) buf[this.len] = n;
+    else {
+      buf[this.len] = 0x40 | (n >>> 8);
+      buf[this.len + 1] = n & 0xff;
+    }
+    this.len = at + n;
+    return true;
   }
 
   /**
    * Writes `T items<V>`: the byte length of the encoded items, then the items.
    * @param items - the items
-   * @param write - writes one item
+   * @param write - writes one item to the writer it is given (this one: the items are written in place, so
+   *   it writes nothing else and does not call {@link finish}); when it throws, nothing of the vector stays
    */
   vector<T>(items: readonly T[], write: (w: TlsWriter, item: T) => void): void {
-    const inner = new TlsWriter();
-    for (const item of items) write(inner, item);
-    this.opaque(inner.finish());
+    // The items go in place after a one-octet length; closeVector widens it when they need more.
+    const start = this.len;
+    this.ensure(1);
+    this.len++;
+    try {
+      for (const item of items) write(this, item);
+      this.closeVector(start);
+    } catch (e) {
+      this.rollback(start);
+      throw e;
+    }
+  }
+
+  /** Writes the minimal varint length of the items after `start`'s placeholder octet, moving them if it is wider. */
+  private closeVector(start: number): void {
+    const n = this.len - start - 1;
+    checkUint(n, MAX_VARINT, 'varint');
+    if (this.shared) this.grow(this.len);
+    if (n < 0x40) {
+      this.buf[start] = n;
+      return;
+    }
+    const width = n < 0x4000 ? 2 : 4;
+    this.ensure(width - 1);
+    const buf = this.buf;
+    buf.copyWithin(start + width, start + 1, this.len);
+    this.len += width - 1;
+    if (width === 2) {
+      buf[start] = 0x40 | (n >>> 8);
+      buf[start + 1] = n & 0xff;
+    } else {
+      buf[start] = 0x80 | (n >>> 24);
+      buf[start + 1] = (n >>> 16) & 0xff;
+      buf[start + 2] = (n >>> 8) & 0xff;
+      buf[start + 3] = n & 0xff;
+    }
+  }
+
+  /** Forgets what a failed {@link vector} wrote, as if it had written nothing (its items used to go to a writer of their own). */
+  private rollback(start: number): void {
+    this.len = start;
+    if (this.shared) this.grow(this.len);
   }
 
   /**
@@ -164,9 +253,13 @@ export class TlsWriter {
   }
 
   /**
-   * @returns a copy of the written bytes
+   * @returns the written bytes, never shared with a later write (the buffer itself when exactly full, else a copy)
    */
   finish(): Uint8Array {
+    if (this.len === this.buf.length && !this.shared) {
+      this.shared = true;
+      return this.buf;
+    }
     return this.buf.slice(0, this.len);
   }
 }
@@ -279,7 +372,8 @@ export class TlsReader {
   uint64(): bigint {
     const hi = this.uint32();
     const lo = this.uint32();
-    return (BigInt(hi) << 32n) | BigInt(lo);
+    // Below 2^53 the value is exact as a double: one BigInt instead of three.
+    return hi < 0x200000 ? BigInt(hi * 0x100000000 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
   }
 
   /** @returns a TLS bool @throws {@link MimiError} `tls/invalid-bool` for anything but 0/1 */
@@ -328,6 +422,16 @@ export class TlsReader {
     return out;
   }
 
+  /**
+   * Skips `opaque data<V>`: bounded and counted like {@link opaque}, without the copy (how a walk over an
+   * embedded structure passes the fields it keeps whole).
+   * @throws {@link MimiError} `tls/vector-too-large`, `tls/truncated`, `tls/too-many-items`
+   */
+  skipOpaque(): void {
+    const n = this.vectorLength(); // first: it moves pos past the length prefix
+    this.pos += n;
+  }
+
   /** Reads and bounds a `<V>` length prefix, counting the vector as one item. */
   private vectorLength(): number {
     const at = this.pos;
@@ -349,9 +453,11 @@ export class TlsReader {
    */
   string(): string {
     const at = this.pos;
-    const b = this.opaque();
+    const n = this.vectorLength();
+    const start = this.pos;
+    this.pos += n;
     try {
-      return utf8Decoder.decode(b);
+      return utf8Decoder.decode(this.bytes.subarray(start, start + n)); // the decoder keeps no reference: no copy
     } catch (e) {
       throw new MimiError('tls/invalid-utf8', `invalid UTF-8 at offset ${at}`, { cause: e, details: { offset: at } });
     }

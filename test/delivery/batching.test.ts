@@ -80,15 +80,22 @@ describe('fanout leases (DL10)', () => {
     return { clock, store, sent, one: make('one'), two: make('two') };
   }
 
-  it('only the lease holder fans out; a crashed holder is replaced after the lease runs out, from the durable cursor', async () => {
-    const { clock, sent, one, two } = twoHubs();
-    await one.createRoom(ROOM, roomSnapshot(threeMemberRoom(), 0));
-    await one.submitMessage(ROOM, { message: fakeMessage(0, 'a'), sendingUri: BOB });
-    await one.tick();
-    await two.tick();
+  /** Hub "one" fans out event 1 (holding the lease), hub "two" looks on. */
+  async function oneFansOut() {
+    const hubs = twoHubs();
+    await hubs.one.createRoom(ROOM, roomSnapshot(threeMemberRoom(), 0));
+    await hubs.one.submitMessage(ROOM, { message: fakeMessage(0, 'a'), sendingUri: BOB });
+    await hubs.one.tick();
+    await hubs.two.tick();
     await settle();
+    return hubs;
+  }
+
+  it('only the lease holder fans out; a crashed holder is replaced after the lease runs out, from the durable cursor', async () => {
+    const { clock, sent, one, two } = await oneFansOut();
     expect(new Set(sent.map((s) => s.by))).toEqual(new Set(['one']));
     expect(sent).toHaveLength(3); // a, b and c.example
+    await one.tick(); // DL17: the acknowledgements are written with the next tick
     // "one" crashes (no stop): "two" waits out the lease, 1000 ms
     await two.submitMessage(ROOM, { message: fakeMessage(0, 'b'), sendingUri: BOB });
     clock.t += 999;
@@ -99,6 +106,16 @@ describe('fanout leases (DL10)', () => {
     await settle();
     // it resumes after what was acknowledged (event 1): event 2 to each follower
     expect(sent.filter((s) => s.by === 'two').map((s) => s.req.events.map((e) => e.seq))).toEqual([[2], [2], [2]]);
+  });
+
+  it('acknowledgements a crashed holder had not yet written (DL17) are sent again by the next one', async () => {
+    const { clock, sent, two } = await oneFansOut();
+    // "one" crashes before its next tick: event 1's acknowledgements were never written
+    await two.submitMessage(ROOM, { message: fakeMessage(0, 'b'), sendingUri: BOB });
+    clock.t += 1001;
+    await two.tick();
+    await settle();
+    expect(sent.filter((s) => s.by === 'two').map((s) => s.req.events.map((e) => e.seq))).toEqual([[1, 2], [1, 2], [1, 2]]);
   });
 
   it('a graceful stop hands the lease over within a fifth of a lease, not a whole one', async () => {

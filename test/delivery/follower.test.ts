@@ -1,7 +1,7 @@
 // The follower (draft-ietf-mimi-protocol-06 §5.6): duplicate notifies, held out-of-order events, gap fetches,
 // client cursors, incomplete history; and the hub's retry backoff on the fake clock.
 import { describe, expect, it } from 'vitest';
-import { Follower, MemoryStore, Namespace, roomSnapshot, type LogEvent, type NotifyRequest } from '../../src/delivery/index.js';
+import { Follower, Hub, MemoryStore, Namespace, roomSnapshot, type DeliveryStore, type LogEvent, type NotifyRequest } from '../../src/delivery/index.js';
 import {
   ALICE,
   BOB,
@@ -14,7 +14,9 @@ import {
   fakeMessage,
   newFollower,
   newHub,
+  settle,
   step,
+  testChecker,
   threeMemberRoom,
 } from './support.js';
 import { asyncCode as code } from '../support/errorCode.js';
@@ -114,6 +116,51 @@ describe('follower', () => {
     await dave.pull(d, ROOM);
     expect(dave.got).toEqual([4, 5]);
     expect({ complete: dave.complete, firstSeq: dave.firstSeq }).toEqual({ complete: false, firstSeq: 4 });
+  });
+});
+
+/** A store that counts the events written through `insertEvent` (a follower's copy of a hub's log). */
+function countingInserts(store: MemoryStore): { store: DeliveryStore; inserts: () => number } {
+  let inserts = 0;
+  const counting = Object.create(store) as DeliveryStore;
+  counting.transaction = (fn) =>
+    store.transaction((tx) =>
+      fn(new Proxy(tx, { get: (t, k) => (k === 'insertEvent' ? (inserts++, t.insertEvent.bind(t)) : Reflect.get(t, k)) })),
+    );
+  return { store: counting, inserts: () => inserts };
+}
+
+describe('follower sharing its store with its own hub (DL17)', () => {
+  async function run(shared: boolean) {
+    const clock = new FakeClock();
+    const hubStore = new MemoryStore();
+    const own = countingInserts(shared ? hubStore : new MemoryStore());
+    let follower: Follower | undefined;
+    const hub = new Hub({ domain: 'a.example', store: hubStore, clock, checker: testChecker(), transport: { notify: async (to, r) => (to === 'a.example' ? follower!.notify(r.hub, r) : undefined) } });
+    follower = new Follower({ domain: 'a.example', store: own.store, clock, sharesStoreWithHub: true, hubs: { history: async (_h, r) => hub.history(r) } });
+    await hub.createRoom(ROOM, roomSnapshot(threeMemberRoom(), 0));
+    for (const body of ['one', 'two', 'three']) await hub.submitMessage(ROOM, { message: fakeMessage(0, body), sendingUri: BOB });
+    await hub.tick();
+    await settle();
+    await hub.submitMessage(ROOM, { message: fakeMessage(0, 'four'), sendingUri: BOB });
+    await hub.tick();
+    await settle();
+    const alice = new TestClient('alice-laptop', 'a.example');
+    await alice.pull(follower, ROOM);
+    return { alice, inserts: own.inserts() };
+  }
+
+  it("delivers its hub's events in order from the hub's own log, copying none of them", async () => {
+    const { alice, inserts } = await run(true);
+    expect(alice.got).toEqual([1, 2, 3, 4]);
+    expect(alice.bodies).toEqual(['one', 'two', 'three', 'four']);
+    expect(inserts).toBe(0);
+  });
+
+  it("told so wrongly (its store is not the hub's), it copies the events as any follower does", async () => {
+    const { alice, inserts } = await run(false);
+    expect(alice.got).toEqual([1, 2, 3, 4]);
+    expect(inserts).toBe(4);
   });
 });
 

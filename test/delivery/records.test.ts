@@ -25,6 +25,26 @@ describe('decodeHubRoom cache (DL15)', () => {
     expect(decodeHubRoom(v1)).not.toBe(decodeHubRoom(v1));
   });
 
+  it('records of equal length differing in one byte, at a word or in the tail, at any offset, are told apart', () => {
+    // Members 'u/a…' vs 'u/b…': same length, one character apart; the JSON puts it mid-record.
+    const one = encodeHubRoom(record(7, ['mimi://a.example/u/aaaa']));
+    const two = encodeHubRoom(record(7, ['mimi://a.example/u/aaab']));
+    const three = encodeHubRoom(record(8, ['mimi://a.example/u/aaaa'])); // the epoch digit
+    expect(one.length).toBe(two.length);
+    expect(one.length).toBe(three.length);
+    expect(decodeHubRoom(one, 'r4').snapshot.members).toEqual(['mimi://a.example/u/aaaa']);
+    expect(decodeHubRoom(two, 'r4').snapshot.members).toEqual(['mimi://a.example/u/aaab']);
+    expect(decodeHubRoom(three, 'r4').snapshot.epoch).toBe(8);
+    // The same bytes one byte into a larger buffer (not word-aligned): still equal, still told apart.
+    const shifted = (b: Uint8Array): Uint8Array => {
+      const big = new Uint8Array(b.length + 1);
+      big.set(b, 1);
+      return big.subarray(1);
+    };
+    expect(decodeHubRoom(shifted(three), 'r4').snapshot.epoch).toBe(8);
+    expect(decodeHubRoom(shifted(one), 'r4').snapshot).toMatchObject({ epoch: 7, members: ['mimi://a.example/u/aaaa'] });
+  });
+
   it('a damaged record is still delivery/corrupt-store', () => {
     expect(() => decodeHubRoom(new TextEncoder().encode('{"epoch":-1}'), 'r3')).toThrow(expect.objectContaining({ code: 'delivery/corrupt-store' }));
   });

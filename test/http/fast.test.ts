@@ -8,11 +8,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMimiHandler, type MimiHandler } from '../../src/http/index.js';
 import { startMimiServer } from '../../src/http/node/index.js';
-import { bytesOf, bytesResponse, liteRequest } from '../../src/http/fast.js';
-import { DIRECTORY_PATH } from '../../src/protocol/index.js';
+import { bytesOf, bytesResponse, liteRequest, recentUrls } from '../../src/http/fast.js';
+import { DIRECTORY_PATH, encodeConsentEntry, encodeIdentifierRequest } from '../../src/protocol/index.js';
 
 /** One raw HTTP/1.1 exchange on a fresh connection; the answer without its Date line. */
-function exchange(port: number, raw: string): Promise<string> {
+function exchange(port: number, raw: string | Buffer): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = connect(port, '127.0.0.1', () => s.end(raw));
     const chunks: Buffer[] = [];
@@ -66,6 +66,37 @@ describe('Node fast path', () => {
     }
   });
 
+  it('answers a 200 with bytes and a 201 without a body exactly as the WHATWG Request path does', async () => {
+    const make = (): MimiHandler =>
+      createMimiHandler({
+        domain: 'a.example',
+        identifierQuery: async () => ({ responseCode: 'notFound', uri: [], foundProfiles: [], idResponseExtensions: [] }),
+        consent: async () => 'accepted',
+      });
+    const direct = make();
+    const inner = make();
+    const wrapped: MimiHandler = (request, peer) => inner(request, peer);
+    const fast = await startMimiServer({ handler: direct, tls: { plainHttp: true } });
+    const standard = await startMimiServer({ handler: wrapped, tls: { plainHttp: true } });
+    const post = (path: string, body: Uint8Array): Buffer =>
+      Buffer.concat([Buffer.from(`POST ${path} HTTP/1.1\r\nHost: a.example\r\nFrom: mimi@z.example\r\nContent-Type: application/mimi-content\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`, 'latin1'), body]);
+    const query = encodeIdentifierRequest({ queryElements: [{ searchType: 'nick', searchValue: 'x' }], idRequestExtensions: [] });
+    const entry = encodeConsentEntry({ consentOperation: 'request', requesterUri: 'mimi://z.example/u/zoe', targetUri: 'mimi://a.example/u/ann', clientKeyPackages: [], consentExtensions: [] });
+    try {
+      for (const [raw, status] of [
+        [post('/identifierQuery/a.example', query), 200],
+        [post(`/requestConsent/${encodeURIComponent('mimi://a.example/u/ann')}`, entry), 201],
+      ] as const) {
+        const a = await exchange(fast.port, raw);
+        expect(a).toBe(await exchange(standard.port, raw));
+        expect(a.startsWith(`HTTP/1.1 ${status} `), a).toBe(true);
+      }
+    } finally {
+      await fast.close();
+      await standard.close();
+    }
+  });
+
   it('reads headers as Headers does (repeats joined, names without case, hop-by-hop fields absent)', () => {
     const names = ['From', 'content-type', 'Content-Length', 'X-Mimi-Expires', 'connection', 'Keep-Alive', 'Upgrade', 'accept'];
     const name = fc.constantFrom(...names).chain((n) => fc.boolean().map((up) => (up ? n.toUpperCase() : n)));
@@ -79,6 +110,26 @@ describe('Node fast path', () => {
         for (const n of names) expect(lite.headers.get(n)).toBe(expected.get(n));
       }),
     );
+  });
+
+  it('reuses a parsed URL only while nobody changed it, and throws as new URL does', () => {
+    const parse = recentUrls(2);
+    const href = 'https://a.example:8443/notify/mimi%3A%2F%2Fa.example%2Fr%2F1';
+    const u = parse(href);
+    expect(u.href).toBe(href);
+    expect(parse(href)).toBe(u);
+    // Someone changed it: the next request gets the URL it asked for, parsed afresh.
+    u.port = '9';
+    const fresh = parse(href);
+    expect(fresh).not.toBe(u);
+    expect([fresh.port, fresh.pathname]).toEqual(['8443', '/notify/mimi%3A%2F%2Fa.example%2Fr%2F1']);
+    u.search = '';
+    fresh.searchParams.set('x', '1');
+    expect(parse(href).search).toBe('');
+    expect(() => parse('https://')).toThrow(TypeError);
+    // Bounded: more URLs than it holds are still parsed right.
+    for (let i = 0; i < 5; i++) expect(parse(`https://a.example/${i}`).pathname).toBe(`/${i}`);
+    expect(parse(href).href).toBe(href);
   });
 
   it('a bytes Response reads like a Response over the same bytes', async () => {

@@ -52,6 +52,23 @@ describe('SequencedNotify', () => {
     expect(hex(m!.message.bytes)).toBe(hex(app));
   });
 
+  it('a non-ASCII or long sender and transaction id travel as their UTF-8 bytes', () => {
+    const sender = 'mimi://b.example/u/zoë'; // ë is C3 AB
+    const long = `mimi://b.example/u/${'l'.repeat(60)}`; // 79 bytes: a two-byte length
+    const evs = [{ ...events[0]!, sender }, { ...events[1]!, sender: long }];
+    const a = [...u64(7n), 1, ...opaque(enc.encode(sender)), 0, ...u64(1_700_000_000_000n), ...app, 0];
+    const b = [...u64(8n), 1, ...opaque(enc.encode(long)), 0, ...u64(1_700_000_000_005n), ...commit, 0];
+    const body = encodeSequencedNotify({ txn: 'é 7-8', events: evs });
+    expect(hex(body)).toBe(hex([...opaque([0xc3, 0xa9, 0x20, 0x37, 0x2d, 0x38]), 0, ...opaque([...a, ...b])]));
+    expect(decodeSequencedNotify(body).events).toEqual(evs);
+  });
+
+  it('refuses numbers a uint64 cannot carry, as before', () => {
+    expect(code(() => encodeSequencedNotify({ txn: 't', events: [{ ...events[0]!, seq: -1 }] }))).toBe('protocol/value-out-of-range');
+    expect(code(() => encodeSequencedNotify({ txn: 't', events: [{ ...events[0]!, hubTime: -5 }] }))).toBe('protocol/value-out-of-range');
+    expect(() => encodeSequencedNotify({ txn: 't', events: [{ ...events[0]!, seq: 1.5 }] })).toThrow(RangeError);
+  });
+
   it('refuses an empty list, trailing bytes, numbers beyond 2^53, and fanouts no delivery event can hold', () => {
     expect(code(() => decodeSequencedNotify(Uint8Array.from([...opaque([0x74]), 0, 0])))).toBe('protocol/empty-list');
     expect(code(() => decodeSequencedNotify(Uint8Array.from([...expected, 0])))).toBe('protocol/trailing-bytes');

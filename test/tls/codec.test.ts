@@ -83,6 +83,70 @@ describe('TLS reader strictness', () => {
   });
 });
 
+describe('TLS writer: in-place vectors, ASCII strings, sized buffers', () => {
+  const filled = (n: number, v: number): string => v.toString(16).padStart(2, '0').repeat(n);
+  it('a vector widens its length prefix at 64 and 16384 bytes (RFC 9420 §2.1.2), items unchanged', () => {
+    const bytes = (n: number) => encodeWith((w) => w.vector(Array.from({ length: n }, () => 0xaa), (x, v) => x.uint8(v)));
+    expect(bytes(63)).toEqual(h('3f' + filled(63, 0xaa)));
+    expect(bytes(64)).toEqual(h('4040' + filled(64, 0xaa)));
+    expect(bytes(16383)).toEqual(h('7fff' + filled(16383, 0xaa)));
+    expect(bytes(16384)).toEqual(h('80004000' + filled(16384, 0xaa)));
+  });
+  it('nested vectors get their own prefixes, and what follows them stays in place', () => {
+    const b = encodeWith((w) => {
+      w.uint8(0x11);
+      w.vector([[1, 2], Array.from({ length: 40 }, () => 3)], (x, list) => x.vector(list, (y, v) => y.uint16(v)));
+      w.uint8(0x22);
+    });
+    // inner: 04 0001 0002 (5 bytes) and 4050 + 40 × 0003 (82 bytes); outer: 87 bytes = 4057
+    expect(b).toEqual(h('11 4057 04 0001 0002 4050' + '0003'.repeat(40) + ' 22'));
+  });
+  it('a vector whose item throws leaves nothing behind', () => {
+    const w = new TlsWriter();
+    w.uint8(0x01);
+    expect(code(() => w.vector([1, 2, 3], (x, v) => x.uint8(v === 3 ? 256 : v)))).toBe('tls/value-out-of-range');
+    w.uint8(0x02);
+    expect(w.finish()).toEqual(h('01 02'));
+  });
+  it('strings: ASCII and other UTF-8 give the bytes TextEncoder gives, prefix widening at 64 bytes', () => {
+    expect(encodeWith((w) => w.string('a'.repeat(63)))).toEqual(h('3f' + filled(63, 0x61)));
+    expect(encodeWith((w) => w.string('a'.repeat(64)))).toEqual(h('4040' + filled(64, 0x61)));
+    expect(encodeWith((w) => w.string('\u007f\u00e9'))).toEqual(h('03 7f c3a9')); // U+00E9 is C3 A9
+    expect(encodeWith((w) => w.string('\ud800'))).toEqual(h('03 efbfbd')); // a lone surrogate becomes U+FFFD
+  });
+  it('a writer sized exactly hands out its buffer once, and later writes never touch it', () => {
+    const w = new TlsWriter(4);
+    w.uint32(0x01020304);
+    const first = w.finish();
+    w.uint8(5);
+    expect(first).toEqual(h('01020304'));
+    expect(w.finish()).toEqual(h('01020304 05'));
+    const again = new TlsWriter(1);
+    again.uint8(9);
+    const a = again.finish();
+    const b = again.finish();
+    expect(a).not.toBe(b);
+    b[0] = 0;
+    expect(a).toEqual(h('09'));
+  });
+  it('uint64 around 2^53 and at 2^64-1 (write and read)', () => {
+    for (const [v, hex] of [[2n ** 53n - 1n, '001fffffffffffff'], [2n ** 53n, '0020000000000000'], [2n ** 53n + 1n, '0020000000000001'], [2n ** 64n - 1n, 'ffffffffffffffff']] as const) {
+      expect(encodeWith((w) => w.uint64(v))).toEqual(h(hex));
+      expect(decodeWith(h(hex), (r) => r.uint64())).toBe(v);
+    }
+  });
+});
+
+describe('TLS reader: skipOpaque', () => {
+  it('skips a vector with the bounds and refusals of opaque()', () => {
+    expect(decodeWith(h('02 0102 07'), (r) => { r.skipOpaque(); return r.uint8(); })).toBe(7);
+    expect(code(() => decodeWith(h('03 0102'), (r) => r.skipOpaque()))).toBe('tls/truncated');
+    expect(code(() => decodeWith(h('4001 01'), (r) => r.skipOpaque()))).toBe('tls/non-minimal-varint');
+    expect(code(() => decodeWith(h('03 010203'), (r) => r.skipOpaque(), { maxVectorBytes: 2 }))).toBe('tls/vector-too-large');
+    expect(code(() => decodeWith(h('00 00'), (r) => { r.skipOpaque(); r.skipOpaque(); }, { maxItems: 1 }))).toBe('tls/too-many-items');
+  });
+});
+
 describe('TLS round-trip properties', () => {
   it('varint round-trips and its length is minimal', () => {
     fc.assert(

@@ -116,7 +116,7 @@ export class MemoryStore implements DeliveryStore {
       const l = log(roomId);
       const e: LogEvent = { ...event, seq: l.last + 1 };
       putEvent(l, e);
-      return copy(e);
+      return e;
     };
     const self: StoreTransaction = {
       get: async (ns, key) => (live(), table(ns).get(key)?.slice()),
@@ -149,8 +149,8 @@ export class MemoryStore implements DeliveryStore {
         live();
         return [...table(ns).keys()].filter((k) => k.startsWith(prefix)).sort(compareUtf16);
       },
-      appendEvent: async (roomId: string, event: NewEvent) => (live(), append(roomId, event)),
-      appendEvents: async (roomId, events) => (live(), events.map((e) => append(roomId, e))),
+      appendEvent: async (roomId: string, event: NewEvent) => (live(), copy(append(roomId, event))),
+      appendEvents: async (roomId, events) => (live(), events.map((e) => copy(append(roomId, e)))),
       pruneEvents: async (roomId, through) => {
         live();
         const l = this.logs.get(roomId);
@@ -205,7 +205,11 @@ export class MemoryStore implements DeliveryStore {
       appendMany: async (batches) => {
         live();
         const out = new Map<string, number>();
-        for (const [id, events] of batches) if (events.length > 0) out.set(id, events.map((e) => append(id, e))[0]!.seq);
+        for (const [id, events] of batches) {
+          if (events.length === 0) continue;
+          out.set(id, append(id, events[0]!).seq);
+          for (let i = 1; i < events.length; i++) append(id, events[i]!);
+        }
         return out;
       },
       lastSeqs: async () => {

@@ -23,6 +23,7 @@ import { EventKind, type LogEvent } from '../types.js';
 import { decodeStoredFrank, frankColumn } from '../franking.js';
 import { compareUtf16 } from './memory.js';
 import { Mutex } from './mutex.js';
+import { TailCache, TailTransaction } from './tailCache.js';
 import type { DeliveryStore, InsertOutcome, NewEvent, RoomHead, StoreTransaction, StoredKeyPackage } from './types.js';
 
 export { MimiError } from '../../errors.js';
@@ -119,6 +120,9 @@ export class SqliteStore implements DeliveryStore {
   private readonly lock = new Mutex();
   private closed = false;
   private readonly q;
+  /** Each room's newest events as this connection last saw them (DL17). */
+  private readonly tail = new TailCache();
+  private dataVersion: number | undefined;
 
   /**
    * Opens the store.
@@ -158,6 +162,7 @@ export class SqliteStore implements DeliveryStore {
       put: db.prepare('INSERT INTO kv (ns, key, value) VALUES (?, ?, ?) ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value'),
       putIfAbsent: db.prepare('INSERT INTO kv (ns, key, value) VALUES (?, ?, ?) ON CONFLICT (ns, key) DO NOTHING'),
       // Compared as bytes: SQLite's text functions stop at NUL, which our keys use as a separator.
+      allKeys: db.prepare<[string], string>('SELECT key FROM kv WHERE ns = ?').pluck(),
       keys: db.prepare<[{ ns: string; prefix: Uint8Array; n: number }], { key: string }>(
         'SELECT key FROM kv WHERE ns = @ns AND substr(CAST(key AS BLOB), 1, @n) = @prefix',
       ),
@@ -196,6 +201,7 @@ export class SqliteStore implements DeliveryStore {
         'SELECT id, key_package FROM key_packages WHERE user = ? AND client = ? ORDER BY id',
       ),
       deleteKeyPackage: db.prepare('DELETE FROM key_packages WHERE id = ?'),
+      dataVersion: db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
   }
 
@@ -214,8 +220,13 @@ export class SqliteStore implements DeliveryStore {
       let open = true;
       this.db.exec('BEGIN IMMEDIATE');
       try {
-        const value = await fn(this.tx(() => open));
+        const cache = new TailTransaction(this.tail, () => this.changedElsewhere());
+        const { tx, settle } = this.tx(() => open, cache);
+        const value = await fn(tx);
+        settle();
+        cache.beforeCommit();
         this.db.exec('COMMIT');
+        cache.commit();
         return value;
       } catch (e) {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -224,6 +235,14 @@ export class SqliteStore implements DeliveryStore {
         open = false;
       }
     });
+  }
+
+  /** Whether another connection committed since the last call (SQLite's `PRAGMA data_version`). */
+  private changedElsewhere(): boolean {
+    const v = this.q.dataVersion.get()!;
+    const changed = v !== this.dataVersion;
+    this.dataVersion = v;
+    return changed;
   }
 
   /**
@@ -241,22 +260,36 @@ export class SqliteStore implements DeliveryStore {
     });
   }
 
-  private tx(isOpen: () => boolean): StoreTransaction {
+  private tx(isOpen: () => boolean, cache: TailTransaction): { tx: StoreTransaction; settle: () => void } {
     const q = this.q;
     const live = (): void => {
       if (!isOpen()) throw new MimiError('delivery/store-closed', 'the transaction has ended');
     };
-    return {
+    // A follower's inserts raise the room's last number once per transaction, not once per event: pending
+    // raises are written before anything reads or allocates numbers, and before COMMIT.
+    const raised = new Map<string, number>();
+    const settle = (): void => {
+      for (const [room, seq] of raised) q.raise.run({ room, seq });
+      raised.clear();
+    };
+    const read = (roomId: string, after: number, limit: number): LogEvent[] => {
+      const cached = cache.read(roomId, after, limit);
+      if (cached !== undefined) return cached;
+      const events = q.events.all(roomId, after, limit).map(toEvent);
+      cache.learned(roomId, events, events.length < limit);
+      return events;
+    };
+    const tx: StoreTransaction = {
       get: async (ns, key) => {
         live();
         const row = q.get.get(ns, key);
-        return row ? new Uint8Array(row.value) : undefined;
+        return row ? view(row.value) : undefined;
       },
       getForUpdate: async (ns, key) => {
         live();
         // BEGIN IMMEDIATE already holds the database's write lock.
         const row = q.get.get(ns, key);
-        return row ? new Uint8Array(row.value) : undefined;
+        return row ? view(row.value) : undefined;
       },
       put: async (ns, key, value) => {
         live();
@@ -267,7 +300,7 @@ export class SqliteStore implements DeliveryStore {
         const out = new Map<string, Uint8Array>();
         for (const k of keys) {
           const row = q.get.get(ns, k);
-          if (row) out.set(k, new Uint8Array(row.value));
+          if (row) out.set(k, view(row.value));
         }
         return out;
       },
@@ -286,30 +319,38 @@ export class SqliteStore implements DeliveryStore {
       keys: async (ns, prefix = '') => {
         live();
         // SQLite compares TEXT as UTF-8 bytes; sort here so every store returns the same order.
+        if (prefix === '') return q.allKeys.all(ns).sort(compareUtf16);
         return q.keys.all({ ns, prefix: utf8.encode(prefix), n: utf8.encode(prefix).length }).map((r) => r.key).sort(compareUtf16);
       },
       appendEvent: async (roomId: string, event: NewEvent) => {
         live();
+        settle();
         const seq = q.allocate.get(roomId)!.last_seq;
         q.insertEvent.run(roomId, seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankColumn(event));
+        cache.appended(roomId, seq - 1, [{ ...event, seq }]);
         return { ...event, seq, message: event.message.slice() };
       },
       appendEvents: async (roomId, events) => {
         live();
+        settle();
         if (events.length === 0) return [];
         const last = q.allocateMany.get(roomId, events.length, events.length)!.last_seq;
-        return events.map((event, i) => {
+        const stored = events.map((event, i) => {
           const seq = last - events.length + 1 + i;
           q.insertEvent.run(roomId, seq, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankColumn(event));
-          return { ...event, seq, message: event.message.slice() };
+          return { ...event, seq };
         });
+        cache.appended(roomId, last - events.length, stored);
+        return stored.map((e) => ({ ...e, message: e.message.slice() }));
       },
       pruneEvents: async (roomId, through) => {
         live();
+        cache.dropped(roomId);
         return q.prune.run(roomId, through).changes;
       },
       tombstoneEvents: async (match) => {
         live();
+        cache.clearAll();
         return ('sender' in match ? q.tombstoneSender.run(match.sender) : q.tombstoneExpired.run(match.expiredAt)).changes;
       },
       removeUser: async (user) => {
@@ -319,31 +360,36 @@ export class SqliteStore implements DeliveryStore {
       },
       logRooms: async () => {
         live();
+        settle();
         return q.logRooms.all().map((r) => r.room_id).sort(compareUtf16);
       },
       lockRooms: async (roomIds) => {
         live();
+        settle();
         const out = new Map<string, RoomHead>();
         for (const id of [...roomIds].sort(compareUtf16)) {
           const row = q.head.get(id);
-          if (row) out.set(id, { record: new Uint8Array(row.value), lastSeq: row.last_seq ?? 0, lastHubTime: row.hub_time ?? 0 });
+          if (row) out.set(id, { record: view(row.value), lastSeq: row.last_seq ?? 0, lastHubTime: row.hub_time ?? 0 });
         }
         return out;
       },
       appendMany: async (batches) => {
         live();
+        settle();
         const out = new Map<string, number>();
         for (const [id, events] of batches) {
           if (events.length === 0) continue;
           const last = q.allocateMany.get(id, events.length, events.length)!.last_seq;
           const first = last - events.length + 1;
           events.forEach((event, i) => q.insertEvent.run(id, first + i, event.hubTime, event.kind, event.sender, event.message, event.expires ?? null, frankColumn(event)));
+          cache.appended(id, first - 1, events.map((event, i) => ({ ...event, seq: first + i })));
           out.set(id, first);
         }
         return out;
       },
       lastSeqs: async () => {
         live();
+        settle();
         return new Map(q.lastSeqs.all().map((r) => [r.room_id, r.last_seq]));
       },
       insertEvent: async (roomId: string, event: LogEvent): Promise<InsertOutcome> => {
@@ -353,24 +399,26 @@ export class SqliteStore implements DeliveryStore {
           const held = q.event.get(roomId, event.seq)!;
           return sameOrErased(toEvent(held), event) ? 'duplicate' : 'conflict';
         }
-        q.raise.run({ room: roomId, seq: event.seq });
+        raised.set(roomId, Math.max(raised.get(roomId) ?? 0, event.seq));
+        cache.inserted(roomId, event);
         return 'inserted';
       },
       events: async (roomId, after, limit) => {
         live();
-        return q.events.all(roomId, after, limit).map(toEvent);
+        return read(roomId, after, limit);
       },
       eventsMany: async (ranges) => {
         live();
         const out = new Map<string, LogEvent[]>();
         for (const r of ranges) {
-          const events = q.events.all(r.roomId, r.after, r.limit).map(toEvent);
+          const events = read(r.roomId, r.after, r.limit);
           if (events.length > 0) out.set(r.roomId, events);
         }
         return out;
       },
       lastSeq: async (roomId) => {
         live();
+        settle();
         return q.lastSeq.get(roomId)?.last_seq ?? 0;
       },
       addKeyPackage: async (user, entry) => {
@@ -404,6 +452,7 @@ export class SqliteStore implements DeliveryStore {
         return { claimed, exhausted, incompatible };
       },
     };
+    return { tx, settle };
   }
 }
 
@@ -412,8 +461,13 @@ function toEvent(r: EventRow): LogEvent {
   if (r.kind !== EventKind.commit && r.kind !== EventKind.message && r.kind !== EventKind.proposal) {
     throw new MimiError('delivery/corrupt-store', `stored event ${r.seq} has kind ${r.kind}`);
   }
-  const e: LogEvent = { seq: r.seq, hubTime: r.hub_time, kind: r.kind, sender: r.sender, message: new Uint8Array(r.message) };
-  const withFrank = r.frank === null ? e : { ...e, frank: decodeStoredFrank(new Uint8Array(r.frank)) };
-  return r.expires === null ? withFrank : { ...withFrank, expires: r.expires };
+  // better-sqlite3 hands each blob in a Buffer of its own: a plain Uint8Array view over it, not a second copy.
+  const e: { -readonly [K in keyof LogEvent]: LogEvent[K] } = { seq: r.seq, hubTime: r.hub_time, kind: r.kind, sender: r.sender, message: view(r.message) };
+  if (r.frank !== null) e.frank = decodeStoredFrank(view(r.frank));
+  if (r.expires !== null) e.expires = r.expires;
+  return e;
 }
 
+function view(b: Uint8Array): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}

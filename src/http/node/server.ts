@@ -15,7 +15,7 @@ import { createSecureContext } from 'node:tls';
 import { MimiError } from '../../errors.js';
 import type { MimiHandler, MimiPeer } from '../handler.js';
 import { DEFAULT_MAX_REQUEST_BYTES } from '../body.js';
-import { bytesOf, isFast, liteRequest, withBytes } from '../fast.js';
+import { LiteResponse, bytesOf, isFast, liteRequest, recentUrls, withBytes } from '../fast.js';
 
 /** PEM text or DER/PEM bytes. */
 export type PemInput = string | Uint8Array;
@@ -116,29 +116,38 @@ function tooLarge(res: ServerResponse, max: number): void {
   res.end(body);
 }
 
-/** Reads the body up to `max` bytes: `tooLarge` when it is larger (reading stops there), `gone` when the peer left. */
-function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'tooLarge' | 'gone'> {
+type Body = Buffer | 'tooLarge' | 'gone';
+
+/**
+ * Reads the body up to `max` bytes and calls `done` once: `tooLarge` when it is larger (reading stops there),
+ * `gone` when the peer left. A callback, not a Promise: one request's worth of allocations less.
+ */
+function readBody(req: IncomingMessage, max: number, done: (body: Body) => void): void {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) return Promise.resolve('tooLarge');
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    req.on('data', (c: Buffer) => {
-      total += c.length;
-      if (total > max) {
-        req.pause();
-        req.removeAllListeners('data');
-        resolve('tooLarge');
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    // An aborted upload ends in 'error' or a bare 'close': nothing to answer, nothing held.
-    req.on('error', () => resolve('gone'));
-    req.on('close', () => {
-      if (!req.complete) resolve('gone');
-    });
+  if (Number.isFinite(declared) && declared > max) return done('tooLarge');
+  let settled = false;
+  const settle = (body: Body): void => {
+    if (settled) return;
+    settled = true;
+    done(body);
+  };
+  const chunks: Buffer[] = [];
+  let total = 0;
+  req.on('data', (c: Buffer) => {
+    total += c.length;
+    if (total > max) {
+      req.pause();
+      req.removeAllListeners('data');
+      settle('tooLarge');
+      return;
+    }
+    chunks.push(c);
+  });
+  req.on('end', () => settle(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+  // An aborted upload ends in 'error' or a bare 'close': nothing to answer, nothing held.
+  req.on('error', () => settle('gone'));
+  req.on('close', () => {
+    if (!req.complete) settle('gone');
   });
 }
 
@@ -150,13 +159,13 @@ const FORBIDDEN_METHOD = /^(connect|trace|track)$/i;
  * The request for mimi-kit's own handler without a WHATWG `Request`: the same URL and refusals as
  * {@link toRequest} (a URL that does not parse or carries credentials, a forbidden method throw).
  */
-function toLiteRequest(req: IncomingMessage, body: Buffer, scheme: string): Request {
-  const url = `${scheme}://${req.headers.host ?? 'invalid'}${req.url ?? '/'}`;
-  const parsed = new URL(url);
+function toLiteRequest(req: IncomingMessage, body: Buffer, scheme: string, parse: (href: string) => URL): Request {
+  // The URL stays inside mimi-kit's handler, which only reads it: a parsed one may be reused.
+  const parsed = parse(`${scheme}://${req.headers.host ?? 'invalid'}${req.url ?? '/'}`);
   const method = req.method ?? 'GET';
   if (parsed.username !== '' || parsed.password !== '' || FORBIDDEN_METHOD.test(method)) throw new TypeError('not a request Fetch accepts');
   const hasBody = body.length > 0 && method !== 'GET' && method !== 'HEAD';
-  return liteRequest(parsed.href, method, req.rawHeaders, hasBody ? body : undefined);
+  return liteRequest(parsed, method, req.rawHeaders, hasBody ? body : undefined);
 }
 
 function toRequest(req: IncomingMessage, body: Buffer | undefined, scheme: string): Request {
@@ -173,6 +182,17 @@ function toRequest(req: IncomingMessage, body: Buffer | undefined, scheme: strin
   const hasBody = body !== undefined && body.length > 0 && method !== 'GET' && method !== 'HEAD';
   const request = new Request(`${scheme}://${host}${req.url ?? '/'}`, { method, headers, ...(hasBody ? { body: body as Uint8Array<ArrayBuffer> } : {}) });
   return hasBody ? withBytes(request, body) : request;
+}
+
+/** Writes an answer of mimi-kit's own handler: the same status, fields and bytes {@link respond} writes for it. */
+function respondLite(res: ServerResponse, answer: LiteResponse, closing: boolean): void {
+  const headers: Record<string, string> = {};
+  if (closing) headers.connection = 'close';
+  for (const k in answer.headers) headers[k] = answer.headers[k]!;
+  const body = typeof answer.body === 'string' ? Buffer.from(answer.body) : answer.body;
+  if (body !== null) headers['content-length'] = String(body.length);
+  res.writeHead(answer.status, headers);
+  res.end(body ?? undefined);
 }
 
 async function respond(res: ServerResponse, response: Response, closing: boolean): Promise<void> {
@@ -212,29 +232,33 @@ export async function startMimiServer(options: StartMimiServerOptions): Promise<
   const stats = { connections: 0, requests: 0 };
   let closing = false;
   const fast = isFast(options.handler);
+  const urls = recentUrls();
+  const serve = async (req: IncomingMessage, res: ServerResponse, body: Body): Promise<void> => {
+    if (body === 'gone') return;
+    if (body === 'tooLarge') return tooLarge(res, max);
+    let request: Request;
+    try {
+      request = fast ? toLiteRequest(req, body, plain ? 'http' : 'https', urls) : toRequest(req, body, plain ? 'http' : 'https');
+    } catch {
+      res.writeHead(400, { 'content-type': 'application/problem+json' });
+      res.end('{"type":"urn:mimi-kit:error:delivery/bad-request","title":"delivery/bad-request","status":400,"detail":"the request line or Host is not a URL","code":"delivery/bad-request"}');
+      return;
+    }
+    const response: Response | LiteResponse = await options.handler(request, peerOf(req, plain));
+    if (response instanceof LiteResponse) respondLite(res, response, closing);
+    else await respond(res, response, closing);
+  };
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
     stats.requests++;
-    void (async () => {
-      const body = await readBody(req, max);
-      if (body === 'gone') return;
-      if (body === 'tooLarge') return tooLarge(res, max);
-      let request: Request;
-      try {
-        request = fast ? toLiteRequest(req, body, plain ? 'http' : 'https') : toRequest(req, body, plain ? 'http' : 'https');
-      } catch {
-        res.writeHead(400, { 'content-type': 'application/problem+json' });
-        res.end('{"type":"urn:mimi-kit:error:delivery/bad-request","title":"delivery/bad-request","status":400,"detail":"the request line or Host is not a URL","code":"delivery/bad-request"}');
-        return;
-      }
-      const response = await options.handler(request, peerOf(req, plain));
-      await respond(res, response, closing);
-    })().catch((e: unknown) => {
-      options.onError?.(e);
-      if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'application/problem+json' });
-        res.end('{"type":"about:blank","title":"Internal Server Error","status":500}');
-      } else res.destroy();
-    });
+    readBody(req, max, (body) =>
+      void serve(req, res, body).catch((e: unknown) => {
+        options.onError?.(e);
+        if (!res.headersSent) {
+          res.writeHead(500, { 'content-type': 'application/problem+json' });
+          res.end('{"type":"about:blank","title":"Internal Server Error","status":500}');
+        } else res.destroy();
+      }),
+    );
   };
   let server: Server;
   if (plain) server = createHttpServer(listener);
