@@ -113,10 +113,11 @@ export class KeyMaterialStore {
       try {
         fit = keyPackageFit(decodeKeyPackage(bytes), criteria, now);
       } catch {
-        return 'unusable'; // stored before publish checked the bytes: never handed out
+        return 'discard'; // stored before publish checked the bytes: never handed out
       }
-      // HT10: outside its lifetime a package is no key material at all (the draft's "MUST NOT provide expired").
-      return fit === 'fits' ? 'take' : fit === 'expired' || fit === 'notYetValid' ? 'unusable' : 'incompatible';
+      // HT10: outside its lifetime a package is no key material at all (the draft's "MUST NOT provide expired");
+      // an expired one never will be again, so the claim removes it.
+      return fit === 'fits' ? 'take' : fit === 'expired' ? 'discard' : fit === 'notYetValid' ? 'unusable' : 'incompatible';
     };
     const { claimed, exhausted, incompatible } = await this.store.transaction((tx) => tx.claimKeyPackages(user, judge));
     const clients: ClaimedClient[] = [

@@ -38,22 +38,12 @@ import {
   type UpdateRoomResponse,
 } from '../protocol/index.js';
 import { checkBound, readBounded } from './body.js';
+import type { FetchLike } from './fetchLike.js';
 import { liteFetchOf, type LiteFetch, type Received } from './fast.js';
 import { errorFromResponse } from './problem.js';
 import { EXPIRES_HEADER, MediaType, decodeHistoryResponse, encodeHistoryRequest, encodeSequencedNotify, encodeSequencedWelcome } from './wire.js';
 
-/**
- * The part of `fetch` the client uses (the platform's `fetch`, undici's, or a wrapper). `maxResponseBytes` is
- * a hint a fetch may use to stop reading an answer early (the client bounds it again either way); a fetch
- * that sets `enforcesTimeout` applies `timeoutMs` itself (an AbortSignal per request costs CPU on Node).
- */
-export type FetchLike = ((
-  url: string,
-  init: { method: string; headers: Record<string, string>; body?: Uint8Array; signal?: AbortSignal; maxResponseBytes?: number; timeoutMs?: number },
-) => Promise<Response>) & {
-  /** True when the fetch itself enforces `init.timeoutMs` (the client then passes no AbortSignal). */
-  readonly enforcesTimeout?: boolean;
-};
+export type { FetchLike } from './fetchLike.js';
 
 /** Options of a {@link MimiHttpClient}. */
 export interface MimiHttpClientOptions {

@@ -31,7 +31,7 @@ import {
 } from '../protocol/index.js';
 import { readBounded } from './body.js';
 import { LiteResponse, parsedUrlOf } from './fast.js';
-import type { MimiHandlerOptions, MimiPeer } from './handler.js';
+import type { MimiHandlerOptions, MimiPeer } from './handlerTypes.js';
 import { EXPIRES_HEADER, MediaType, decodeHistoryRequest, decodeSequencedNotify, decodeSequencedWelcome, encodeHistoryResponse } from './wire.js';
 
 /** @internal The handler's resolved configuration. */

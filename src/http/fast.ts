@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { FetchLike } from './client.js';
+import type { FetchLike } from './fetchLike.js';
 
 const bodies = new WeakMap<Request | Response, Uint8Array>();
 

@@ -17,11 +17,12 @@ import type { DeliveryStore } from '../delivery/store/types.js';
 import type { ClientBatch, Clock, FollowerTransport, HeldWelcome, KeyMaterialClaim, NotifyRequest } from '../delivery/index.js';
 import { createMimiHandler, httpFollowerTransport, httpHubTransport, MimiHttpClient, type FetchLike, type MimiHandler, type MimiRequestLog } from '../http/index.js';
 import { createMtlsFetch, startMimiServer, type MimiServer, type MtlsFetch } from '../http/node/index.js';
-import { decodeKeyMaterialRequest, parseMlsMessage, type AbuseReport, type KeyMaterialRequest, type UpdateRoomResponse } from '../protocol/index.js';
+import { parseMlsMessage, type AbuseReport } from '../protocol/index.js';
 import { roomStateFromJson } from '../room/index.js';
 import { domainOfUri, readTlsMaterial, type ProviderConfig } from './config.js';
 import { createLocalApiHandler, MAX_LOCAL_BODY, type ClientOperations, type CreateRoomRequest, type LocalSubmitResult, type LocalUpdateResult, type ProviderStatus } from './localApi.js';
 import { loadFrankingKeyFile } from './franking.js';
+import { bareKeyPackage, bareWelcome, fromRemoteUpdate, signedRequestFor, wrapKeyPackage } from './framing.js';
 import { createLogger, type Logger } from './logger.js';
 import { ProviderMetrics, timedStore } from './metrics.js';
 import { describeStore, openStore } from './store.js';
@@ -58,36 +59,7 @@ export interface StopReport {
   readonly ms: number;
 }
 
-// RFC 9420 §6: MLSMessage = version (mls10 = 1) || wire_format (mls_key_package = 5) || KeyPackage.
-const KEY_PACKAGE_MESSAGE = [0x00, 0x01, 0x00, 0x05] as const;
-const isWrappedKeyPackage = (b: Uint8Array) => b.length > 4 && KEY_PACKAGE_MESSAGE.every((x, i) => b[i] === x);
-const wrapKeyPackage = (b: Uint8Array) => {
-  const out = new Uint8Array(b.length + 4);
-  out.set(KEY_PACKAGE_MESSAGE);
-  out.set(b, 4);
-  return out;
-};
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** A remote hub's UpdateRoomResponse (draft-ietf-mimi-protocol-06 §5.3) as the local API's result. */
-/** The client's signed KeyMaterialRequest, which must be for `user`. */
-function signedRequestFor(user: string, bytes: Uint8Array): KeyMaterialRequest {
-  const request = decodeKeyMaterialRequest(bytes);
-  if (request.targetUser !== user) throw new MimiError('provider/bad-request', 'the signed request names another target user', { path: ['request'] });
-  return request;
-}
-
-function fromRemoteUpdate(r: UpdateRoomResponse): LocalUpdateResult {
-  switch (r.responseCode) {
-    case 'success':
-      return { code: 'success', acceptedTimestamp: Number(r.acceptedTimestamp) };
-    case 'wrongEpoch':
-      return { code: 'wrongEpoch', currentEpoch: Number(r.currentEpoch), description: r.errorDescription };
-    default:
-      return { code: r.responseCode, description: r.errorDescription };
-  }
-}
 
 /**
  * A running provider.
@@ -361,9 +333,8 @@ export class Provider implements ClientOperations {
    */
   async publishKeyPackage(user: string, client: string, keyPackage: Uint8Array): Promise<void> {
     this.#ownUser(user, 'user');
-    if (!isWrappedKeyPackage(keyPackage)) throw new MimiError('provider/bad-request', 'keyPackage must be an MLSMessage holding a KeyPackage (RFC 9420 §6)', { path: ['keyPackage'] });
     // The keyMaterial endpoint answers bare KeyPackages (draft-ietf-mimi-protocol-06 §5.2 ClientKeyMaterial).
-    await this.#keys.publish(user, client, keyPackage.subarray(4));
+    await this.#keys.publish(user, client, bareKeyPackage(keyPackage));
   }
 
   /**
@@ -616,9 +587,3 @@ export class Provider implements ClientOperations {
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
-
-/** The Welcome inside an MLSMessage (RFC 9420 §6: version mls10, wire_format mls_welcome). */
-function bareWelcome(message: Uint8Array): Uint8Array {
-  if (parseMlsMessage(message).wireFormat !== 'mlsWelcome') throw new MimiError('provider/bad-request', 'welcome is not an MLSMessage Welcome', { path: ['welcome'] });
-  return message.subarray(4);
-}

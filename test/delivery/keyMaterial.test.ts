@@ -99,6 +99,21 @@ describe.each(stores)('KeyMaterialStore matching (%s)', (_name, open) => {
     expect((await keys.claim(BOB)).clients).toEqual([{ clientStatus: 'keyMaterialExhausted', clientUri: PHONE }]);
   });
 
+  it('a claim removes the expired packages it meets; one not valid yet stays (the store holds only what may still be used)', async () => {
+    const clock = new FakeClock(150_000); // 150 s
+    const store = open();
+    const keys = new KeyMaterialStore(store, {}, clock);
+    const expired = await tsMlsKeyPackage(PHONE, { notBefore: 0n, notAfter: 100n });
+    const later = await tsMlsKeyPackage(PHONE, { notBefore: 200n, notAfter: 300n });
+    await keys.publish(BOB, PHONE, expired);
+    await keys.publish(BOB, PHONE, later);
+    expect((await keys.claim(BOB)).clients).toEqual([{ clientStatus: 'keyMaterialExhausted', clientUri: PHONE }]);
+    // What the store still holds, read without judging (every package taken, oldest first): only `later`.
+    const held = await store.transaction((tx) => tx.claimKeyPackages(BOB, () => 'take'));
+    expect(held.claimed).toEqual([{ client: PHONE, keyPackage: later }]);
+    expect((await store.transaction((tx) => tx.claimKeyPackages(BOB, () => 'take'))).claimed).toEqual([]);
+  });
+
   it('adapter KeyPackages are valid at the system clock by default', async () => {
     const keys = new KeyMaterialStore(open());
     const kp = await adapterKeyPackage(BOB, PHONE);

@@ -135,6 +135,42 @@ export function storeConformance(name: string, factory: StoreFactory): void {
       await s.close();
     });
 
+    it("claimKeyPackages removes what the judge discards before a client's taken package, nothing after it; a rollback keeps them", async () => {
+      // first byte: 1 take, 4 discard, else unusable
+      const judge = (kp: Uint8Array) => (kp[0] === 1 ? 'take' : kp[0] === 4 ? 'discard' : 'unusable') as 'take' | 'discard' | 'unusable';
+      const fill = (s: DeliveryStore) =>
+        s.transaction(async (tx) => {
+          for (const [client, kp] of [
+            ['a', bytes(4, 0)], ['a', bytes(1, 1)], ['a', bytes(4, 2)], // a: 4,0 goes, 1,1 taken, 4,2 not judged: stays
+            ['b', bytes(4, 3)], ['b', bytes(3, 4)], // b: 4,3 goes, 3,4 stays
+          ] as const) await tx.addKeyPackage('u', { client, keyPackage: kp });
+        });
+      const s = await factory.open();
+      await fill(s);
+      expect(await s.transaction((tx) => tx.claimKeyPackages('u', judge))).toEqual({ claimed: [{ client: 'a', keyPackage: bytes(1, 1) }], exhausted: ['b'], incompatible: [] });
+      // left, oldest first: a's 4,2 and b's 3,4
+      expect((await s.transaction((tx) => tx.claimKeyPackages('u', takeAny))).claimed).toEqual([
+        { client: 'a', keyPackage: bytes(4, 2) },
+        { client: 'b', keyPackage: bytes(3, 4) },
+      ]);
+      expect((await s.transaction((tx) => tx.claimKeyPackages('u', takeAny))).claimed).toEqual([]);
+      await s.close();
+      const t = await factory.open();
+      await fill(t);
+      await expect(
+        t.transaction(async (tx) => {
+          await tx.claimKeyPackages('u', judge);
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      // nothing went: the oldest of each client is still the discarded one
+      expect((await t.transaction((tx) => tx.claimKeyPackages('u', takeAny))).claimed).toEqual([
+        { client: 'a', keyPackage: bytes(4, 0) },
+        { client: 'b', keyPackage: bytes(4, 3) },
+      ]);
+      await t.close();
+    });
+
     it('claimKeyPackages with a judge: oldest fitting package per client, the rest stay (HT10)', async () => {
       const s = await factory.open();
       // The judge reads the first byte: 1 take, 2 incompatible, 3 unusable.

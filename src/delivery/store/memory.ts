@@ -276,11 +276,19 @@ export class MemoryStore implements DeliveryStore {
         for (const client of [...(clients?.keys() ?? [])].sort(compareUtf16)) {
           const q = clients!.get(client)!;
           let newestIncompatible: StoredKeyPackage | undefined;
-          const i = q.findIndex((e) => {
+          const discarded: StoredKeyPackage[] = [];
+          const found = q.findIndex((e) => {
             const verdict = judge(e.keyPackage);
             if (verdict === 'incompatible') newestIncompatible = e;
+            if (verdict === 'discard') discarded.push(e);
             return verdict === 'take';
           });
+          for (const gone of discarded) {
+            const at = q.indexOf(gone);
+            q.splice(at, 1);
+            undo.push(() => q.splice(at, 0, gone));
+          }
+          const i = found < 0 ? -1 : found - discarded.length;
           if (i >= 0) {
             const [taken] = q.splice(i, 1) as [StoredKeyPackage];
             claimed.push({ client, keyPackage: taken.keyPackage.slice() });

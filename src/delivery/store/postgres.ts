@@ -536,13 +536,16 @@ async function claimJudged(q: Query, user: string, clients: readonly string[], j
   const rows = (await q<{ id: string; client: string; key_package: Uint8Array }>('mimi_kps_of', 'SELECT id, client, key_package FROM key_packages WHERE user_uri = $1 ORDER BY id', [user])).rows;
   const chosen = new Map<string, { id: string; keyPackage: Uint8Array }>();
   const newestIncompatible = new Map<string, Uint8Array>();
+  const discarded: string[] = [];
   for (const r of rows) {
     if (chosen.has(r.client)) continue;
     const keyPackage = new Uint8Array(r.key_package);
     const verdict = judge(keyPackage);
     if (verdict === 'take') chosen.set(r.client, { id: String(r.id), keyPackage });
     else if (verdict === 'incompatible') newestIncompatible.set(r.client, keyPackage);
+    else if (verdict === 'discard') discarded.push(String(r.id));
   }
+  if (discarded.length > 0) await q('mimi_discard_kps', 'DELETE FROM key_packages WHERE id = ANY($1::bigint[])', [discarded]);
   const ids = [...chosen.values()].map((c) => c.id);
   const deleted = ids.length === 0 ? new Set<string>() : new Set((await q<{ id: string }>('mimi_claim_ids', 'DELETE FROM key_packages WHERE id = ANY($1::bigint[]) RETURNING id', [ids])).rows.map((r) => String(r.id)));
   const claimed: StoredKeyPackage[] = [];

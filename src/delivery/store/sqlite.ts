@@ -434,7 +434,8 @@ export class SqliteStore implements DeliveryStore {
         for (const client of q.clients.all(user).map((r) => r.client).sort(compareUtf16)) {
           let row: { id: number; key_package: Uint8Array } | undefined;
           let newestIncompatible: Uint8Array | undefined;
-          // Oldest first; the iterator is closed (break) before the DELETE runs on this connection.
+          const discarded: number[] = [];
+          // Oldest first; the iterator is closed (break) before the DELETEs run on this connection.
           for (const r of q.packagesOf.iterate(user, client)) {
             const verdict = judge(new Uint8Array(r.key_package));
             if (verdict === 'take') {
@@ -442,7 +443,9 @@ export class SqliteStore implements DeliveryStore {
               break;
             }
             if (verdict === 'incompatible') newestIncompatible = new Uint8Array(r.key_package);
+            if (verdict === 'discard') discarded.push(r.id);
           }
+          for (const id of discarded) q.deleteKeyPackage.run(id);
           if (row) {
             q.deleteKeyPackage.run(row.id);
             claimed.push({ client, keyPackage: new Uint8Array(row.key_package) });

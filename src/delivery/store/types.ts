@@ -26,8 +26,11 @@ export interface StoredKeyPackage {
   readonly keyPackage: Uint8Array;
 }
 
-/** How {@link StoreTransaction.claimKeyPackages} judges one stored KeyPackage. */
-export type KeyPackageJudge = (keyPackage: Uint8Array) => 'take' | 'incompatible' | 'unusable';
+/**
+ * How {@link StoreTransaction.claimKeyPackages} judges one stored KeyPackage: `'discard'` for one that can never
+ * be handed out (expired, unreadable), which the claim then removes.
+ */
+export type KeyPackageJudge = (keyPackage: Uint8Array) => 'take' | 'incompatible' | 'unusable' | 'discard';
 
 /** The outcome of {@link StoreTransaction.claimKeyPackages}. */
 export interface KeyPackageClaimResult {
@@ -193,7 +196,8 @@ export interface StoreTransaction {
    * of the transaction, serialized against other claims for the user.
    * @param user - user URI
    * @param judge - per package, oldest first: `'take'`, `'incompatible'` (kept, the client counts as
-   *   nothingCompatible) or `'unusable'` (kept, counts as no package)
+   *   nothingCompatible), `'unusable'` (kept, counts as no package: not valid yet) or `'discard'` (removed,
+   *   counts as no package: expired). Packages after a client's taken one are not judged.
    * @returns per client, sorted by client URI: `claimed` (one taken), `incompatible` (none taken, at least one
    *   judged incompatible: the newest such package, for its capabilities), else `exhausted`
    */

@@ -11,7 +11,7 @@
 import { Agent, errors, type Dispatcher } from 'undici';
 import { createSecureContext } from 'node:tls';
 import { MimiError } from '../../errors.js';
-import type { FetchLike } from '../client.js';
+import type { FetchLike } from '../fetchLike.js';
 import { bytesResponse, recentUrls, withLiteFetch } from '../fast.js';
 import { tlsOptions, type MtlsCredentials } from './server.js';
 
