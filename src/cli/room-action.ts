@@ -12,7 +12,7 @@ import { MimiError } from '../errors.js';
 type Kind = 'string' | 'number' | 'boolean' | 'object' | 'array';
 type Fields = Readonly<Record<string, `${Kind}${'' | '?'}`>>;
 
-// The fields of each RoomAction variant (src/room/engine.ts RoomOperation / RoomAction).
+// The fields of each RoomAction variant (src/room/actions.ts RoomOperation / RoomAction).
 const ACTIONS: Readonly<Record<string, Fields>> = {
   message: { action: 'string' },
   capability: {},

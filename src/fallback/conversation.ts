@@ -8,189 +8,27 @@
  *
  * @module
  */
-import type { MimiContent } from '../content/mimiContent.js';
 import { MimiError } from '../errors.js';
-import { classify, reactionKeys, renderMessage } from './render.js';
+import type { AddOutcome, ConversationOptions, Rejection, ReplyTarget, TimelineEntry, TimelineView } from './conversationTypes.js';
 import { translator } from './i18n.js';
+import { reactionSummaries } from './reactionSummary.js';
+import { classify, renderMessage } from './render.js';
+import { before, expiresAt, findLoops, isDeleted, LOOP_FOUND, marks, QUOTED, winner, type Stored } from './storedMessage.js';
 import { escapeHtml, idHex, plus, rangeOf, stripFallback } from './text.js';
+import { Entry, type ViewStamp } from './timelineEntry.js';
 import { mdInline } from './tree.js';
-import type {
-  AuthorizeAction,
-  MessageKind,
-  ReceivedMessage,
-  ReferencedMessage,
-  RenderContext,
-  Rendering,
-} from './types.js';
+import type { AuthorizeAction, ReceivedMessage, ReferencedMessage, RenderContext, Rendering } from './types.js';
 
-/** Options of a {@link Conversation}. */
-export interface ConversationOptions {
-  /**
-   * Room policy: may the actor edit/delete a message it did not send? Default: never (draft §9.3
-   * "Receiving clients MUST NOT allow parties other than the original sender ... unless there is a
-   * specific, concrete authorization policy").
-   */
-  readonly authorize?: AuthorizeAction;
-  /** Most relations (edits, deletes, reactions, unlikes) kept while their target is unknown. Default 10 000. */
-  readonly maxPending?: number;
-  /** Most rejections kept for reporting (the count is always exact). Default 1 000. */
-  readonly maxRejections?: number;
-  /**
-   * When the local user read a message (ms), for relative expiry. Default: relative expiry counts from
-   * the hub timestamp (docs/decisions.md (Fallback) D5).
-   */
-  readonly readAt?: (idHex: string) => number | undefined;
-}
-
-/** Why an edit or delete was not applied. */
-export interface Rejection {
-  /** Hex ID of the rejected edit/delete. */
-  readonly id: string;
-  readonly kind: 'edit' | 'delete';
-  readonly actor: string;
-  /** Hex ID of the targeted original. */
-  readonly targetId: string;
-  readonly targetSender: string;
-  readonly reason: 'not-authorized' | 'bad-target';
-}
-
-/** The result of {@link Conversation.add}. */
-export type AddOutcome =
-  | { readonly status: 'added' }
-  | { readonly status: 'applied' }
-  | { readonly status: 'pending' }
-  | { readonly status: 'duplicate' }
-  | { readonly status: 'rejected'; readonly rejection: Rejection };
-
-/** Reactions with one key on one message. */
-export interface ReactionSummary {
-  /** The reaction (an emoji, or a description of a non-text reaction). */
-  readonly key: string;
-  /** Distinct senders (one reaction per sender per key). */
-  readonly count: number;
-  /** Senders, in order of their reaction. */
-  readonly senders: readonly string[];
-  /** How many of them reacted to an earlier version than the one shown (draft §9.3). */
-  readonly onPreviousVersion: number;
-}
-
-/** What a reply points at. */
-export interface ReplyTarget {
-  /** Hex ID of the referenced version. */
-  readonly id: string;
-  /** Hex ID of the original message of that version, when known. */
-  readonly rootId?: string;
-  readonly status: 'available' | 'deleted' | 'expired' | 'unknown' | 'loop';
-  /** The referenced version is not the current one. */
-  readonly editedSince?: boolean;
-  readonly sender?: string;
-}
-
-/** One message of the timeline. */
-export interface TimelineEntry {
-  /** Hex message ID of the original. */
-  readonly id: string;
-  readonly sender: string;
-  readonly hubTimestamp: number;
-  readonly kind: 'message' | 'reply';
-  readonly state: 'visible' | 'deleted';
-  /** The current version (original fields, latest authorized body), or null once deleted. */
-  readonly content: MimiContent | null;
-  /** Hex ID of the version shown (the original's or the winning edit's). */
-  readonly versionId: string;
-  readonly edited: boolean;
-  /** Hex IDs of authorized edits, oldest first. */
-  readonly edits: readonly string[];
-  readonly editedBy?: string;
-  readonly editedAt?: number;
-  readonly deletedBy?: string;
-  readonly deletedAt?: number;
-  readonly reactions: readonly ReactionSummary[];
-  readonly replyTo?: ReplyTarget;
-  /** Hex topic ID, '' when none (draft §5.11). */
-  readonly topicId: string;
-  /** When it disappears (ms), if it expires. */
-  readonly expiresAt?: number;
-}
-
-/** A topic and its entries (draft §5.11: ordered by timestamp, then lowest message ID). */
-export interface TopicGroup {
-  readonly topicId: string;
-  readonly entryIds: readonly string[];
-}
-
-/** The conversation as a person sees it at one instant. */
-export interface TimelineView {
-  /** All visible entries and tombstones, by hub timestamp then lowest message ID. */
-  readonly entries: readonly TimelineEntry[];
-  /** Topics in order of their first entry. */
-  readonly topics: readonly TopicGroup[];
-  /** Edits/deletes not applied, sorted by ID. */
-  readonly rejected: readonly Rejection[];
-  /** Total rejections (including ones not kept). */
-  readonly rejectedCount: number;
-  /** Relations still waiting for their target. */
-  readonly pending: number;
-  /** Relations dropped because the pending buffer was full. */
-  readonly evicted: number;
-  /** Duplicate message IDs ignored. */
-  readonly duplicates: number;
-  /** Earliest future expiry (ms): take a new view then. */
-  readonly nextExpiry?: number;
-}
-
-interface Stored {
-  readonly id: string;
-  readonly sender: string;
-  readonly ts: number;
-  readonly content: MimiContent;
-  readonly kind: MessageKind;
-  /** Direct target (replaces for edit/delete/unlike, inReplyTo for reaction), hex. */
-  readonly target: string | undefined;
-  readonly inReplyTo: string | undefined;
-  /** Edits, deletes and reactions attached to this message (when it is a root). */
-  rel: Rel | undefined;
-  /**
-   * What the last view that touched this message found, as `generation * 8 + bits` (see {@link marks}):
-   * bits 0-1 the reply-loop search state (1 on the path, 2 done, 3 done and running into a loop),
-   * bit 2 set when a reply references this version.
-   */
-  mark: number;
-  /** The message `inReplyTo` names, as looked up by the loop search of the view in `mark`. */
-  next: Stored | undefined;
-  /** Body text of this version for reply quotes, valid while `quoteEpoch` is the conversation's. */
-  quoteText: string | undefined;
-  quoteEpoch: number;
-  /** Reaction keys of this message's body (the content never changes). */
-  keys: string[] | undefined;
-  /** Set once the relation is attached to its root (a rejected one never is). */
-  attached: boolean;
-}
-
-/** Relations of a root, each list created when its first member arrives. */
-interface Rel {
-  edits: Stored[] | undefined;
-  /** The latest of `edits` (decision D6), kept as they arrive: one lookup per reply, not a scan. */
-  winner: Stored | undefined;
-  /** Deletes, and unlikes of a reaction. */
-  deletes: Stored[] | undefined;
-  reactions: Stored[] | undefined;
-}
-
-const LOOP_ON_PATH = 1;
-const LOOP_DONE = 2;
-const LOOP_FOUND = 3;
-const QUOTED = 4;
-
-/**
- * @param s - a stored message
- * @param gen - a view generation
- * @returns the mark bits that view `gen` set on `s` (0 when it set none)
- */
-function marks(s: Stored, gen: number): number {
-  const m = s.mark - gen * 8;
-  return m >= 0 && m < 8 ? m : 0;
-}
+export type {
+  AddOutcome,
+  ConversationOptions,
+  ReactionSummary,
+  Rejection,
+  ReplyTarget,
+  TimelineEntry,
+  TimelineView,
+  TopicGroup,
+} from './conversationTypes.js';
 
 const NONE: readonly never[] = Object.freeze([]);
 const ADDED: AddOutcome = Object.freeze({ status: 'added' });
@@ -198,86 +36,6 @@ const APPLIED: AddOutcome = Object.freeze({ status: 'applied' });
 const PENDING: AddOutcome = Object.freeze({ status: 'pending' });
 const DUPLICATE: AddOutcome = Object.freeze({ status: 'duplicate' });
 const HEX64 = /^[0-9a-f]{64}$/;
-
-/** Sort order of the draft (§5.11): timestamp, then lexically lowest message ID. */
-function before(a: { ts: number; id: string }, b: { ts: number; id: string }): number {
-  return a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-/** One view of a conversation: its owner and the conversation's mutation count when it was taken. */
-interface ViewStamp {
-  readonly owner: Conversation;
-  readonly stamp: number;
-}
-
-/**
- * A timeline entry as built by {@link Conversation.view}: exactly the {@link TimelineEntry} fields (in
- * the same order as a literal would have them), plus a private link to the stored message.
- */
-class Entry implements TimelineEntry {
-  readonly id: string;
-  readonly sender: string;
-  readonly hubTimestamp: number;
-  readonly kind: 'message' | 'reply';
-  readonly state: 'visible' | 'deleted';
-  readonly content: MimiContent | null;
-  readonly versionId: string;
-  readonly edited: boolean;
-  readonly edits: readonly string[];
-  readonly reactions: readonly ReactionSummary[];
-  readonly topicId: string;
-  declare editedBy?: string;
-  declare editedAt?: number;
-  declare deletedBy?: string;
-  declare deletedAt?: number;
-  declare replyTo?: ReplyTarget;
-  declare expiresAt?: number;
-  /** The view that built it, and the stored original. */
-  readonly #view: ViewStamp;
-  readonly #orig: Stored;
-
-  constructor(
-    view: ViewStamp,
-    versionId: string,
-    s: Stored,
-    deleted: boolean,
-    content: MimiContent | null,
-    edited: boolean,
-    edits: readonly string[],
-    reactions: readonly ReactionSummary[],
-  ) {
-    this.id = s.id;
-    this.sender = s.sender;
-    this.hubTimestamp = s.ts;
-    this.kind = s.kind === 'reply' ? 'reply' : 'message';
-    this.state = deleted ? 'deleted' : 'visible';
-    this.content = content;
-    this.versionId = versionId;
-    this.edited = edited;
-    this.edits = edits;
-    this.reactions = reactions;
-    this.topicId = s.content.topicId.length > 0 ? idHex(s.content.topicId) : '';
-    this.#view = view;
-    this.#orig = s;
-  }
-
-  /**
-   * @param e - any entry
-   * @param owner - a conversation
-   * @returns the stored original of `e`, when `e` was built by a view of `owner`
-   */
-  static origOf(e: TimelineEntry, owner: Conversation): Stored | undefined {
-    return #view in e && (e as Entry).#view.owner === owner ? (e as Entry).#orig : undefined;
-  }
-
-  /**
-   * @param e - an entry built by a view
-   * @returns the conversation's change count when that view was taken
-   */
-  static stampOf(e: Entry): number {
-    return e.#view.stamp;
-  }
-}
 
 /** Marks the quote-text cache as built under caller catalogs (never equal to a display-name resolver). */
 const CUSTOM_CATALOGS: unique symbol = Symbol('custom catalogs');
@@ -510,21 +268,6 @@ export class Conversation {
     return { status: 'rejected', rejection: r };
   }
 
-  #expiresAt(s: Stored): number | undefined {
-    const e = s.content.expires;
-    if (e === null) return undefined;
-    if (!e.relative) return e.time * 1000;
-    return (this.#readAt?.(s.id) ?? s.ts) + e.time * 1000;
-  }
-
-  /** Latest authorized edit: by hub timestamp, ties by lowest message ID. */
-  #winner(rel: Rel | undefined): Stored | undefined {
-    return rel === undefined ? undefined : rel.winner;
-  }
-
-  #isDeleted(rel: Rel | undefined): boolean {
-    return rel !== undefined && rel.deletes !== undefined;
-  }
 
   /**
    * Forgets messages that have expired at `now`, with their edits, deletes and reactions, so a
@@ -542,7 +285,7 @@ export class Conversation {
     let n = 0;
     for (const s of [...this.#msgs.values()]) {
       if (s.kind !== 'message' && s.kind !== 'reply') continue;
-      const exp = this.#expiresAt(s);
+      const exp = expiresAt(s, this.#readAt);
       if (exp === undefined || exp > now) continue;
       const rel = s.rel;
       for (const r of rel ? [...(rel.edits ?? []), ...(rel.deletes ?? []), ...(rel.reactions ?? [])] : []) {
@@ -583,12 +326,12 @@ export class Conversation {
     const root = this.#rootOf(v);
     if (!root || (root.kind !== 'message' && root.kind !== 'reply' && root.kind !== 'reaction')) return UNKNOWN_REF;
     const rel = root.rel;
-    if (this.#isDeleted(rel)) return { status: 'deleted', root };
-    const exp = this.#expiresAt(root);
+    if (isDeleted(rel)) return { status: 'deleted', root };
+    const exp = expiresAt(root, this.#readAt);
     if (exp !== undefined && exp <= now) return { status: 'expired', root };
     // A rejected (or still pending) edit was never attached; an attached one is in root.rel.edits.
     if (v.kind === 'edit' && !v.attached) return UNKNOWN_REF;
-    const current = this.#winner(rel) ?? root;
+    const current = winner(rel) ?? root;
     return { status: 'available', root, version: v, editedSince: current.id !== v.id };
   }
 
@@ -611,7 +354,7 @@ export class Conversation {
     // forEach: a for-of over the map allocates an iterator result per message.
     this.#msgs.forEach((s) => {
       if (s.kind !== 'message' && s.kind !== 'reply') return;
-      if (s.inReplyTo !== undefined && (marks(s, gen) & 3) === 0) this.#findLoops(s, gen);
+      if (s.inReplyTo !== undefined && (marks(s, gen) & 3) === 0) findLoops(s, gen, this.#path, this.#msgs);
       if (!this.#isPending(s.id)) originals.push(s);
     });
     originals.sort(before);
@@ -619,14 +362,14 @@ export class Conversation {
     // for-of allocates an iterator result per step.
     for (let i = 0; i < originals.length; i++) {
       const s = originals[i]!;
-      const exp = this.#expiresAt(s);
+      const exp = expiresAt(s, this.#readAt);
       if (exp !== undefined) {
         if (exp <= now) continue; // draft §5.8: deleted at the indicated time, no placeholder
         if (nextExpiry === undefined || exp < nextExpiry) nextExpiry = exp;
       }
       const rel = s.rel;
-      const deleted = this.#isDeleted(rel);
-      const win = this.#winner(rel);
+      const deleted = isDeleted(rel);
+      const win = winner(rel);
       const e = new Entry(
         stamp,
         win && !deleted ? win.id : s.id,
@@ -635,7 +378,7 @@ export class Conversation {
         deleted ? null : win ? { ...s.content, nestedPart: win.content.nestedPart } : s.content,
         win !== undefined,
         rel === undefined || rel.edits === undefined ? NONE : rel.edits.length === 1 ? [rel.edits[0]!.id] : [...rel.edits].sort(before).map((x) => x.id),
-        deleted || !rel ? NONE : this.#reactions(rel, win ?? s, now),
+        deleted || !rel ? NONE : reactionSummaries(rel, win ?? s, now, this.#readAt),
       );
       if (win) {
         e.editedBy = win.sender;
@@ -670,85 +413,6 @@ export class Conversation {
       duplicates: this.#duplicates,
       ...(nextExpiry !== undefined ? { nextExpiry } : {}),
     };
-  }
-
-  #reactions(rel: Rel | undefined, shown: Stored, now: number): ReactionSummary[] {
-    if (!rel || rel.reactions === undefined) return [];
-    // Per key, in order of first reaction: distinct senders in order, and how many of them reacted
-    // to an earlier version (draft §4.1: a reaction references one version; §9.3). Plain arrays for
-    // the usual handful of reactions, maps (linear time) beyond.
-    const list = rel.reactions;
-    const small = list.length <= 8;
-    const out: { key: string; count: number; senders: string[]; onPreviousVersion: number }[] = [];
-    let byKey = small ? undefined : new Map<string, { sum: (typeof out)[number]; seen: Set<string> }>();
-    const sorted = list.length > 1 ? [...list].sort(before) : list;
-    for (let i = 0; i < sorted.length; i++) {
-      const r = sorted[i]!;
-      const rr = r.rel;
-      if (this.#isDeleted(rr)) continue; // unlike
-      const exp = this.#expiresAt(r);
-      if (exp !== undefined && exp <= now) continue;
-      const by = this.#winner(rr) ?? r;
-      const prev = r.target !== shown.id;
-      const keys = (by.keys ??= reactionKeys(by.content.nestedPart));
-      for (let k = 0; k < keys.length; k++) {
-        const key = keys[k]!;
-        let sum: (typeof out)[number] | undefined;
-        if (byKey === undefined && out.length >= 8) {
-          // Few reactions but many keys (one body may list thousands): maps from here on.
-          byKey = new Map();
-          for (const x of out) byKey.set(x.key, { sum: x, seen: new Set(x.senders) });
-        }
-        if (byKey === undefined) {
-          for (let j = 0; j < out.length; j++) if (out[j]!.key === key) sum = out[j];
-          if (sum !== undefined && sum.senders.includes(r.sender)) continue;
-        } else {
-          const g = byKey.get(key);
-          if (g !== undefined) {
-            if (g.seen.has(r.sender)) continue;
-            g.seen.add(r.sender);
-            sum = g.sum;
-          }
-        }
-        if (sum === undefined) {
-          // A new key (its first sender as an array literal, sized to fit).
-          sum = { key, count: 1, senders: [r.sender], onPreviousVersion: prev ? 1 : 0 };
-          out.push(sum);
-          byKey?.set(key, { sum, seen: new Set([r.sender]) });
-          continue;
-        }
-        sum.senders.push(r.sender);
-        sum.count++;
-        if (prev) sum.onPreviousVersion++;
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Marks (for view `gen`) every message on the inReplyTo chain from `start` that runs into a loop
-   * (draft §4.1): iterative, each message visited once per view, so O(n) in all.
-   */
-  #findLoops(start: Stored, gen: number): void {
-    const path = this.#path;
-    path.length = 0;
-    let cur: Stored | undefined = start;
-    let hitLoop = false;
-    while (cur !== undefined) {
-      const m = marks(cur, gen);
-      if ((m & 3) !== 0) {
-        hitLoop = (m & 3) === LOOP_ON_PATH || (m & 3) === LOOP_FOUND;
-        break;
-      }
-      cur.mark = gen * 8 + (m | LOOP_ON_PATH);
-      path.push(cur);
-      cur = cur.next = cur.inReplyTo === undefined ? undefined : this.#msgs.get(cur.inReplyTo);
-    }
-    for (let i = 0; i < path.length; i++) {
-      const p = path[i]!;
-      p.mark = gen * 8 + ((marks(p, gen) & QUOTED) | (hitLoop ? LOOP_FOUND : LOOP_DONE));
-    }
-    path.length = 0;
   }
 
   #replyTarget(s: Stored, now: number, gen: number): ReplyTarget {
@@ -840,7 +504,7 @@ export class Conversation {
     const r = renderMessage(content, context, entry.sender, entry.hubTimestamp, resolve, targetHex);
     if (own) {
       // Remember the body text of this version for quotes in later replies.
-      let v = orig === undefined ? undefined : (this.#winner(orig.rel) ?? orig);
+      let v = orig === undefined ? undefined : (winner(orig.rel) ?? orig);
       if (v === undefined || v.id !== entry.versionId) v = this.#msgs.get(entry.versionId);
       if (v !== undefined && (marks(v, this.#gen) & QUOTED) !== 0 && v.id === entry.versionId) {
         v.quoteText = (r.fallbackRanges.text.length === 0 ? r.text : stripFallback(r.text, r.fallbackRanges.text)).trim();

@@ -243,6 +243,19 @@ export class LocalApiClient implements ClientOperations {
   }
 
   /**
+   * Reports abuse in a room (`POST /v1/reportAbuse`).
+   * @param roomId - the room
+   * @param report - the encoded AbuseReport (`mimi-kit/protocol` `encodeAbuseReport`)
+   * @example
+   * ```ts
+   * await b.reportAbuse(roomId, encodeAbuseReport(report));
+   * ```
+   */
+  async reportAbuse(roomId: string, report: Uint8Array): Promise<void> {
+    await this.call('/v1/reportAbuse', z.object({}), { roomId, report });
+  }
+
+  /**
    * The next events of a client.
    * @param client - client URI
    * @param roomId - the room

@@ -41,6 +41,8 @@ export interface ClientOperations {
   acceptWelcome(client: string, roomId: string): Promise<number>;
   /** Submits an application message to the room's hub. */
   submit(roomId: string, request: { message: Uint8Array; sendingUri: string }): Promise<LocalSubmitResult>;
+  /** Reports abuse in a room (an encoded AbuseReport) to the room's hub, here or over MIMI. */
+  reportAbuse(roomId: string, report: Uint8Array): Promise<void>;
   /** The next events of a client, in order. */
   next(client: string, roomId: string, limit: number): Promise<ClientBatch>;
   /** Acknowledges a client's events up to `seq`. */
@@ -133,6 +135,7 @@ const ROUTES = {
   '/v1/propose': z.object({ roomId: id, proposals: z.array(b64).min(1).max(1000) }).strict(),
   '/v1/welcomes/accept': z.object({ roomId: id, client: id }).strict(),
   '/v1/submit': z.object({ roomId: id, message: b64, sender: id }).strict(),
+  '/v1/reportAbuse': z.object({ roomId: id, report: b64 }).strict(),
   '/v1/events': z.object({ roomId: id, client: id, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
   '/v1/ack': z.object({ roomId: id, client: id, seq }).strict(),
 } as const;
@@ -318,6 +321,11 @@ export function createLocalApiHandler(options: LocalApiOptions): (request: Reque
       case '/v1/submit': {
         const b = parseBody(r, bytes);
         return json(200, await ops.submit(b.roomId, { message: b.message, sendingUri: b.sender }));
+      }
+      case '/v1/reportAbuse': {
+        const b = parseBody(r, bytes);
+        await ops.reportAbuse(b.roomId, b.report);
+        return json(201, {});
       }
       case '/v1/events': {
         const b = parseBody(r, bytes);

@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { MimiError } from '../errors.js';
 import { Follower } from '../delivery/follower.js';
 import { Hub } from '../delivery/hub.js';
@@ -14,15 +13,17 @@ import { KeyMaterialStore } from '../delivery/keyMaterial.js';
 import type { HubFranking } from '../delivery/franking.js';
 import { mlsRoomSnapshot, type UpdateChecker } from '../delivery/checker.js';
 import type { DeliveryStore } from '../delivery/store/types.js';
-import type { ClientBatch, Clock, FollowerTransport, HeldWelcome, KeyMaterialClaim, NotifyRequest } from '../delivery/index.js';
-import { createMimiHandler, httpFollowerTransport, httpHubTransport, MimiHttpClient, type FetchLike, type MimiHandler, type MimiRequestLog } from '../http/index.js';
+import type { ClientBatch, Clock, HeldWelcome, KeyMaterialClaim } from '../delivery/index.js';
+import { createMimiHandler, httpFollowerTransport, httpHubTransport, MimiHttpClient, type FetchLike, type MimiHandler } from '../http/index.js';
 import { createMtlsFetch, startMimiServer, type MimiServer, type MtlsFetch } from '../http/node/index.js';
-import { parseMlsMessage, type AbuseReport } from '../protocol/index.js';
+import { decodeAbuseReport, parseMlsMessage, type AbuseReport } from '../protocol/index.js';
 import { roomStateFromJson } from '../room/index.js';
 import { domainOfUri, readTlsMaterial, type ProviderConfig } from './config.js';
 import { createLocalApiHandler, MAX_LOCAL_BODY, type ClientOperations, type CreateRoomRequest, type LocalSubmitResult, type LocalUpdateResult, type ProviderStatus } from './localApi.js';
 import { loadFrankingKeyFile } from './franking.js';
 import { bareKeyPackage, bareWelcome, fromRemoteUpdate, signedRequestFor, wrapKeyPackage } from './framing.js';
+import { abuseReportSink, type AbuseReportSink } from './abuse.js';
+import { countOutcome, observedFetch, observedHandler, observedTransport, round, wireObserver, type WireObserver } from './wire.js';
 import { createLogger, type Logger } from './logger.js';
 import { ProviderMetrics, timedStore } from './metrics.js';
 import { describeStore, openStore } from './store.js';
@@ -91,9 +92,10 @@ export class Provider implements ClientOperations {
   readonly #client: MimiHttpClient;
   readonly #clock: Clock;
   readonly #frankingPublicKey: Uint8Array | undefined;
-  readonly #requestLog = new AsyncLocalStorage<{ entry?: MimiRequestLog }>();
+  readonly #wire: WireObserver;
   readonly #tls: ReturnType<typeof readTlsMaterial> | undefined;
   #mtls: MtlsFetch | undefined;
+  readonly #abuse: AbuseReportSink;
   #mimiServer: MimiServer | undefined;
   #localServer: MimiServer | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
@@ -111,12 +113,13 @@ export class Provider implements ClientOperations {
     let follower: Follower | undefined;
     this.metrics = new ProviderMetrics({ backlog: () => hub!.backlog(), openGaps: () => (follower!.settled() ? 0 : 1) });
     this.#store = timedStore(store, this.metrics.storeSeconds);
+    this.#wire = wireObserver({ log: this.log, metrics: this.metrics, clock: this.#clock });
 
     const tls = (this.#tls = config.tls ? readTlsMaterial(config.tls) : undefined);
     const origins = new Map(Object.entries(config.peers).map(([d, url]) => [new URL(url).origin, d]));
     if (tls) this.#mtls = createMtlsFetch({ ...tls, servername: (url) => origins.get(url.origin) ?? url.hostname });
     const base: FetchLike = this.#mtls ?? (globalThis.fetch as unknown as FetchLike);
-    this.#client = new MimiHttpClient({ domain: config.domain, fetch: this.#wireOut(base, origins), resolve: (d) => this.#peerUrl(d) });
+    this.#client = new MimiHttpClient({ domain: config.domain, fetch: observedFetch(this.#wire, base, origins), resolve: (d) => this.#peerUrl(d) });
 
     // DL4: the hub's own domain follows its rooms; these calls stay in the process.
     const locals: { local?: Follower; hub?: Hub } = {};
@@ -135,9 +138,10 @@ export class Provider implements ClientOperations {
     });
     locals.local = follower;
     this.#frankingPublicKey = options.franking?.frankingPublicKey;
-    this.#hub = hub = new Hub({ domain: config.domain, store: this.#store, clock: this.#clock, checker: options.checker, transport: this.#timedTransport(httpFollowerTransport(this.#client, locals)), ...(options.franking ? { franking: options.franking } : {}) });
+    this.#hub = hub = new Hub({ domain: config.domain, store: this.#store, clock: this.#clock, checker: options.checker, transport: observedTransport(this.#wire, httpFollowerTransport(this.#client, locals)), ...(options.franking ? { franking: options.franking } : {}) });
     locals.hub = hub;
     this.#keys = new KeyMaterialStore(this.#store, {}, this.#clock);
+    this.#abuse = abuseReportSink({ log: this.log, metrics: this.metrics, onAbuseReport: options.onAbuseReport });
 
     const inner = createMimiHandler({
       domain: config.domain,
@@ -145,20 +149,15 @@ export class Provider implements ClientOperations {
       follower,
       keyMaterial: this.#keys,
       checker: options.checker,
-      reportAbuse: async (roomId, report, peer) => {
-        this.metrics.abuseReports.inc({ peer });
-        if (options.onAbuseReport) return options.onAbuseReport(roomId, report, peer);
-        // For the operator: who reported whom, why, and how many messages (their content stays out of the log).
-        this.log.warn({ roomId, peer, reportingUser: report.reportingUser, allegedAbuser: report.allegedAbuserUri, reasonCode: report.reasonCode, messages: report.messages.length, note: report.note.slice(0, 500) }, 'abuse report');
-      },
+      reportAbuse: (roomId, report, peer) => this.#abuse(roomId, report, peer),
       hostAliases: ['127.0.0.1', 'localhost', '::1', config.host],
       onRequest: (entry) => {
-        const slot = this.#requestLog.getStore();
+        const slot = this.#wire.requestLog.getStore();
         if (slot) slot.entry = entry;
       },
       onError: (e) => this.log.error({ err: e instanceof Error ? e.message : String(e) }, 'internal error'),
     });
-    this.mimiHandler = (request, peer) => this.#requestLog.run({}, () => this.#wireIn(inner, request, peer));
+    this.mimiHandler = observedHandler(this.#wire, inner);
     const local = createLocalApiHandler({
       token: config.local.token,
       operations: this,
@@ -253,64 +252,6 @@ export class Provider implements ClientOperations {
     return url.replace(/\/+$/, '');
   }
 
-  /** Serves one MIMI request and logs it: endpoint, peer, status, time, bytes each way, refusal code. */
-  async #wireIn(inner: MimiHandler, request: Request, peer: { domain?: string }): Promise<Response> {
-    const t0 = performance.now();
-    const bytesIn = Number(request.headers.get('content-length') ?? 0);
-    const response = await inner(request, peer);
-    const body = new Uint8Array(await response.arrayBuffer());
-    const entry = this.#requestLog.getStore()?.entry;
-    const endpoint = entry?.endpoint ?? 'unknown';
-    const ms = round(performance.now() - t0);
-    this.metrics.requests.inc({ endpoint, status: String(response.status) });
-    this.metrics.requestSeconds.observe({ endpoint }, ms / 1000);
-    const outcome = entry?.outcome;
-    if (endpoint === 'update' || endpoint === 'submitMessage') this.#count(endpoint === 'update' ? (entry?.eventKind ?? 'commit') : 'message', outcome ?? String(response.status));
-    else if (response.status >= 400) this.metrics.refused.inc({ code: outcome ?? String(response.status) });
-    const refused = response.status >= 400 || (outcome !== undefined && !['success', 'accepted'].includes(outcome) && (endpoint === 'update' || endpoint === 'submitMessage'));
-    this.log.info({ endpoint, peer: peer.domain ?? null, status: response.status, ms, bytesIn, bytesOut: body.length, ...(outcome ? { [refused ? 'code' : 'outcome']: outcome } : {}) }, 'request');
-    return new Response(response.status === 204 || response.status === 304 ? null : body, { status: response.status, headers: response.headers });
-  }
-
-  /** The outgoing side of the wire, at debug level (failures at warn). */
-  #wireOut(base: FetchLike, origins: Map<string, string>): FetchLike {
-    return async (url, init) => {
-      const t0 = performance.now();
-      const u = new URL(url);
-      const to = origins.get(u.origin) ?? u.hostname;
-      const endpoint = u.pathname.split('/').filter(Boolean)[0] ?? '';
-      try {
-        const response = await base(url, init);
-        this.log.debug({ endpoint, to, status: response.status, ms: round(performance.now() - t0), bytesOut: init.body?.length ?? 0 }, 'sent');
-        return response;
-      } catch (e) {
-        this.log.warn({ endpoint, to, ms: round(performance.now() - t0), err: e instanceof Error ? e.message : String(e) }, 'send failed');
-        throw e;
-      }
-    };
-  }
-
-  #timedTransport(base: FollowerTransport): FollowerTransport {
-    return {
-      notify: async (follower: string, request: NotifyRequest) => {
-        try {
-          await base.notify(follower, request);
-        } catch (e) {
-          this.metrics.fanoutFailures.inc({ follower });
-          throw e;
-        }
-        const last = request.events[request.events.length - 1];
-        if (last) this.metrics.fanoutLag.set({ follower }, Math.max(0, this.#clock.now() - last.hubTime) / 1000);
-      },
-      ...(base.welcome ? { welcome: base.welcome.bind(base) } : {}),
-    };
-  }
-
-  #count(kind: 'commit' | 'proposal' | 'message', code: string): void {
-    if (code === 'success' || code === 'accepted') this.metrics.accepted.inc({ kind });
-    else this.metrics.refused.inc({ code });
-  }
-
   #hubOf(roomId: string): string {
     const d = domainOfUri(roomId);
     if (d === undefined) throw new MimiError('provider/bad-request', `${roomId} is not a mimi:// room URI`, { path: ['roomId'] });
@@ -402,7 +343,7 @@ export class Provider implements ClientOperations {
     const hub = this.#hubOf(roomId);
     if (hub === this.domain) {
       const r = await this.#hub.update(roomId, request);
-      this.#count('commit', r.code);
+      countOutcome(this.metrics, 'commit', r.code);
       if (r.code === 'success') {
         void this.#tick();
         return { code: 'success', acceptedTimestamp: r.acceptedTimestamp };
@@ -465,7 +406,7 @@ export class Provider implements ClientOperations {
     const hub = this.#hubOf(roomId);
     if (hub === this.domain) {
       const r = await this.#hub.submitMessage(roomId, request);
-      this.#count('message', r.code);
+      countOutcome(this.metrics, 'message', r.code);
       if (r.code === 'accepted') void this.#tick();
       if (r.code === 'accepted') return { code: 'accepted', acceptedTimestamp: r.acceptedTimestamp, ...(r.frank ? { frank: r.frank } : {}) };
       return r.code === 'epochTooOld' ? { code: r.code, currentEpoch: r.currentEpoch } : { code: r.code, description: r.description };
@@ -474,6 +415,28 @@ export class Provider implements ClientOperations {
     if (r.statusCode === 'accepted') return { code: 'accepted', acceptedTimestamp: Number(r.acceptedTimestamp), ...(r.frank ? { frank: r.frank } : {}) };
     if (r.statusCode === 'epochTooOld') return { code: 'epochTooOld', currentEpoch: Number(r.currentEpoch) };
     return { code: 'notAllowed', description: 'the hub refused the message' };
+  }
+
+  /**
+   * Reports abuse in a room for one of this provider's users (draft-ietf-mimi-protocol-06 "Report abuse"): to
+   * the room's hub over MIMI, or, for a room hubbed here, checked (each message's frank, HT19) and handled as a
+   * peer's report is.
+   * @param roomId - the room
+   * @param report - the AbuseReport bytes (`encodeAbuseReport`); its reportingUser is a user here, or empty
+   * @throws {@link MimiError} `provider/bad-request`, `protocol/*` (not an AbuseReport), `delivery/bad-request`
+   *   (a frank that does not verify), `delivery/no-such-room`, `http/*` (the remote hub refused it)
+   * @example
+   * ```ts
+   * await provider.reportAbuse(roomId, encodeAbuseReport({ reportingUser: bob, allegedAbuserUri: mallory, reasonCode: 1, note: 'spam', messages, abuseExtensions: [] }));
+   * ```
+   */
+  async reportAbuse(roomId: string, report: Uint8Array): Promise<void> {
+    const body = decodeAbuseReport(report);
+    if (body.reportingUser !== '') this.#ownUser(body.reportingUser, 'report');
+    const hub = this.#hubOf(roomId);
+    if (hub !== this.domain) return this.#client.reportAbuse(hub, roomId, body);
+    await this.#hub.checkAbuseReport(roomId, body.messages);
+    await this.#abuse(roomId, body, this.domain);
   }
 
   /**
@@ -586,4 +549,3 @@ export class Provider implements ClientOperations {
   }
 }
 
-const round = (ms: number) => Math.round(ms * 10) / 10;

@@ -68,29 +68,26 @@ export {
   type DecodeRoomOptions,
   type RoomStateDiff,
 } from './state.js';
+export { authorize, applyRoomOperation, planRoomOperation, basePolicyViolation, type OperationResult } from './engine.js';
 export {
-  authorize,
-  applyRoomOperation,
-  planRoomOperation,
-  participantListUpdate,
-  firstPreauthMatch,
-  basePolicyViolation,
-  encodeAppDataUpdates,
-  throwRefusal,
   MESSAGE_ACTIONS,
-  REFUSAL_CODES,
   type MessageAction,
   type RoomOperation,
   type RoomAction,
   type RoomMetadataChanges,
   type OptionalPolicies,
+} from './actions.js';
+export {
+  throwRefusal,
+  REFUSAL_CODES,
   type Refusal,
   type RefusalCode,
   type ViolatedConstraint,
   type Authorization,
-  type OperationResult,
-  type JoinContext,
-} from './engine.js';
+} from './refusals.js';
+export { firstPreauthMatch } from './checks.js';
+export { type JoinContext } from './transition.js';
+export { participantListUpdate, encodeAppDataUpdates } from './operationUpdates.js';
 export { applyAppDataUpdates, applyParticipantListUpdate, type ApplyOptions, type ApplyResult } from './apply.js';
 export {
   checkRoomCommit,

@@ -33,6 +33,7 @@ function fake(): { ops: ClientOperations; calls: unknown[][] } {
       calls.push(['submit', roomId, r]);
       return { code: 'accepted', acceptedTimestamp: 1700000000000 };
     },
+    reportAbuse: async (roomId, report) => void calls.push(['reportAbuse', roomId, report]),
     next: async (client, roomId, limit) => {
       calls.push(['next', client, roomId, limit]);
       if (roomId === 'mimi://a.example/r/none') throw new MimiError('delivery/no-such-room', 'no room');
@@ -81,6 +82,7 @@ describe('the local client API', () => {
     ]);
     expect(await client.update('mimi://a.example/r/x', { commit: new Uint8Array([1]) })).toEqual({ code: 'wrongEpoch', currentEpoch: 3, description: 'the room is at epoch 3' });
     expect(await client.submit('mimi://a.example/r/x', { message: new Uint8Array([2]), sendingUri: 'mimi://a.example/u/alice' })).toEqual({ code: 'accepted', acceptedTimestamp: 1700000000000 });
+    await client.reportAbuse('mimi://a.example/r/x', new Uint8Array([3, 0, 255]));
     const batch = await client.next('mimi://a.example/d/alice/1', 'mimi://a.example/r/x', 10);
     expect(batch.events[0]!.message).toEqual(new Uint8Array([9, 8]));
     await client.ack('mimi://a.example/d/alice/1', 'mimi://a.example/r/x', 1);
@@ -90,6 +92,7 @@ describe('the local client API', () => {
       ['claim', 'mimi://b.example/u/carol', new Uint8Array([4, 4])],
       ['update', 'mimi://a.example/r/x', { commit: new Uint8Array([1]) }],
       ['submit', 'mimi://a.example/r/x', { message: new Uint8Array([2]), sendingUri: 'mimi://a.example/u/alice' }],
+      ['reportAbuse', 'mimi://a.example/r/x', new Uint8Array([3, 0, 255])],
       ['next', 'mimi://a.example/d/alice/1', 'mimi://a.example/r/x', 10],
       ['ack', 'mimi://a.example/d/alice/1', 'mimi://a.example/r/x', 1],
     ]);

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMtlsFetch } from '../../src/http/node/index.js';
 import { runScenario } from '../../src/cli/demo-scenario.js';
 import { LocalApiClient } from '../../src/provider/client.js';
+import { encodeAbuseReport } from '../../src/protocol/index.js';
+import { createRoom as createRoomState, roomStateToJson } from '../../src/room/index.js';
 import { startPair, TOKEN, type Pair } from './support.js';
 
 describe('a provider pair over HTTPS', () => {
@@ -65,6 +67,42 @@ describe('a provider pair over HTTPS', () => {
     expect(metrics).toMatch(/^mimi_fanout_backlog 0$/m);
     expect(metrics).toMatch(/^mimi_store_transaction_seconds_count \d+$/m);
   });
+});
+
+describe("abuse reports of a provider's own users (POST /v1/reportAbuse)", () => {
+  let pair: Pair;
+  beforeAll(async () => {
+    pair = await startPair();
+  });
+  afterAll(async () => {
+    await pair?.stop();
+  });
+
+  it("go to the room's hub over MIMI, or are handled at home for a room hubbed there; a reporter of another provider is refused", async () => {
+    const room = 'mimi://a.example/r/reported';
+    const alice = 'mimi://a.example/u/alice';
+    await pair.a.createRoom({ roomId: room, epoch: 0, roomState: roomStateToJson(createRoomState({ preset: 'moderated', creator: alice, roomUri: room })), members: [], extensions: [] });
+    const report = (reportingUser: string) => encodeAbuseReport({ reportingUser, allegedAbuserUri: alice, reasonCode: 3, note: 'harassment', messages: [], abuseExtensions: [] });
+    const atB = new LocalApiClient({ url: pair.b.localUrl, token: TOKEN });
+    const atA = new LocalApiClient({ url: pair.a.localUrl, token: TOKEN });
+    await atB.reportAbuse(room, report('mimi://b.example/u/carol'));
+    await atA.reportAbuse(room, report('mimi://a.example/u/dora'));
+    const reports = pair.logs.a.filter((l) => l['msg'] === 'abuse report');
+    expect(reports).toMatchObject([
+      { roomId: room, peer: 'b.example', reportingUser: 'mimi://b.example/u/carol', allegedAbuser: alice, reasonCode: 3, messages: 0, note: 'harassment' },
+      { roomId: room, peer: 'a.example', reportingUser: 'mimi://a.example/u/dora' },
+    ]);
+    expect(pair.logs.a.some((l) => l['msg'] === 'request' && l['endpoint'] === 'reportAbuse' && l['peer'] === 'b.example' && l['status'] === 201)).toBe(true);
+    const metrics = await (await globalThis.fetch(`${pair.a.localUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^mimi_abuse_reports_total\{peer="b\.example"\} 1$/m);
+    expect(metrics).toMatch(/^mimi_abuse_reports_total\{peer="a\.example"\} 1$/m);
+    // b.example speaks only for its own users, and refuses what is not an AbuseReport, before anything is sent.
+    await expect(atB.reportAbuse(room, report(alice))).rejects.toMatchObject({ code: 'provider/bad-request' });
+    await expect(atB.reportAbuse(room, new Uint8Array([1, 2, 3]))).rejects.toMatchObject({ code: expect.stringMatching(/^protocol\//) });
+    // A room that does not exist at its hub: the hub's refusal comes back.
+    await expect(atA.reportAbuse('mimi://a.example/r/none', report('mimi://a.example/u/dora'))).rejects.toMatchObject({ code: 'delivery/no-such-room' });
+    expect(pair.logs.a.filter((l) => l['msg'] === 'abuse report')).toHaveLength(2);
+  }, 60_000);
 });
 
 describe('a provider pair over plain HTTP (--plain-http, tests only)', () => {
