@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { bytesEqual } from '../room/bytes.js';
 import { bytesToHex, hexToBytes } from '../cbor/hex.js';
 import { MimiError } from '../errors.js';
 import type { RoomSnapshot } from './types.js';
@@ -87,22 +88,6 @@ export function encodeHubRoom(r: HubRoomRecord): Uint8Array {
 const decodedRooms = new Map<string, { readonly bytes: Uint8Array; readonly record: HubRoomRecord }>();
 const MAX_DECODED_ROOMS = 4096;
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  let i = 0;
-  // Four bytes at a time where both start on a word (stores hand out fresh buffers): records are kilobytes.
-  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
-    const words = a.length >>> 2;
-    const x = new Uint32Array(a.buffer, a.byteOffset, words);
-    const y = new Uint32Array(b.buffer, b.byteOffset, words);
-    for (let k = 0; k < words; k++) if (x[k] !== y[k]) return false;
-    i = words << 2;
-  }
-  for (; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /**
  * @internal Decodes a hub room record. With `roomId`, the last record decoded for that room is reused when the
  * bytes are the same: every submit batch and fanout tick reads the record, which changes only with a commit,
@@ -112,7 +97,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export function decodeHubRoom(bytes: Uint8Array, roomId?: string): HubRoomRecord {
   if (roomId === undefined) return decodeHubRoomBytes(bytes);
   const hit = decodedRooms.get(roomId);
-  if (hit !== undefined && sameBytes(hit.bytes, bytes)) return hit.record;
+  if (hit !== undefined && bytesEqual(hit.bytes, bytes)) return hit.record;
   const record = freezeRoom(decodeHubRoomBytes(bytes));
   decodedRooms.delete(roomId);
   if (decodedRooms.size >= MAX_DECODED_ROOMS) decodedRooms.delete(decodedRooms.keys().next().value!);

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { bytesEqual } from '../room/bytes.js';
 import { MimiError } from '../errors.js';
 import type { DeliveryLimits, LogEvent } from './types.js';
 import { EventKind } from './types.js';
@@ -12,8 +13,7 @@ import type { Frank } from '../protocol/franking.js';
 
 /** @internal Throws `delivery/bad-request` unless `v` is a non-empty string within the id bound. */
 export function checkId(v: unknown, what: string, limits: DeliveryLimits): string {
-  // NUL is refused: store keys join their parts with it (records.ts).
-  if (typeof v !== 'string' || v.length === 0 || v.length > limits.maxIdLength || v.includes('\u0000')) {
+  if (!isId(v, limits)) {
     throw new MimiError('delivery/bad-request', `${what} must be a non-empty string of at most ${limits.maxIdLength} characters, without NUL`, { path: [what] });
   }
   return v;
@@ -21,7 +21,7 @@ export function checkId(v: unknown, what: string, limits: DeliveryLimits): strin
 
 /** @internal Throws `delivery/bad-request` unless `v` is a safe integer ≥ `min`. */
 export function checkCount(v: unknown, what: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) {
+  if (!isCount(v, min) || v > max) {
     throw new MimiError('delivery/bad-request', `${what} must be an integer in ${min}…${max}`, { path: [what] });
   }
   return v;
@@ -29,7 +29,7 @@ export function checkCount(v: unknown, what: string, min: number, max = Number.M
 
 /** @internal Throws `delivery/bad-request` unless `v` is bytes within the message bound. */
 export function checkBytes(v: unknown, what: string, limits: DeliveryLimits): Uint8Array {
-  if (!(v instanceof Uint8Array) || v.length === 0 || v.length > limits.maxMessageBytes) {
+  if (!isBytes(v, limits)) {
     throw new MimiError('delivery/bad-request', `${what} must be 1…${limits.maxMessageBytes} bytes`, { path: [what] });
   }
   return v;
@@ -68,6 +68,7 @@ function isCount(v: unknown, min: number): v is number {
 }
 
 function isId(v: unknown, limits: DeliveryLimits): v is string {
+  // NUL is refused: store keys join their parts with it (records.ts).
   return typeof v === 'string' && v.length > 0 && v.length <= limits.maxIdLength && !v.includes('\u0000');
 }
 
@@ -79,6 +80,14 @@ function isBytes(v: unknown, limits: DeliveryLimits): v is Uint8Array {
 function frankOf(kind: string, v: unknown, path: string, limits: DeliveryLimits): NonNullable<LogEvent['frank']> {
   if (kind !== EventKind.message) throw new MimiError('delivery/bad-request', `${path} is a ${kind} with a frank`, { path: [path, 'frank'] });
   return checkFrankShape(v, `${path}.frank`, limits.maxMessageBytes);
+}
+
+/** @internal An event with its own copies of the bytes (a store hands out and keeps nothing a caller could change). */
+export function copyEvent(e: LogEvent): LogEvent {
+  const out: { -readonly [K in keyof LogEvent]: LogEvent[K] } = { seq: e.seq, hubTime: e.hubTime, kind: e.kind, sender: e.sender, message: e.message.slice() };
+  if (e.expires !== undefined) out.expires = e.expires;
+  if (e.frank !== undefined) out.frank = { ...e.frank, serverFrank: e.frank.serverFrank.slice(), frankingIntegritySignature: e.frank.frankingIntegritySignature.slice() };
+  return out;
 }
 
 /** @internal The tombstone of event `seq` (DL12). */
@@ -94,22 +103,15 @@ export function domainOf(uri: string): string | undefined {
   return m?.[1]?.toLowerCase();
 }
 
-/** @internal Byte-wise equality. */
-export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Whether two optional franks are the same bytes. */
 function sameFrank(a: Frank | undefined, b: Frank | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  return a.frankingSignatureCiphersuite === b.frankingSignatureCiphersuite && sameBytes(a.serverFrank, b.serverFrank) && sameBytes(a.frankingIntegritySignature, b.frankingIntegritySignature);
+  return a.frankingSignatureCiphersuite === b.frankingSignatureCiphersuite && bytesEqual(a.serverFrank, b.serverFrank) && bytesEqual(a.frankingIntegritySignature, b.frankingIntegritySignature);
 }
 
 /** @internal Whether two events are the same event (same stamp, same bytes). */
 export function sameEvent(a: LogEvent, b: LogEvent): boolean {
-  return a.seq === b.seq && a.hubTime === b.hubTime && a.kind === b.kind && a.sender === b.sender && a.expires === b.expires && sameBytes(a.message, b.message) && sameFrank(a.frank, b.frank);
+  return a.seq === b.seq && a.hubTime === b.hubTime && a.kind === b.kind && a.sender === b.sender && a.expires === b.expires && bytesEqual(a.message, b.message) && sameFrank(a.frank, b.frank);
 }
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 import { MimiError } from '../../errors.js';
-import { sameOrErased, tombstone } from '../validate.js';
+import { copyEvent, sameOrErased, tombstone } from '../validate.js';
 import type { LogEvent } from '../types.js';
 import { Mutex } from './mutex.js';
 import { Namespace as NS, type DeliveryStore, type InsertOutcome, type Namespace, type NewEvent, type RoomHead, type StoreTransaction, type StoredKeyPackage } from './types.js';
@@ -100,7 +100,7 @@ export class MemoryStore implements DeliveryStore {
     };
     const putEvent = (l: Log, e: LogEvent): void => {
       const prevLast = l.last;
-      l.events.set(e.seq, { ...e, message: e.message.slice() });
+      l.events.set(e.seq, copyEvent(e));
       l.last = Math.max(l.last, e.seq);
       undo.push(() => {
         l.events.delete(e.seq);
@@ -149,8 +149,8 @@ export class MemoryStore implements DeliveryStore {
         live();
         return [...table(ns).keys()].filter((k) => k.startsWith(prefix)).sort(compareUtf16);
       },
-      appendEvent: async (roomId: string, event: NewEvent) => (live(), copy(append(roomId, event))),
-      appendEvents: async (roomId, events) => (live(), events.map((e) => copy(append(roomId, e)))),
+      appendEvent: async (roomId: string, event: NewEvent) => (live(), copyEvent(append(roomId, event))),
+      appendEvents: async (roomId, events) => (live(), events.map((e) => copyEvent(append(roomId, e)))),
       pruneEvents: async (roomId, through) => {
         live();
         const l = this.logs.get(roomId);
@@ -232,11 +232,11 @@ export class MemoryStore implements DeliveryStore {
         // Sequence numbers are dense on a hub (after what retention pruned); a follower's copy may have holes,
         // so walk the sorted keys there.
         if (l.events.size === l.last - l.pruned) {
-          for (let s = Math.max(after, l.pruned) + 1; s <= l.last && out.length < limit; s++) out.push(copy(l.events.get(s)!));
+          for (let s = Math.max(after, l.pruned) + 1; s <= l.last && out.length < limit; s++) out.push(copyEvent(l.events.get(s)!));
         } else {
           for (const s of [...l.events.keys()].filter((k) => k > after).sort((a, b) => a - b)) {
             if (out.length >= limit) break;
-            out.push(copy(l.events.get(s)!));
+            out.push(copyEvent(l.events.get(s)!));
           }
         }
         return out;
@@ -301,12 +301,6 @@ export class MemoryStore implements DeliveryStore {
     };
     return self;
   }
-}
-
-function copy(e: LogEvent): LogEvent {
-  const f = e.frank;
-  const frank = f === undefined ? {} : { frank: { ...f, serverFrank: f.serverFrank.slice(), frankingIntegritySignature: f.frankingIntegritySignature.slice() } };
-  return { ...e, message: e.message.slice(), ...frank };
 }
 
 /** @internal Plain UTF-16 code-unit order (what `<` on strings does). */

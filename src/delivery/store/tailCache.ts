@@ -10,6 +10,7 @@
  * @module
  */
 import type { LogEvent } from '../types.js';
+import { copyEvent } from '../validate.js';
 
 interface Tail {
   first: number;
@@ -57,7 +58,7 @@ export class TailCache {
     if (t === undefined || after < t.first - 1) return undefined;
     this.touch(roomId, t);
     const from = after - t.first + 1;
-    return t.events.slice(from, from + limit).map(copy);
+    return t.events.slice(from, from + limit).map(copyEvent);
   }
 
   /**
@@ -65,6 +66,21 @@ export class TailCache {
    * An entry that ended at `lastBefore` grows; without one, the events start one.
    */
   appended(roomId: string, lastBefore: number, events: readonly LogEvent[]): void {
+    this.adopt(roomId, lastBefore, events.map(copyEvent));
+  }
+
+  /**
+   * A read from the database that reached the end of the room's log, its events already copied: if they are
+   * consecutive they start an entry (a follower's copy, written by inserts, is cached this way).
+   */
+  learned(roomId: string, owned: readonly LogEvent[]): void {
+    if (owned.length === 0 || this.tails.has(roomId)) return;
+    for (let i = 1; i < owned.length; i++) if (owned[i]!.seq !== owned[i - 1]!.seq + 1) return;
+    this.adopt(roomId, owned[0]!.seq - 1, owned);
+  }
+
+  /** {@link TailCache.appended} with events the cache may keep as they are. */
+  private adopt(roomId: string, lastBefore: number, events: readonly LogEvent[]): void {
     if (events.length === 0) return;
     let t = this.tails.get(roomId);
     if (t !== undefined && t.first + t.events.length - 1 !== lastBefore) {
@@ -76,22 +92,11 @@ export class TailCache {
       this.tails.set(roomId, t);
     } else this.touch(roomId, t);
     for (const e of events) {
-      const kept = copy(e);
-      t.events.push(kept);
-      t.bytes += size(kept);
-      this.bytes += size(kept);
+      t.events.push(e);
+      t.bytes += size(e);
+      this.bytes += size(e);
     }
     this.trim(roomId, t);
-  }
-
-  /**
-   * A read from the database that reached the end of the room's log (`reachedEnd`): if its events are
-   * consecutive they start an entry (a follower's copy, written by inserts, is cached this way).
-   */
-  learned(roomId: string, events: readonly LogEvent[], reachedEnd: boolean): void {
-    if (!reachedEnd || events.length === 0 || this.tails.has(roomId)) return;
-    for (let i = 1; i < events.length; i++) if (events[i]!.seq !== events[i - 1]!.seq + 1) return;
-    this.appended(roomId, events[0]!.seq - 1, events);
   }
 
   /** The number of the newest event of the room's entry, and its first; undefined without one. */
@@ -127,13 +132,6 @@ function size(e: LogEvent): number {
   return e.message.length + 64;
 }
 
-function copy(e: LogEvent): LogEvent {
-  const out: { -readonly [K in keyof LogEvent]: LogEvent[K] } = { seq: e.seq, hubTime: e.hubTime, kind: e.kind, sender: e.sender, message: e.message.slice() };
-  if (e.expires !== undefined) out.expires = e.expires;
-  if (e.frank !== undefined) out.frank = { ...e.frank, serverFrank: e.frank.serverFrank.slice(), frankingIntegritySignature: e.frank.frankingIntegritySignature.slice() };
-  return out;
-}
-
 /**
  * @internal What one transaction does to the cache: its appends wait for COMMIT ({@link TailTransaction.commit}),
  * a room it changed otherwise is dropped then, and it reads from the cache only rooms it has not written.
@@ -141,7 +139,8 @@ function copy(e: LogEvent): LogEvent {
 export class TailTransaction {
   /** Per room written: the events appended after `lastBefore`, or null (drop the room at commit). */
   private readonly staged = new Map<string, { readonly lastBefore: number; readonly events: LogEvent[] } | null>();
-  private readonly reads = new Map<string, { events: LogEvent[]; reachedEnd: boolean }>();
+  /** Per room read to the end of its log: the events, copied (they may start an entry at commit). */
+  private readonly reads = new Map<string, LogEvent[]>();
   private cleared = false;
   private checked = false;
 
@@ -198,7 +197,7 @@ export class TailTransaction {
 
   /** A database read of the room's events (it may start an entry at commit). */
   learned(roomId: string, events: LogEvent[], reachedEnd: boolean): void {
-    if (reachedEnd && events.length > 0) this.reads.set(roomId, { events: events.map(copy), reachedEnd });
+    if (reachedEnd && events.length > 0) this.reads.set(roomId, events.map(copyEvent));
   }
 
   /** Before COMMIT: the cache is checked against other connections while the write lock is still held. */
@@ -213,7 +212,7 @@ export class TailTransaction {
       if (s === null) this.cache.drop(roomId);
       else this.cache.appended(roomId, s.lastBefore, s.events);
     }
-    for (const [roomId, r] of this.reads) if (!this.staged.has(roomId)) this.cache.learned(roomId, r.events, r.reachedEnd);
+    for (const [roomId, events] of this.reads) if (!this.staged.has(roomId)) this.cache.learned(roomId, events);
   }
 
   private fresh(): void {
