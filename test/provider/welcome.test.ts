@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportGroupInfo, generateKeyPackage, joinFromWelcome, type ClientIdentity, type MimiRoom } from '../../src/mls/index.js';
 import { encodeContent, plainText } from '../../src/content/index.js';
+import type { ClientBatch } from '../../src/delivery/index.js';
 import { decodePublicMessage } from '../../src/protocol/index.js';
 import { LocalApiClient } from '../../src/provider/client.js';
 import { roomStateToJson } from '../../src/room/index.js';
@@ -22,6 +23,15 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 10_0
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/** Polls a client's `next` until the events handed so far, together, satisfy `done`; returns them all. */
+async function collectUntil(what: string, next: () => Promise<ClientBatch>, done: (got: readonly ClientBatch['events'][number][]) => boolean): Promise<ClientBatch['events'][number][]> {
+  const got: ClientBatch['events'][number][] = [];
+  return until(what, async () => {
+    got.push(...(await next()).events);
+    return done(got) ? got : undefined;
+  });
 }
 
 describe('Welcomes and proposals through the providers (local API over HTTPS)', () => {
@@ -97,12 +107,13 @@ describe('Welcomes and proposals through the providers (local API over HTTPS)', 
     expect(pair.logs.a.some((l) => l['msg'] === 'request' && l['endpoint'] === 'update' && l['peer'] === 'b.example' && l['status'] === 200)).toBe(true);
 
     // Alice reads her events from her cursor 0: her own commit and message (skipped), then Carol's proposals.
+    // `next` hands each event once: what a poll got before the proposals arrived is kept, not asked for again.
     const mine = new Set<number>([1, 2]);
-    const pending = await until('the proposals at a.example', async () => {
-      const batch = await a.next(a1.clientUri, ROOM, 50);
-      const props = batch.events.filter((e) => !mine.has(e.seq));
-      return props.length === proposals.length ? batch.events : undefined;
-    });
+    const pending = await collectUntil(
+      'the proposals at a.example',
+      () => a.next(a1.clientUri, ROOM, 50),
+      (got) => got.filter((e) => !mine.has(e.seq)).length === proposals.length,
+    );
     expect(pending.map((e) => e.kind)).toEqual(['commit', 'message', ...proposals.map(() => 'proposal')]);
     for (const e of pending) if (!mine.has(e.seq)) alice = (await alice.processHandshake(e.message)).room;
     await a.ack(a1.clientUri, ROOM, pending.at(-1)!.seq);
@@ -115,10 +126,11 @@ describe('Welcomes and proposals through the providers (local API over HTTPS)', 
     expect(alice.roomState.participants.filter((p) => p.active !== false).map((p) => p.user)).toEqual([ALICE]);
 
     // Carol's client reads its own proposals and the commit that removes her; processing it ends her membership.
-    const seen = await until('the commit at b.example', async () => {
-      const batch = await b.next(c1.clientUri, ROOM, 50);
-      return batch.events.some((e) => e.kind === 'commit') ? batch.events : undefined;
-    });
+    const seen = await collectUntil(
+      'the commit at b.example',
+      () => b.next(c1.clientUri, ROOM, 50),
+      (got) => got.some((e) => e.kind === 'commit'),
+    );
     expect(seen.map((e) => e.kind)).toEqual([...proposals.map(() => 'proposal'), 'commit']);
     carol = (await carol.processHandshake(seen.at(-1)!.message)).room;
     expect(carol.isMember).toBe(false);
